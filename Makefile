@@ -1,0 +1,50 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app finsam_saas
+STAMP   := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: install run test browser setup worker bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Schema, tenants and demo data; every step is idempotent, so a second run keeps the data.
+setup: install
+	$(FLASK) db upgrade
+	$(FLASK) tenants sync
+	$(FLASK) demo
+
+run: setup
+	@echo "Finsam körs på http://$(HOST):$(PORT)/ (Ctrl-C avslutar)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: install
+	$(FLASK) worker
+
+# Debian's chromium for the browser tests; installed when missing and we may (root with apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium saknas och kan inte installeras här: webbläsartesterna hoppas över"; fi; }
+
+# pytest's exit code 5 (no test ran) is a failure here, not a success.
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "Inga tester kördes."; exit 1; fi; exit $$status
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,92 @@
+"""finsam_saas: board work for samordningsförbund and NNS."""
+from __future__ import annotations
+
+from flask import Flask, g
+
+from finsam_saas.config import INSTANCE_DIR, PROJECT_DIR, Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_context(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from finsam_saas.extensions import csrf, db, login_manager, migrate
+    from finsam_saas.platform import audit, formatting  # noqa: F401  (audit registers its listener)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "platform.login"
+    login_manager.login_message = "Logga in för att se sidan."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    formatting.register_filters(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from finsam_saas.extensions import csrf
+    from finsam_saas.organisation import api as organisation_api, views as organisation_views
+    from finsam_saas.platform import api as platform_api, views as platform_views
+
+    for blueprint in (platform_views.blueprint, platform_views.tenant_pages, organisation_views.blueprint):
+        app.register_blueprint(blueprint)
+    for blueprint in (platform_api.public_api, platform_api.blueprint, platform_api.tenant_api,
+                      organisation_api.blueprint):
+        csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
+        app.register_blueprint(blueprint)
+
+
+def register_request_context(app: Flask) -> None:
+    from finsam_saas.platform.tenancy import reset_actor, reset_tenant
+    from finsam_saas.platform.web import NAVIGATION
+    from finsam_saas.platform.auth import can
+
+    @app.teardown_request
+    def _leave_tenant(exc=None):
+        # Context variables outlive a request on a reused worker thread.
+        token = g.pop("_actor_token", None)
+        if token is not None:
+            reset_actor(token)
+        token = g.pop("_tenant_token", None)
+        if token is not None:
+            reset_tenant(token)
+
+    @app.context_processor
+    def _shell():
+        return {"navigation": NAVIGATION, "can": can}
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from finsam_saas.platform.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from finsam_saas.cli import register
+
+    register(app)

@@ -1,0 +1,152 @@
+"""flask commands: tenants sync, users …, demo, worker."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.auth import issue_token
+from finsam_saas.platform.models import ROLES, Membership, Tenant, User
+from finsam_saas.platform.tenancy import Actor, acting_as, tenant_context
+
+tenants_cli = AppGroup("tenants", help="Organisationerna (tenants/*.toml).")
+users_cli = AppGroup("users", help="Användare, roller och API-nycklar.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(1)
+
+
+@tenants_cli.command("sync")
+def tenants_sync():
+    """Läs in tenants/*.toml. Allt eller inget; en andra körning ändrar inget."""
+    from finsam_saas.organisation.services import TenantFileError, load_tenant_files, sync_tenants
+
+    directory = current_app.config["TENANTS_DIR"]
+    try:
+        files = load_tenant_files(directory)
+    except TenantFileError as error:
+        click.echo("Tenant-filerna har fel; inget har ändrats:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    with acting_as(Actor(None, "cli: tenants sync")):
+        report = sync_tenants(files)
+    click.echo(
+        f"{len(files)} organisationer: {len(report.created)} nya, {len(report.updated)} ändrade, "
+        f"{len(report.deactivated)} avaktiverade."
+    )
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        _fail(f"ingen användare med e-postadressen {email}")
+    return user
+
+
+def _tenant(slug: str) -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        _fail(f"ingen organisation {slug!r} (kör 'flask tenants sync' först)")
+    return tenant
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--password", required=True, help="Lösenordet (minst 8 tecken).")
+@click.option("--name", default="", help="Namnet som visas.")
+def users_create(email, password, name):
+    """Skapa en användare, eller byt lösenord på en som finns."""
+    if len(password) < 8:
+        _fail("lösenordet måste ha minst 8 tecken")
+    email = email.strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        user = User(email=email, name=name)
+        db.session.add(user)
+    elif name:
+        user.name = name
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"Användaren {email} finns.")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("tenant")
+@click.argument("role", type=click.Choice(ROLES))
+def users_grant(email, tenant, role):
+    """Ge en användare en roll i en organisation."""
+    user, org = _user(email), _tenant(tenant)
+    with tenant_context(org.id), acting_as(Actor(None, "cli: users grant")):
+        membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == org.id)
+        )
+        if membership is None:
+            db.session.add(Membership(user=user, tenant_id=org.id, role=role))
+        else:
+            membership.role = role
+        db.session.commit()
+    click.echo(f"{user.email} är {role} i {org.slug}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("tenant")
+def users_revoke(email, tenant):
+    """Ta bort en användares medlemskap i en organisation."""
+    user, org = _user(email), _tenant(tenant)
+    with tenant_context(org.id), acting_as(Actor(None, "cli: users revoke")):
+        membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == org.id)
+        )
+        if membership is not None:
+            db.session.delete(membership)
+            db.session.commit()
+    click.echo(f"{user.email} är inte medlem i {org.slug}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", help="Vad nyckeln används till.")
+def users_token(email, name):
+    """Skapa en API-nyckel; nyckeln skrivs ensam på sista raden."""
+    user = _user(email)
+    token = issue_token(user, name)
+    db.session.commit()
+    click.echo(f"API-nyckel för {user.email} ({name}):")
+    click.echo(token)
+
+
+@click.command("demo")
+def demo():
+    """Läs in demodata byggd på sammanträdeshandlingarna (idempotent)."""
+    from finsam_saas.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Avsluta när kön är tom.")
+def worker(burst):
+    """Kör en rq-worker för bakgrundsjobben (kräver REDIS_URL)."""
+    from finsam_saas.platform.jobs import run_worker
+
+    try:
+        run_worker(current_app._get_current_object(), burst=burst)
+    except RuntimeError as error:
+        _fail(str(error))
+
+
+def register(app) -> None:
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo)
+    app.cli.add_command(worker)

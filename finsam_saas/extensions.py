@@ -1,0 +1,18 @@
+"""The extension instances, bound to the app in create_app."""
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+from finsam_saas.platform.session import TenantSession
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession})
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()

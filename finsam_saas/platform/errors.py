@@ -1,0 +1,52 @@
+"""Error pages in Swedish, and the API's error format (API.md)."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.web import api_error
+
+MESSAGES = {
+    400: ("Felaktig begäran", "Uppgifterna kunde inte tas emot."),
+    401: ("Inloggning krävs", "Du behöver logga in."),
+    403: ("Behörighet saknas", "Din roll i organisationen får inte göra detta."),
+    404: ("Sidan finns inte", "Sidan finns inte, eller så har du inte tillgång till den."),
+    405: ("Metoden stöds inte", "Adressen tar inte emot den här sortens begäran."),
+    409: ("Ändringen är inte tillåten", "En regel hindrar ändringen."),
+    413: ("Filen är för stor", "Filen är större än vad som tas emot."),
+    500: ("Något gick fel", "Ett oväntat fel uppstod. Inget har sparats. Försök igen, eller kontakta supporten."),
+}
+API_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 413: "too_large", 500: "server_error"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(status: int, message: str | None = None):
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    if _wants_json():
+        return api_error(status, API_CODES.get(status, "error"), message or default)
+    return render_template("error.html", status=status, title=title, message=message or default), status
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, "Formuläret hade gått ut eller saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        message = error.description if error.description and error.code in (400, 409) else None
+        return render_error(error.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        if app.testing:
+            raise error
+        db.session.rollback()
+        app.logger.exception("Oväntat fel")
+        return render_error(500)

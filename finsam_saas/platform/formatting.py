@@ -1,0 +1,86 @@
+"""Swedish formats as the board papers write them: tkr with a space between
+thousands, ISO dates, times as 08.30, percent with a decimal comma."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+DASH = "–"
+
+
+def _grouped(number: int) -> str:
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", " ")
+
+
+def kronor(amount: int | None) -> str:
+    return DASH if amount is None else _grouped(int(amount))
+
+
+def tkr(amount: int | None) -> str:
+    if amount is None:
+        return DASH
+    thousands = (Decimal(int(amount)) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return _grouped(int(thousands))
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return DASH
+    return f"{value:.{decimals}f}".replace(".", ",") + " %"
+
+
+def _local(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(STOCKHOLM)
+    return value
+
+
+def _as_date(value):
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return _local(value)
+
+
+def sv_date(value: date | datetime | str | None) -> str:
+    if value is None:
+        return ""
+    value = _as_date(value)
+    return value.strftime("%Y-%m-%d")
+
+
+def sv_date_long(value: date | datetime | str | None) -> str:
+    if value is None:
+        return ""
+    value = _as_date(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def sv_weekday(value: date | datetime | str | None) -> str:
+    return "" if value is None else WEEKDAYS[_as_date(value).weekday()]
+
+
+def sv_time(value: time | datetime | None) -> str:
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def sv_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{sv_date(value)} {sv_time(value)}"
+
+
+FILTERS = {f.__name__: f for f in (kronor, tkr, percent, sv_date, sv_date_long, sv_weekday, sv_time, sv_datetime)}
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(FILTERS)

@@ -1,0 +1,171 @@
+"""The platform's tables: tenants, people, their memberships, tokens, audit, jobs.
+
+Tenants, users, memberships and tokens are platform tables (no tenant wall: they
+are what the wall is made of, and a login must find all of a user's tenants).
+The audit log and jobs are tenant-owned like every module's data.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.tenancy import TenantScoped
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+ROLES = ("admin", "kansli", "ledamot", "revisor", "lasare", "insatsansvarig", "valberedning")
+
+ROLE_LABELS = {
+    "admin": "Administratör",
+    "kansli": "Kansli",
+    "ledamot": "Ledamot",
+    "revisor": "Revisor",
+    "lasare": "Läsare",
+    "insatsansvarig": "Insatsansvarig",
+    "valberedning": "Valberedning",
+}
+
+
+class IdSequence(db.Model):
+    """Counters for ids of tenant-owned tables on SQLite (PostgreSQL uses identity columns)."""
+
+    __tablename__ = "id_sequences"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Tenant(db.Model):
+    __tablename__ = "tenants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    short_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    org_nr: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="forbund")
+    nns_member: Mapped[str | None] = mapped_column(String(200))
+    anslag_places: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def membership_in(self, tenant: Tenant) -> "Membership | None":
+        return next((m for m in self.memberships if m.tenant_id == tenant.id), None)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class Membership(db.Model):
+    """A user's role in one tenant (one role per tenant, as CKAN's capacity)."""
+
+    __tablename__ = "memberships"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("user_id", "tenant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    tenant: Mapped[Tenant] = relationship(lazy="joined")
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class AuditEntry(TenantScoped, db.Model):
+    __tablename__ = "audit_log"
+    __audited__ = False
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(254), nullable=False)
+    action: Mapped[str] = mapped_column(String(10), nullable=False)  # create | update | delete
+    object_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    object_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+JOB_STATES = ("queued", "started", "finished", "failed")
+JOB_STATE_LABELS = {"queued": "Väntar", "started": "Pågår", "finished": "Klart", "failed": "Misslyckades"}
+
+
+class Job(TenantScoped, db.Model):
+    __tablename__ = "jobs"
+    __audited__ = False
+    kind: Mapped[str] = mapped_column(String(100), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    rq_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def state_label(self) -> str:
+        return JOB_STATE_LABELS.get(self.state, self.state)

@@ -1,0 +1,180 @@
+"""The session that enforces the tenant wall.
+
+- every ORM statement touching a `TenantScoped` model gets
+  `with_loader_criteria(tenant_id == current)`, and is refused with no tenant;
+- `get()` never hands out a row of another tenant, even from the identity map;
+- a session reused after a tenant switch forgets what it held for the old tenant;
+- new rows are stamped with the current tenant, and a row of another tenant is
+  refused at flush;
+- on PostgreSQL every transaction sets `app.tenant_id` (transaction-local), the
+  setting the row-level security policies read.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, inspect as sa_inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapper, with_loader_criteria
+
+from finsam_saas.platform.tenancy import (
+    TenantMismatch,
+    TenantScoped,
+    current_tenant_id,
+    next_id,
+    require_tenant_id,
+)
+
+_UNSET = object()
+
+
+def _is_tenant_model(cls) -> bool:
+    return isinstance(cls, type) and issubclass(cls, TenantScoped)
+
+
+class TenantSession(FlaskSession):
+    def get(self, entity, ident, **kwargs):
+        if _is_tenant_model(entity):
+            tenant_id = require_tenant_id()
+            _forget_other_tenant(self, tenant_id)
+            _apply_rls_setting(self, tenant_id)
+            if not isinstance(ident, (tuple, list, dict)):
+                ident = (tenant_id, ident)  # the key is (tenant_id, id); callers name the id
+            obj = super().get(entity, ident, **kwargs)
+            if obj is not None and obj.tenant_id != tenant_id:
+                return None
+            return obj
+        return super().get(entity, ident, **kwargs)
+
+
+def _forget_other_tenant(session, tenant_id) -> None:
+    """Objects loaded for one tenant must not be served after a switch to another."""
+    held = session.info.get("tenant_id", _UNSET)
+    if held is not _UNSET and held != tenant_id:
+        session.expunge_all()
+    session.info["tenant_id"] = tenant_id
+
+
+def _apply_rls_setting(session, tenant_id) -> None:
+    if session.info.get("rls_tenant", _UNSET) == tenant_id:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config('app.tenant_id', :tenant, true)"),
+            {"tenant": "" if tenant_id is None else str(tenant_id)},
+        )
+    session.info["rls_tenant"] = tenant_id
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _new_transaction(session, transaction, connection):
+    session.info["rls_tenant"] = _UNSET
+    if connection.dialect.name == "postgresql":
+        tenant_id = current_tenant_id()
+        connection.execute(
+            text("SELECT set_config('app.tenant_id', :tenant, true)"),
+            {"tenant": "" if tenant_id is None else str(tenant_id)},
+        )
+        session.info["rls_tenant"] = tenant_id
+
+
+def _touches_tenant_data(execute_state) -> bool:
+    if any(_is_tenant_model(m.class_) for m in execute_state.all_mappers):
+        return True
+    statement = execute_state.statement
+    froms = getattr(statement, "get_final_froms", None)
+    if froms is None:
+        return False
+    tables = set()
+    for from_ in froms():
+        tables.update(getattr(from_, "_from_objects", [from_]))
+    return any(getattr(t, "name", None) in TENANT_TABLES for t in tables)
+
+
+TENANT_TABLES: set[str] = set()
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _register_tenant_table(mapper, cls):
+    if _is_tenant_model(cls):
+        TENANT_TABLES.add(mapper.local_table.name)
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_to_tenant(execute_state):
+    session = execute_state.session
+    tenant_id = current_tenant_id()
+    if not _touches_tenant_data(execute_state):
+        if tenant_id is not None:
+            _apply_rls_setting(session, tenant_id)
+        return
+    tenant_id = require_tenant_id()
+    _forget_other_tenant(session, tenant_id)
+    _apply_rls_setting(session, tenant_id)
+    if execute_state.is_select or execute_state.is_update or execute_state.is_delete:
+        execute_state.statement = execute_state.statement.options(
+            with_loader_criteria(
+                TenantScoped,
+                lambda cls: cls.tenant_id == tenant_id,
+                include_aliases=True,
+                track_closure_variables=True,
+            )
+        )
+
+
+@contextmanager
+def rls_tenant(session, tenant_id):
+    """Write as `tenant_id` for a moment: only for the platform's own records
+    (the audit entry of a membership change), never for module data."""
+    before = session.info.get("rls_tenant", _UNSET)
+    _apply_rls_setting(session, tenant_id)
+    try:
+        yield
+    finally:
+        if before is not _UNSET and before != tenant_id:
+            _apply_rls_setting(session, before)
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _stamp_and_check_tenant(session, flush_context, instances):
+    touched = [o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, TenantScoped)]
+    if not touched:
+        if current_tenant_id() is not None:
+            _apply_rls_setting(session, current_tenant_id())
+        return
+    tenant_id = require_tenant_id()
+    session.info["tenant_id"] = tenant_id
+    _apply_rls_setting(session, tenant_id)
+    for obj in session.new:
+        if isinstance(obj, TenantScoped):
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant_id
+            elif obj.tenant_id != tenant_id:
+                raise TenantMismatch(
+                    f"{type(obj).__name__} hör till organisation {obj.tenant_id}, men {tenant_id} är vald."
+                )
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, TenantScoped):
+            history = sa_inspect(obj).attrs.tenant_id.history
+            if history.has_changes() or obj.tenant_id != tenant_id:
+                raise TenantMismatch(
+                    f"{type(obj).__name__} {obj.id} kan inte ändras medan organisation {tenant_id} är vald."
+                )
+
+
+@event.listens_for(Mapper, "before_insert")
+def _assign_id_on_sqlite(mapper, connection, target):
+    if isinstance(target, TenantScoped) and target.id is None and connection.dialect.name == "sqlite":
+        target.id = next_id(connection, mapper.local_table.name)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record):
+    # SQLite ignores foreign keys unless asked; the composite keys are a wall too.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

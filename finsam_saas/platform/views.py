@@ -1,0 +1,157 @@
+"""Pages of the platform: login, logout, tenant switch, account and API tokens,
+and each tenant's start page, jobs and audit log."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from finsam_saas.extensions import db
+from finsam_saas.organisation import services as organisation
+from finsam_saas.platform.auth import issue_token, requires, revoke_token
+from finsam_saas.platform.forms import EmptyForm, LoginForm, TokenForm
+from finsam_saas.platform.models import ApiToken, AuditEntry, Job, Tenant, User
+from finsam_saas.platform.web import get_or_404, tenant_blueprint
+
+blueprint = Blueprint("platform", __name__)
+tenant_pages = tenant_blueprint("tenant", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    return target
+
+
+@blueprint.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("platform.login"))
+    memberships = current_user.memberships
+    if len(memberships) == 1:
+        return redirect(url_for("tenant.start", tenant=memberships[0].tenant.slug))
+    return render_template("platform/choose_tenant.html", memberships=memberships)
+
+
+@blueprint.route("/logga-in", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            flash(f"Välkommen, {user.display_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("platform.index"))
+        flash("Fel e-postadress eller lösenord.", "error")
+        return render_template("platform/login.html", form=form), 401
+    return render_template("platform/login.html", form=form)
+
+
+@blueprint.route("/logga-ut", methods=["POST"])
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash("Du är utloggad.", "success")
+        return redirect(url_for("platform.login"))
+    abort(400)
+
+
+@blueprint.route("/byt-organisation")
+@login_required
+def switch_tenant():
+    slug = request.args.get("tenant", "")
+    if not any(m.tenant.slug == slug for m in current_user.memberships):
+        abort(404)
+    return redirect(url_for("tenant.start", tenant=slug))
+
+
+@blueprint.route("/konto", methods=["GET", "POST"])
+@login_required
+def account():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = issue_token(current_user, form.name.data.strip())
+        db.session.commit()
+        flash("API-nyckeln är skapad. Kopiera den nu: den visas bara en gång.", "success")
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template("platform/account.html", form=form, tokens=tokens, new_token=new_token,
+                           revoke_form=EmptyForm())
+
+
+@blueprint.route("/konto/nycklar/<int:token_id>/aterkalla", methods=["POST"])
+@login_required
+def revoke(token_id: int):
+    api_token = db.session.get(ApiToken, token_id)
+    if api_token is None or api_token.user_id != current_user.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    revoke_token(api_token)
+    db.session.commit()
+    flash(f"Nyckeln ”{api_token.name}” är återkallad.", "success")
+    return redirect(url_for("platform.account"))
+
+
+@tenant_pages.route("/")
+@requires("tenant.view")
+def start():
+    recent_jobs = db.session.scalars(select(Job).order_by(Job.created_at.desc()).limit(5)).all()
+    return render_template(
+        "platform/start.html",
+        bodies=organisation.bodies(),
+        members=organisation.members_of(),
+        kansli=organisation.kansli(),
+        recent_jobs=recent_jobs,
+    )
+
+
+@tenant_pages.route("/jobb")
+@requires("jobs.view")
+def jobs():
+    rows = db.session.scalars(select(Job).order_by(Job.created_at.desc()).limit(100)).all()
+    return render_template("platform/jobs.html", jobs=rows)
+
+
+@tenant_pages.route("/jobb/<int:job_id>")
+@requires("jobs.view")
+def job(job_id: int):
+    return render_template("platform/job.html", job=get_or_404(Job, job_id))
+
+
+@tenant_pages.route("/jobb/<int:job_id>/status")
+@requires("jobs.view")
+def job_status(job_id: int):
+    job = get_or_404(Job, job_id)
+    return {"state": job.state, "label": job.state_label, "progress": job.progress, "error": job.error}
+
+
+@tenant_pages.route("/jobb/<int:job_id>/fil")
+@requires("jobs.view")
+def job_file(job_id: int):
+    from finsam_saas.platform.files import tenant_file
+
+    job = get_or_404(Job, job_id)
+    if job.state != "finished" or not job.result or "file" not in job.result:
+        abort(404)
+    return send_file(tenant_file(g.tenant.slug, job.result["file"]), download_name=job.result.get("filename"),
+                     as_attachment=False)
+
+
+@tenant_pages.route("/logg")
+@requires("audit.view")
+def audit_log():
+    object_type = request.args.get("typ") or None
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(200)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    entries = db.session.scalars(query).all()
+    types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    return render_template("platform/audit.html", entries=entries, types=types, object_type=object_type)

@@ -1,0 +1,147 @@
+"""Blueprints that are safe by default.
+
+Every page under /t/<tenant>/ and every endpoint under /api/v1/<tenant>/ comes
+from `tenant_blueprint` or `api_blueprint`: before any handler runs, the tenant
+is resolved from the URL, the caller's membership is checked (404 when there is
+none, as if the tenant did not exist), and the tenant and actor are put in
+context for the ORM wall. Handlers never look at the slug themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.models import Membership, Tenant
+from finsam_saas.platform.tenancy import Actor, set_actor, set_tenant
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    action: str  # the permission that shows it
+
+
+# Modules add their navigation here: (module label, [NavItem]).
+NAVIGATION: list[tuple[str, list[NavItem]]] = []
+
+
+def register_navigation(module_label: str, items: list[NavItem]) -> None:
+    NAVIGATION.append((module_label, items))
+
+
+def _pull_tenant(endpoint, values):
+    g.tenant_slug = values.pop("tenant", None) if values else None
+
+
+def _push_tenant(endpoint, values):
+    if "tenant" not in values and g.get("tenant") is not None:
+        values["tenant"] = g.tenant.slug
+
+
+def _enter_tenant(user) -> None:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
+    membership = None
+    if tenant is not None and user is not None:
+        membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
+        )
+    if membership is None:
+        abort(404)
+    g.tenant, g.membership = tenant, membership
+    g._tenant_token = set_tenant(tenant.id)
+    g._actor_token = set_actor(Actor(user.id, user.email))
+
+
+def _html_membership_required():
+    if not current_user.is_authenticated:
+        return redirect(url_for("platform.login", next=request.full_path))
+    _enter_tenant(current_user)
+    return None
+
+
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    blueprint = Blueprint(name, import_name, url_prefix=f"/t/<tenant>{url_prefix}")
+    blueprint.url_value_preprocessor(_pull_tenant)
+    blueprint.url_defaults(_push_tenant)
+    blueprint.before_request(_html_membership_required)
+    return blueprint
+
+
+def public_tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    """Pages of a tenant that anyone may read (the anslagstavla): tenant in context, no login."""
+    blueprint = Blueprint(name, import_name, url_prefix=f"/t/<tenant>{url_prefix}")
+    blueprint.url_value_preprocessor(_pull_tenant)
+    blueprint.url_defaults(_push_tenant)
+
+    @blueprint.before_request
+    def _enter_public_tenant():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
+        if tenant is None:
+            abort(404)
+        g.tenant, g.membership = tenant, None
+        g._tenant_token = set_tenant(tenant.id)
+
+    return blueprint
+
+
+def bearer_user():
+    """The user of the request's bearer token, or None."""
+    from finsam_saas.platform.auth import user_for_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return user_for_token(token.strip())
+
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _api_user_required():
+    user = bearer_user()
+    if user is None:
+        return api_error(401, "unauthorized", "En giltig API-nyckel krävs (Authorization: Bearer …).")
+    g.api_user = user
+    g._actor_token = set_actor(Actor(user.id, user.email))
+    return None
+
+
+def _api_membership_required():
+    refused = _api_user_required()
+    if refused is not None:
+        return refused
+    _enter_tenant(g.api_user)
+    return None
+
+
+def api_blueprint(name: str, import_name: str, tenant: bool = True) -> Blueprint:
+    prefix = "/api/v1/<tenant>" if tenant else "/api/v1"
+    blueprint = Blueprint(name, import_name, url_prefix=prefix)
+    if tenant:
+        blueprint.url_value_preprocessor(_pull_tenant)
+        blueprint.url_defaults(_push_tenant)
+        blueprint.before_request(_api_membership_required)
+    else:
+        blueprint.before_request(_api_user_required)
+    return blueprint
+
+
+def get_or_404(model, object_id: int):
+    """A tenant-owned object of the current tenant, or 404."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+

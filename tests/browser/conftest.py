@@ -1,0 +1,47 @@
+"""A live server on loopback and Debian's chromium driven by Playwright.
+
+The browser tests skip when chromium is missing, unless REQUIRE_BROWSER=1
+(set by .ci/run, which installs it) makes that a failure.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture
+def live_server(app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the real forms, as a user meets them
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but chromium is not at {CHROMIUM}")
+        pytest.skip(f"chromium is not installed at {CHROMIUM}; set REQUIRE_BROWSER=1 to make this fail")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()

@@ -1,0 +1,167 @@
+"""Walk every route that names a tenant and an object: a member of A asking for
+B's object gets exactly what a non-existent object gets (404 where the method
+is served, 405 where it is not), and never a byte of B's data. Every list page
+and export of A is free of B's marker strings.
+
+A new route with an object id needs a factory below; the walk fails until it has one.
+"""
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.organisation.models import Body, Seat
+from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.models import Job
+
+from support import TENANT_A, TENANT_B, in_tenant, login, make_token
+
+METHODS = ("GET", "PUT", "PATCH", "POST", "DELETE")
+MISSING_ID = 987654
+
+
+def _make_body(marker):
+    body = Body(slug=re.sub(r"[^a-z0-9-]", "-", marker.lower()), name=marker, kind="annat", ordinarie_seats=3)
+    db.session.add(body)
+    db.session.flush()
+    db.session.add(Seat(body_id=body.id, person=f"{marker} Ledamot", seat="ordinarie"))
+    return body.id
+
+
+def _make_job(marker):
+    job = Job(kind="test", title=f"{marker} utskrift", state="finished", progress=100)
+    db.session.add(job)
+    db.session.flush()
+    relative = f"jobs/{job.id}/fil.txt"
+    job.result = {"file": relative, "filename": "fil.txt"}
+    return job.id, relative
+
+
+FACTORIES = {"body_id": "body", "job_id": "job"}
+
+
+@pytest.fixture
+def marked(any_app):
+    """One marked object of each kind in A and in B."""
+    objects = {}
+    for slug, marker in ((TENANT_A, "MARKÖR-AAA"), (TENANT_B, "MARKÖR-BBB")):
+        with in_tenant(any_app, slug) as tenant:
+            body_id = _make_body(marker)
+            job_id, relative = _make_job(marker)
+            db.session.commit()
+            write_tenant_file(tenant.slug, relative, f"{marker} innehåll".encode())
+            objects[slug] = {"marker": marker, "body": body_id, "job": job_id}
+    return objects
+
+
+def _object_rules(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if "tenant" in rule.arguments and rule.arguments - {"tenant"}:
+            rules.append(rule)
+    return rules
+
+
+def _url(rule, values):
+    return rule.build({**values}, append_unknown=False)[1]
+
+
+def _clients(app):
+    html = app.test_client()
+    assert login(html, "kansli.a@test.se").status_code == 302
+    token = make_token(app, "kansli.a@test.se")
+    return html, {"Authorization": f"Bearer {token}"}
+
+
+def test_every_object_route_has_a_factory(app):
+    for rule in _object_rules(app):
+        unknown = rule.arguments - {"tenant"} - set(FACTORIES)
+        assert not unknown, f"{rule.rule}: add a factory for {unknown} to this walk"
+
+
+def test_other_tenants_objects_answer_as_if_missing(any_app, marked):
+    html, headers = _clients(any_app)
+    b = marked[TENANT_B]
+    rules = _object_rules(any_app)
+    assert len(rules) >= 4
+    for rule in rules:
+        id_arg = next(iter(rule.arguments - {"tenant"}))
+        kind = FACTORIES[id_arg]
+        theirs = _url(rule, {"tenant": TENANT_A, id_arg: b[kind]})
+        missing = _url(rule, {"tenant": TENANT_A, id_arg: MISSING_ID})
+        mine = _url(rule, {"tenant": TENANT_A, id_arg: marked[TENANT_A][kind]})
+        is_api = rule.rule.startswith("/api/")
+        for method in METHODS:
+            kwargs = {"headers": headers} if is_api else {}
+            answer = html.open(theirs, method=method, **kwargs)
+            expected = 404 if method in rule.methods else 405
+            assert answer.status_code == expected, f"{method} {rule.rule}: {answer.status_code}"
+            assert html.open(missing, method=method, **kwargs).status_code == expected
+            assert b["marker"].encode() not in answer.data, f"{method} {rule.rule} leaks B"
+        if "GET" in rule.methods:
+            own = html.get(mine, **({"headers": headers} if is_api else {}))
+            assert own.status_code == 200, f"own object at {rule.rule} should be readable"
+
+
+def test_other_tenants_url_answers_404(any_app, marked):
+    html, headers = _clients(any_app)
+    a = marked[TENANT_A]
+    for rule in any_app.url_map.iter_rules():
+        if "tenant" not in rule.arguments or "GET" not in rule.methods:
+            continue
+        values = {"tenant": TENANT_B}
+        for arg in rule.arguments - {"tenant"}:
+            values[arg] = marked[TENANT_B][FACTORIES[arg]]
+        kwargs = {"headers": headers} if rule.rule.startswith("/api/") else {}
+        answer = html.get(_url(rule, values), **kwargs)
+        if rule.endpoint.startswith("public"):
+            continue
+        assert answer.status_code == 404, f"{rule.rule} for a tenant A's user is not a member of"
+        assert a["marker"].encode() not in answer.data
+
+
+def _text_of(response) -> str:
+    if response.mimetype == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    return response.get_data(as_text=True)
+
+
+def test_lists_and_exports_of_a_never_show_b(any_app, marked):
+    html, headers = _clients(any_app)
+    seen_a = False
+    for rule in any_app.url_map.iter_rules():
+        if rule.arguments != {"tenant"} or "GET" not in rule.methods:
+            continue
+        kwargs = {"headers": headers} if rule.rule.startswith("/api/") else {}
+        answer = html.get(_url(rule, {"tenant": TENANT_A}), **kwargs)
+        assert answer.status_code in (200, 403), f"{rule.rule}: {answer.status_code}"
+        text = _text_of(answer)
+        assert marked[TENANT_B]["marker"] not in text, f"{rule.rule} shows B's marker"
+        seen_a = seen_a or marked[TENANT_A]["marker"] in text
+    assert seen_a, "no list showed A's own marker: the walk would not notice a leak"
+
+
+def test_printed_overview_of_a_never_shows_b(any_app, marked):
+    html, _ = _clients(any_app)
+    answer = html.post(f"/t/{TENANT_A}/organisation/utskrift", follow_redirects=True)
+    assert answer.status_code == 200
+    with in_tenant(any_app, TENANT_A):
+        job = db.session.scalars(select(Job).where(Job.kind.like("%render_overview_pdf"))).one()
+        assert job.state == "finished", job.error
+        job_id = job.id
+    pdf = html.get(f"/t/{TENANT_A}/jobb/{job_id}/fil")
+    text = _text_of(pdf)
+    assert "MARKÖR-AAA" in text and "MARKÖR-BBB" not in text
+
+
+def test_link_to_another_tenants_object_is_refused_by_the_database(any_app, marked):
+    from sqlalchemy.exc import IntegrityError
+
+    with in_tenant(any_app, TENANT_A):
+        db.session.add(Seat(body_id=marked[TENANT_B]["body"], person="Intrång", seat="ordinarie"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()

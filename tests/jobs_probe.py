@@ -1,0 +1,22 @@
+"""Job functions for the job tests (importable by a real rq worker via PYTHONPATH)."""
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.organisation.models import Body
+from finsam_saas.platform.tenancy import current_actor, current_tenant_id
+
+
+def record_context(job, note: str) -> dict:
+    return {
+        "note": note,
+        "tenant_id": current_tenant_id(),
+        "actor": current_actor().label,
+        "has_request": has_request_context(),
+        "g_marker": g.get("marker"),
+        "bodies": sorted(db.session.scalars(select(Body.name))),
+    }
+
+
+def fail_clearly(job) -> None:
+    raise ValueError("Bilaga 3 saknas i underlaget")

@@ -1,0 +1,58 @@
+"""Constants and helpers shared by the tests (the fixtures are in conftest.py)."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PASSWORD = "losenord-123"
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = os.environ.get("TEST_PG_PORT", "5432")
+PG_SUPERUSER = os.environ.get("TEST_PG_USER", "postgres")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+# email -> [(tenant, role)]
+USERS = {
+    "kansli.a@test.se": [("umearegionen", "kansli")],
+    "kansli.b@test.se": [("skelleftea-norsjo", "kansli")],
+    "admin.a@test.se": [("umearegionen", "admin")],
+    "revisor.a@test.se": [("umearegionen", "revisor")],
+    "lasare.a@test.se": [("umearegionen", "lasare")],
+    "ledamot.a@test.se": [("umearegionen", "ledamot")],
+    "flera@test.se": [("umearegionen", "kansli"), ("skelleftea-norsjo", "kansli")],
+}
+TENANT_A, TENANT_B = "umearegionen", "skelleftea-norsjo"
+
+
+@contextmanager
+def in_tenant(app, slug: str):
+    """App context with the tenant of `slug` current, as a request or job has."""
+    from finsam_saas.extensions import db
+    from finsam_saas.platform.models import Tenant
+    from finsam_saas.platform.tenancy import tenant_context
+    from sqlalchemy import select
+
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        with tenant_context(tenant.id):
+            yield tenant
+        db.session.remove()
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/logga-in", data={"email": email, "password": password})
+
+
+def make_token(app, email: str) -> str:
+    from finsam_saas.extensions import db
+    from finsam_saas.platform.auth import issue_token
+    from finsam_saas.platform.models import User
+    from sqlalchemy import select
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        token = issue_token(user, "test")
+        db.session.commit()
+        db.session.remove()
+    return token
