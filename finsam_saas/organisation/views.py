@@ -13,6 +13,7 @@ blueprint = tenant_blueprint("organisation", __name__, "/organisation")
 register_navigation("Organisation", [
     NavItem("Medlemmar och organ", "organisation.overview", "organisation.view"),
     NavItem("Bakgrundsjobb", "tenant.jobs", "jobs.view"),
+    NavItem("Användare", "tenant.memberships", "memberships.manage"),
     NavItem("Ändringslogg", "tenant.audit_log", "audit.view"),
 ])
 

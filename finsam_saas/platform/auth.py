@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "organisation.print": STAFF | {"ledamot", "revisor"},  # starts a job: not for read-only users
     "audit.view": frozenset({"admin", "revisor"}),
     "jobs.view": EVERYONE,
+    "memberships.manage": frozenset({"admin"}),
 }
 
 

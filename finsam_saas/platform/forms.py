@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -14,3 +14,12 @@ class TokenForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF field, for buttons that change something."""
+
+
+class MembershipForm(FlaskForm):
+    email = EmailField("E-postadress", validators=[DataRequired("Skriv användarens e-postadress."), Length(max=254)])
+    role = SelectField("Roll", validators=[DataRequired("Välj en roll.")])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Roll", validators=[DataRequired("Välj en roll.")])

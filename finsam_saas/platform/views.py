@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.organisation import services as organisation
 from finsam_saas.platform.auth import issue_token, requires, revoke_token
-from finsam_saas.platform.forms import EmptyForm, LoginForm, TokenForm
-from finsam_saas.platform.models import ApiToken, AuditEntry, Job, Tenant, User
+from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
+from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, User
 from finsam_saas.platform.web import get_or_404, tenant_blueprint
 
 blueprint = Blueprint("platform", __name__)
@@ -155,3 +155,71 @@ def audit_log():
     entries = db.session.scalars(query).all()
     types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
     return render_template("platform/audit.html", entries=entries, types=types, object_type=object_type)
+
+
+def _role_choices():
+    return [(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+def _membership_or_404(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.tenant_id != g.tenant.id:
+        abort(404)
+    return membership
+
+
+@tenant_pages.route("/anvandare", methods=["GET", "POST"])
+@requires("memberships.manage")
+def memberships():
+    form = MembershipForm()
+    form.role.choices = _role_choices()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None:
+            form.email.errors.append("Det finns ingen användare med den e-postadressen. Be supporten skapa kontot.")
+        elif user.membership_in(g.tenant):
+            form.email.errors.append(f"{email} är redan medlem här.")
+        else:
+            db.session.add(Membership(user=user, tenant_id=g.tenant.id, role=form.role.data))
+            db.session.commit()
+            flash(f"{email} är nu {ROLE_LABELS[form.role.data].lower()} i {g.tenant.short_name}.", "success")
+            return redirect(url_for("tenant.memberships"))
+    rows = db.session.scalars(
+        select(Membership).where(Membership.tenant_id == g.tenant.id).join(User).order_by(User.name, User.email)
+    ).all()
+    role_form = RoleForm()
+    role_form.role.choices = _role_choices()
+    return render_template("platform/memberships.html", form=form, memberships=rows, role_form=role_form,
+                           remove_form=EmptyForm()), (400 if form.errors else 200)
+
+
+@tenant_pages.route("/anvandare/<int:membership_id>/roll", methods=["POST"])
+@requires("memberships.manage")
+def change_role(membership_id: int):
+    membership = _membership_or_404(membership_id)
+    form = RoleForm()
+    form.role.choices = _role_choices()
+    if not form.validate_on_submit():
+        abort(400, "Ogiltig roll.")
+    if membership.user_id == current_user.id and form.role.data != "admin":
+        abort(409, "Du kan inte ta bort din egen administratörsroll; be en annan administratör.")
+    membership.role = form.role.data
+    db.session.commit()
+    flash(f"{membership.user.email} är nu {membership.role_label.lower()}.", "success")
+    return redirect(url_for("tenant.memberships"))
+
+
+@tenant_pages.route("/anvandare/<int:membership_id>/ta-bort", methods=["POST"])
+@requires("memberships.manage")
+def remove_membership(membership_id: int):
+    membership = _membership_or_404(membership_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if membership.user_id == current_user.id:
+        abort(409, "Du kan inte ta bort dig själv; be en annan administratör.")
+    email = membership.user.email
+    db.session.delete(membership)
+    db.session.commit()
+    flash(f"{email} är inte längre medlem i {g.tenant.short_name}.", "success")
+    return redirect(url_for("tenant.memberships"))

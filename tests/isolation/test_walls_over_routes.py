@@ -15,7 +15,7 @@ from sqlalchemy import select
 from finsam_saas.extensions import db
 from finsam_saas.organisation.models import Body, Seat
 from finsam_saas.platform.files import write_tenant_file
-from finsam_saas.platform.models import Job
+from finsam_saas.platform.models import Job, Membership, User
 
 from support import TENANT_A, TENANT_B, in_tenant, login, make_token
 
@@ -40,7 +40,18 @@ def _make_job(marker):
     return job.id, relative
 
 
-FACTORIES = {"body_id": "body", "job_id": "job"}
+def _make_membership(tenant_id):
+    user = db.session.scalar(select(User).where(User.email == "ledamot.a@test.se"))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == tenant_id))
+    if membership is None:
+        membership = Membership(user_id=user.id, tenant_id=tenant_id, role="lasare")
+        db.session.add(membership)
+        db.session.commit()
+    return membership.id
+
+
+FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership"}
 
 
 @pytest.fixture
@@ -53,7 +64,8 @@ def marked(any_app):
             job_id, relative = _make_job(marker)
             db.session.commit()
             write_tenant_file(tenant.slug, relative, f"{marker} innehåll".encode())
-            objects[slug] = {"marker": marker, "body": body_id, "job": job_id}
+            membership_id = _make_membership(tenant.id)
+            objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id}
     return objects
 
 
@@ -70,9 +82,10 @@ def _url(rule, values):
 
 
 def _clients(app):
+    # A's admin: every action is allowed, so only the tenant wall can answer 404.
     html = app.test_client()
-    assert login(html, "kansli.a@test.se").status_code == 302
-    token = make_token(app, "kansli.a@test.se")
+    assert login(html, "admin.a@test.se").status_code == 302
+    token = make_token(app, "admin.a@test.se")
     return html, {"Authorization": f"Bearer {token}"}
 
 
