@@ -90,12 +90,13 @@ def test_bad_file_is_refused_naming_file_and_key(app, tmp_path, change, key, mes
 def test_unknown_appointing_member_is_named(tmp_path):
     directory = tmp_path / "tenants"
     shutil.copytree(PROJECT / "tenants", directory)
-    path = directory / "skelleftea-norsjo.toml"
+    path = directory / "umearegionen.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('appointed_by = "Norsjö kommun"', 'appointed_by = "Malå kommun"', 1), encoding="utf-8")
+    assert 'appointed_by = "Bjurholms kommun"' in text
+    path.write_text(text.replace('appointed_by = "Bjurholms kommun"', 'appointed_by = "Malå kommun"', 1), encoding="utf-8")
     with pytest.raises(TenantFileError) as error:
         load_tenant_files(directory)
-    assert "skelleftea-norsjo.toml: bodies[0].seats[" in str(error.value)
+    assert "umearegionen.toml: bodies[0].seats[4].appointed_by" in str(error.value)
     assert "\"Malå kommun\" är inte en medlem" in str(error.value)
 
 

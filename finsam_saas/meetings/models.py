@@ -1,0 +1,240 @@
+"""Meetings: the plan, the kallelse with its agenda and bilagor, the protokoll
+with its §§, attendance, votes and justering, and the tasks decisions give."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from finsam_saas.extensions import db
+from finsam_saas.organisation.models import Body, Member
+from finsam_saas.platform.models import utcnow
+from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
+
+ITEM_KINDS = ("beslut", "information", "diskussion", "formalia")
+ITEM_KIND_LABELS = {"beslut": "Beslut", "information": "Information", "diskussion": "Diskussion",
+                    "formalia": "Formalia"}
+ATTENDEE_ROLES = ("ledamot", "ersattare", "ovrig")
+SIGNER_ROLES = ("ordforande", "justerare")
+
+
+class Matter(TenantScoped, db.Model):
+    """An ärende with its diarienummer ("Dnr 8-2014"), which may be on several agendas."""
+
+    __tablename__ = "matters"
+    __table_args__ = (UniqueConstraint("tenant_id", "diarienummer"),)
+    diarienummer: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+
+
+class Meeting(TenantScoped, db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        tenant_fk(["body_id"], "bodies"),
+        tenant_fk(["prepares_id"], "meetings"),
+    )
+    body_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    start: Mapped[time | None] = mapped_column(Time)
+    end: Mapped[time | None] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    theme: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    # An AU meeting prepares the FS meeting it is paired with.
+    prepares_id: Mapped[int | None] = mapped_column(Integer)
+    notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    body: Mapped[Body] = relationship(overlaps="prepares,prepared_by")
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.number", cascade="all, delete-orphan", overlaps="body"
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="meeting", order_by="Attachment.position", cascade="all, delete-orphan", overlaps="body,items"
+    )
+    minutes: Mapped["Minutes | None"] = relationship(back_populates="meeting", uselist=False, overlaps="body,items")
+    prepares: Mapped["Meeting | None"] = relationship(
+        remote_side="[Meeting.tenant_id, Meeting.id]", foreign_keys="[Meeting.tenant_id, Meeting.prepares_id]",
+        overlaps="body,items,minutes,attachments",
+    )
+
+
+class AgendaItem(TenantScoped, db.Model):
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "meeting_id", "number"),
+        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
+        tenant_fk(["matter_id"], "matters"),
+    )
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="information")
+    presenter: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    proposal: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    standing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    matter_id: Mapped[int | None] = mapped_column(Integer)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items", overlaps="matter")
+    matter: Mapped[Matter | None] = relationship(overlaps="meeting,items")
+
+    @property
+    def kind_label(self) -> str:
+        return ITEM_KIND_LABELS.get(self.kind, self.kind)
+
+
+class Attachment(TenantScoped, db.Model):
+    """A bilaga: a PDF numbered per meeting ("bilaga 1", "bilaga 4.1")."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "meeting_id", "label"),
+        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
+    )
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    item_number: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(20), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    filename: Mapped[str] = mapped_column(String(300), nullable=False)
+    path: Mapped[str] = mapped_column(String(500), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attachments")
+
+
+class StandingItem(TenantScoped, db.Model):
+    """The template of a body's agenda: items that open and close every meeting."""
+
+    __tablename__ = "standing_items"
+    __table_args__ = (tenant_fk(["body_id"], "bodies"),)
+    body_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="formalia")
+    placement: Mapped[str] = mapped_column(String(10), nullable=False, default="open")  # open | close
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Minutes(TenantScoped, db.Model):
+    """A meeting's protokoll. Locked for ever once justerat."""
+
+    __tablename__ = "minutes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "meeting_id"),
+        tenant_fk(["meeting_id"], "meetings"),
+    )
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    chair: Mapped[str] = mapped_column(String(200), nullable=False)
+    secretary: Mapped[str] = mapped_column(String(200), nullable=False)
+    justerad_on: Mapped[date | None] = mapped_column(Date)
+    anslag_posted: Mapped[date | None] = mapped_column(Date)
+    anslag_removed: Mapped[date | None] = mapped_column(Date)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+    attendees: Mapped[list["Attendee"]] = relationship(
+        back_populates="minutes", order_by="Attendee.position", cascade="all, delete-orphan", overlaps="meeting"
+    )
+    paragraphs: Mapped[list["Paragraph"]] = relationship(
+        back_populates="minutes", order_by="Paragraph.number", cascade="all, delete-orphan",
+        overlaps="meeting,attendees",
+    )
+    signers: Mapped[list["Signer"]] = relationship(
+        back_populates="minutes", order_by="Signer.position", cascade="all, delete-orphan",
+        overlaps="meeting,attendees,paragraphs",
+    )
+
+    @property
+    def justerad(self) -> bool:
+        return self.justerad_on is not None
+
+
+class Attendee(TenantScoped, db.Model):
+    __tablename__ = "attendees"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "minutes_id", "name"),
+        tenant_fk(["minutes_id"], "minutes", ondelete="CASCADE"),
+        tenant_fk(["member_id"], "members"),
+    )
+    minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)  # ledamot | ersattare | ovrig
+    member_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    serving: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # tjänstgörande ersättare
+    from_number: Mapped[int | None] = mapped_column(Integer)
+    to_number: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="attendees", overlaps="member")
+    member: Mapped[Member | None] = relationship(overlaps="minutes,attendees")
+
+    @property
+    def decides(self) -> bool:
+        """Beslutande: a ledamot, or an ersättare serving in a ledamot's place."""
+        return self.role == "ledamot" or (self.role == "ersattare" and self.serving)
+
+    def present_at(self, number: int) -> bool:
+        return (self.from_number is None or number >= self.from_number) and (
+            self.to_number is None or number <= self.to_number)
+
+
+class Paragraph(TenantScoped, db.Model):
+    """A § of the protokoll, numbered on through the calendar year per body."""
+
+    __tablename__ = "paragraphs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "body_id", "year", "number"),
+        tenant_fk(["minutes_id"], "minutes", ondelete="CASCADE"),
+        tenant_fk(["body_id"], "bodies"),
+    )
+    minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    body_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    item_number: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="information")
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decision: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    recused: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # jäv: who left for this §
+    reservations: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    vote: Mapped[dict | None] = mapped_column(JSON)  # yes, no, abstain, chair_vote, outcome, casting_vote
+
+    minutes: Mapped[Minutes] = relationship(back_populates="paragraphs", overlaps="body")
+
+
+class Signer(TenantScoped, db.Model):
+    """Who must approve the protokoll (the chair and the justerare), and when they did."""
+
+    __tablename__ = "signers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "minutes_id", "name"),
+        tenant_fk(["minutes_id"], "minutes", ondelete="CASCADE"),
+    )
+    minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)  # ordforande | justerare
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="signers")
+
+
+class Task(TenantScoped, db.Model):
+    """An uppdrag given by a beslut: to whom, what, by when; followed up until done."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (tenant_fk(["paragraph_id"], "paragraphs"),)
+    paragraph_id: Mapped[int | None] = mapped_column(Integer)
+    assignee: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    due: Mapped[date] = mapped_column(Date, nullable=False)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    paragraph: Mapped[Paragraph | None] = relationship()
