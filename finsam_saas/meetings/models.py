@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from finsam_saas.extensions import db
@@ -238,3 +238,16 @@ class Task(TenantScoped, db.Model):
     done_on: Mapped[date | None] = mapped_column(Date)
 
     paragraph: Mapped[Paragraph | None] = relationship()
+
+
+class NoticeDelivery(TenantScoped, db.Model):
+    """Who received the kallelse and which files, or that they lack an e-mail address."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),)
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    recipient: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    files: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -81,6 +81,7 @@ class Seat(TenantScoped, db.Model):
     )
     body_id: Mapped[int] = mapped_column(Integer, nullable=False)
     person: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(254))
     seat: Mapped[str] = mapped_column(String(20), nullable=False)
     appointed_by_id: Mapped[int | None] = mapped_column(Integer)
     role: Mapped[str | None] = mapped_column(String(30))

@@ -33,6 +33,7 @@ class MemberSchema(Schema):
 
 class SeatSchema(Schema):
     person = fields.String(required=True, validate=NOT_BLANK)
+    email = fields.Email()
     seat = fields.String(required=True, validate=validate.OneOf(SEAT_KINDS))
     appointed_by = fields.String()
     position = fields.String(validate=validate.OneOf(POSITIONS))

@@ -226,7 +226,7 @@ def _sync_organisation(tenant: Tenant, data: dict, tenants: dict, report: SyncRe
             appointed_by = members[s["appointed_by"]] if "appointed_by" in s else None
             seats[key] = _upsert(
                 Seat, seats, key,
-                {"body_id": body.id, "person": s["person"], "seat": s["seat"],
+                {"body_id": body.id, "person": s["person"], "email": s.get("email"), "seat": s["seat"],
                  "appointed_by_id": appointed_by.id if appointed_by else None,
                  "role": s.get("position"), "substitute_order": s.get("substitute_order"),
                  "position": position, "active": True},

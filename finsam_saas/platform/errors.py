@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from finsam_saas.extensions import db
+from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.web import api_error
 
 MESSAGES = {
@@ -34,6 +35,15 @@ def render_error(status: int, message: str | None = None):
 
 
 def register(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error):
+        db.session.rollback()
+        if _wants_json():
+            return api_error(error.status, error.code, error.message, error.fields)
+        title, _ = MESSAGES[error.status]
+        return render_template("error.html", status=error.status, title=title, message=error.message,
+                               fields=error.fields), error.status
+
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(400, "Formuläret hade gått ut eller saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")

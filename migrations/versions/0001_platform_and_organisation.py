@@ -156,6 +156,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), sa.Identity(always=False), nullable=False),
     sa.Column('body_id', sa.Integer(), nullable=False),
     sa.Column('person', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('seat', sa.String(length=20), nullable=False),
     sa.Column('appointed_by_id', sa.Integer(), nullable=True),
     sa.Column('role', sa.String(length=30), nullable=True),

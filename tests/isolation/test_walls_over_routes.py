@@ -51,7 +51,36 @@ def _make_membership(tenant_id):
     return membership.id
 
 
-FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership"}
+def _make_meeting(tenant_slug, marker):
+    """A meeting with agenda, bilaga, a justerat protokoll, its signer and a task."""
+    from datetime import date
+
+    from finsam_saas.meetings import services
+    from finsam_saas.meetings.models import Attachment, Task
+
+    body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
+    meeting = services.create_meeting(body, day=date(2020, 10, 30), place=f"{marker} lokal", theme=f"{marker} tema",
+                                      items=[{"title": f"{marker} ärende", "kind": "beslut"}])
+    relative = f"meetings/{meeting.id}/bilaga.pdf"
+    write_tenant_file(tenant_slug, relative, f"%PDF-1.4 {marker}".encode())
+    attachment = Attachment(meeting_id=meeting.id, label="1", title=f"{marker} bilaga", filename="bilaga.pdf",
+                            path=relative, size=10, sha256="0" * 64)
+    meeting.attachments.append(attachment)
+    people = [f"Ledamot {n} {marker}" for n in range(1, 7)]
+    minutes = services.start_minutes(meeting, chair=people[0], secretary="Sekreterare", justerare=[people[1]],
+                                     attendees=[{"name": name, "role": "ledamot"} for name in people])
+    number = minutes.paragraphs[0].number
+    services.update_paragraph(minutes, number, text=f"{marker} text", decision=f"{marker} beslut")
+    task = services.add_task(minutes, number, assignee="Kansliet", description=f"{marker} uppdrag", due=date(2021, 2, 1))
+    services.justera(minutes, on=date(2020, 11, 26))
+    db.session.flush()
+    return {"meeting": meeting.id, "number": number, "attachment": attachment.id, "signer": minutes.signers[0].id,
+            "task": task.id, "minutes": minutes.id}
+
+
+FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", "meeting_id": "meeting",
+             "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
+             "minutes_id": "minutes"}
 
 
 @pytest.fixture
@@ -64,8 +93,11 @@ def marked(any_app):
             job_id, relative = _make_job(marker)
             db.session.commit()
             write_tenant_file(tenant.slug, relative, f"{marker} innehåll".encode())
+            meeting_ids = _make_meeting(tenant.slug, marker)
+            db.session.commit()
             membership_id = _make_membership(tenant.id)
-            objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id}
+            objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id,
+                             **meeting_ids}
     return objects
 
 
@@ -101,11 +133,10 @@ def test_other_tenants_objects_answer_as_if_missing(any_app, marked):
     rules = _object_rules(any_app)
     assert len(rules) >= 4
     for rule in rules:
-        id_arg = next(iter(rule.arguments - {"tenant"}))
-        kind = FACTORIES[id_arg]
-        theirs = _url(rule, {"tenant": TENANT_A, id_arg: b[kind]})
-        missing = _url(rule, {"tenant": TENANT_A, id_arg: MISSING_ID})
-        mine = _url(rule, {"tenant": TENANT_A, id_arg: marked[TENANT_A][kind]})
+        args = rule.arguments - {"tenant"}
+        theirs = _url(rule, {"tenant": TENANT_A, **{arg: b[FACTORIES[arg]] for arg in args}})
+        missing = _url(rule, {"tenant": TENANT_A, **{arg: MISSING_ID for arg in args}})
+        mine = _url(rule, {"tenant": TENANT_A, **{arg: marked[TENANT_A][FACTORIES[arg]] for arg in args}})
         is_api = rule.rule.startswith("/api/")
         for method in METHODS:
             kwargs = {"headers": headers} if is_api else {}

@@ -1,0 +1,32 @@
+"""The kallelse and the protokoll as PDF, laid out like the seed papers."""
+from __future__ import annotations
+
+from flask import render_template
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings import services
+from finsam_saas.meetings.models import Meeting, Minutes
+from finsam_saas.platform.documents import render_pdf
+from finsam_saas.platform.files import tenant_dir
+from finsam_saas.platform.models import Tenant
+
+
+def _tenant(tenant_id: int) -> Tenant:
+    return db.session.get(Tenant, tenant_id)
+
+
+def notice_pdf(meeting: Meeting) -> bytes:
+    tenant = _tenant(meeting.tenant_id)
+    html = render_template("pdf/notice.html", tenant=tenant, meeting=meeting)
+    return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
+
+
+def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
+    """The protokoll; PDF/A once justerat. The public copy leaves out confidential §§."""
+    tenant = _tenant(minutes.tenant_id)
+    paragraphs = [p for p in minutes.paragraphs if not (public and p.confidential)]
+    html = render_template(
+        "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
+        public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence,
+    )
+    return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug), archive=minutes.justerad)

@@ -1,0 +1,61 @@
+"""What anyone may read without logging in: the anslagstavla with the justerade
+protokoll (confidential §§ left out) and each body's meeting calendar."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Response, abort, g, render_template
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings import documents, services
+from finsam_saas.meetings.models import Meeting, Minutes
+from finsam_saas.organisation.models import Body
+from finsam_saas.platform.formatting import STOCKHOLM
+from finsam_saas.platform.web import get_or_404, public_tenant_blueprint
+
+blueprint = public_tenant_blueprint("public_meetings", __name__)
+
+
+@blueprint.route("/anslagstavla")
+def anslagstavla():
+    today = date.today()
+    rows = services.posted_minutes(today)
+    return render_template("meetings/anslagstavla.html", rows=rows, today=today)
+
+
+@blueprint.route("/anslagstavla/<int:minutes_id>.pdf")
+def anslag_pdf(minutes_id: int):
+    minutes = get_or_404(Minutes, minutes_id)
+    if not minutes.justerad:
+        abort(404)
+    pdf = documents.minutes_pdf(minutes, public=True)
+    name = f"protokoll-{minutes.meeting.body.slug}-{minutes.meeting.date}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@blueprint.route("/organ/<int:body_id>/kalender.ics")
+def calendar(body_id: int):
+    body = get_or_404(Body, body_id)
+    calendar = Calendar()
+    calendar.add("prodid", "-//finsam_saas//mötesplan//SV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{g.tenant.short_name}: {body.name}")
+    meetings = db.session.scalars(select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.date))
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.id}@{g.tenant.slug}.finsam")
+        event.add("summary", f"{body.name}{': ' + meeting.theme if meeting.theme else ''}")
+        if meeting.start:
+            start = datetime.combine(meeting.date, meeting.start, tzinfo=STOCKHOLM)
+            end = datetime.combine(meeting.date, meeting.end, tzinfo=STOCKHOLM) if meeting.end else start + timedelta(hours=2)
+            event.add("dtstart", start)
+            event.add("dtend", end)
+        else:
+            event.add("dtstart", meeting.date)
+        if meeting.place:
+            event.add("location", meeting.place)
+        calendar.add_component(event)
+    return Response(calendar.to_ical(), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{body.slug}.ics"'})

@@ -1,0 +1,99 @@
+"""Request and response shapes of the meetings API (API.md)."""
+from marshmallow import Schema, ValidationError, fields, validate
+
+from finsam_saas.meetings.models import ATTENDEE_ROLES, ITEM_KINDS
+
+STRICT_INT = {"strict": True, "validate": validate.Range(min=0)}
+
+
+class ItemIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = fields.String(load_default="information", validate=validate.OneOf(ITEM_KINDS))
+    presenter = fields.String(load_default="")
+    proposal = fields.String(load_default="")
+    description = fields.String(load_default="")
+    diarienummer = fields.String(load_default=None, allow_none=True)
+    confidential = fields.Boolean(load_default=False)
+
+
+class MeetingIn(Schema):
+    body = fields.String(required=True)
+    date = fields.Date(required=True)
+    start = fields.Time(load_default=None, allow_none=True)
+    end = fields.Time(load_default=None, allow_none=True)
+    place = fields.String(load_default="")
+    theme = fields.String(load_default="")
+    items = fields.List(fields.Nested(ItemIn), load_default=list)
+    template = fields.Boolean(load_default=False)
+
+
+class AttendeeIn(Schema):
+    name = fields.String(required=True)
+    member = fields.String(load_default=None, allow_none=True)
+    role = fields.String(load_default="ledamot", validate=validate.OneOf(ATTENDEE_ROLES))
+    title = fields.String(load_default="")
+    serving = fields.Boolean(load_default=None, allow_none=True)  # an ersättare serves unless told otherwise
+    from_ = fields.Integer(data_key="from", attribute="from", load_default=None, allow_none=True, strict=True)
+    to = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class MinutesIn(Schema):
+    chair = fields.String(required=True)
+    secretary = fields.String(required=True)
+    justerare = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    attendees = fields.List(fields.Nested(AttendeeIn), required=True, validate=validate.Length(min=1))
+
+
+class ParagraphIn(Schema):
+    text = fields.String()
+    decision = fields.String()
+    recused = fields.List(fields.String())
+    reservations = fields.List(fields.String())
+    confidential = fields.Boolean()
+
+
+class VoteIn(Schema):
+    yes = fields.Integer(required=True, **STRICT_INT)
+    no = fields.Integer(required=True, **STRICT_INT)
+    abstain = fields.Integer(load_default=0, **STRICT_INT)
+    chair_vote = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no"]))
+
+
+class JusteringIn(Schema):
+    date = fields.Date(required=True)
+    posted = fields.Date(load_default=None, allow_none=True)
+
+
+class TaskIn(Schema):
+    assignee = fields.String(required=True)
+    description = fields.String(required=True)
+    due = fields.Date(required=True)
+
+
+def flatten_errors(messages, prefix="") -> dict:
+    """marshmallow's nested errors as {"items[0].kind": "…"}."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+            flat.update(flatten_errors(value, path))
+    elif isinstance(messages, list) and messages and not isinstance(messages[0], (dict, list)):
+        flat[prefix] = " ".join(map(str, messages))
+    elif isinstance(messages, list):
+        for message in messages:
+            flat.update(flatten_errors(message, prefix))
+    else:
+        flat[prefix] = str(messages)
+    return flat
+
+
+def load(schema: Schema, data) -> dict:
+    from finsam_saas.platform.rules import InvalidInput
+
+    if not isinstance(data, dict):
+        raise InvalidInput("Begäran ska vara ett JSON-objekt.", {"body": "inte ett JSON-objekt"})
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        fields_ = flatten_errors(error.messages)
+        raise InvalidInput("Ogiltiga uppgifter: " + "; ".join(f"{k}: {v}" for k, v in fields_.items()), fields_)

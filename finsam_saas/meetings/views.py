@@ -1,0 +1,386 @@
+"""Pages of the meetings module: mötesplan, meeting with kallelse, protokoll, justering, uppdrag."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings import attachments as bilagor, documents, jobs, permissions, services  # noqa: F401
+from finsam_saas.meetings.models import ITEM_KINDS, ITEM_KIND_LABELS, Attachment, Meeting, Signer, Task
+from finsam_saas.meetings.plan import RECURRING_DUTIES
+from finsam_saas.organisation import services as organisation
+from finsam_saas.organisation.models import Body
+from finsam_saas.platform.auth import requires
+from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+
+blueprint = tenant_blueprint("meetings", __name__, "/moten")
+
+register_navigation("Möten", [
+    NavItem("Mötesplan", "meetings.plan", "meetings.view"),
+    NavItem("Uppdrag", "meetings.tasks", "meetings.view"),
+])
+
+
+def _csrf_ok() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
+
+
+def _date(name: str, label: str, required: bool = True) -> date | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
+
+
+def _time(name: str, label: str) -> time | None:
+    value = (request.form.get(name) or "").strip().replace(".", ":")
+    if not value:
+        return None
+    try:
+        return time.fromisoformat(value if len(value) > 2 else f"{value}:00")
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
+
+
+def _int(name: str, label: str, required: bool = True) -> int | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
+    if number < 0:
+        raise InvalidInput(f"{label.capitalize()} kan inte vara negativt.", {name: "negativt"})
+    return number
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
+
+
+def _back_with_error(error: DomainError, endpoint: str, **values):
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(url_for(endpoint, **values))
+
+
+# --- mötesplan ----------------------------------------------------------------
+
+@blueprint.route("/")
+@requires("meetings.view")
+def plan():
+    year = request.args.get("ar", type=int) or date.today().year
+    meetings = services.meetings_of_year(year)
+    bodies = organisation.bodies()
+    by_body = {b.id: [m for m in meetings if m.body_id == b.id] for b in bodies}
+    return render_template("meetings/plan.html", year=year, bodies=bodies, by_body=by_body, meetings=meetings,
+                           duties=RECURRING_DUTIES, open_tasks=services.open_tasks())
+
+
+@blueprint.route("/nytt", methods=["GET", "POST"])
+@requires("meetings.edit")
+def new_meeting():
+    bodies = organisation.bodies()
+    if request.method == "POST":
+        _csrf_ok()
+        try:
+            body = get_or_404(Body, _int("body_id", "organ"))
+            prepares_id = _int("prepares_id", "mötet som bereds", required=False)
+            meeting = services.create_meeting(
+                body, day=_date("date", "datum"), start=_time("start", "starttid"), end=_time("end", "sluttid"),
+                place=request.form.get("place", ""), theme=request.form.get("theme", ""),
+                with_template=request.form.get("template") == "on",
+                prepares=get_or_404(Meeting, prepares_id) if prepares_id else None,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("meetings/new.html", bodies=bodies, upcoming=_upcoming(), form=request.form), 400
+        flash(f"Mötet {meeting.date} är skapat.", "success")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    return render_template("meetings/new.html", bodies=bodies, upcoming=_upcoming(), form={"template": "on"})
+
+
+def _upcoming() -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).where(Meeting.date >= date.today()).order_by(Meeting.date)))
+
+
+@blueprint.route("/<int:meeting_id>")
+@requires("meetings.view")
+def meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    return render_template(
+        "meetings/meeting.html", meeting=meeting, kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
+        offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [], form=EmptyForm(),
+        max_mb=bilagor.max_megabytes(),
+    )
+
+
+@blueprint.route("/<int:meeting_id>/punkter", methods=["POST"])
+@requires("meetings.edit")
+def add_item(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    _csrf_ok()
+    try:
+        services.add_item(meeting, {
+            "title": request.form.get("title", ""), "kind": request.form.get("kind", "information"),
+            "presenter": request.form.get("presenter", ""), "proposal": request.form.get("proposal", ""),
+            "description": request.form.get("description", ""), "diarienummer": request.form.get("diarienummer"),
+            "confidential": request.form.get("confidential") == "on",
+        })
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+    flash("Punkten är tillagd.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/uppdrag/<int:task_id>", methods=["POST"])
+@requires("meetings.edit")
+def put_task_on_agenda(meeting_id: int, task_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    task = get_or_404(Task, task_id)
+    _csrf_ok()
+    try:
+        services.add_item(meeting, {"title": f"Uppdrag: {task.description}", "kind": "information",
+                                    "presenter": task.assignee})
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+    flash("Uppdraget står nu på dagordningen.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/bilagor", methods=["POST"])
+@requires("meetings.edit")
+def upload_attachment(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    _csrf_ok()
+    try:
+        attachment = bilagor.add_attachment(
+            meeting, request.files.get("file"), label=request.form.get("label", ""),
+            title=request.form.get("title", ""), item_number=_int("item_number", "punkt", required=False),
+        )
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+    flash(f"Bilaga {attachment.label} är uppladdad.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/bilagor/<int:attachment_id>")
+@requires("meetings.view")
+def attachment(meeting_id: int, attachment_id: int):
+    found = get_or_404(Attachment, attachment_id)
+    if found.meeting_id != meeting_id:
+        abort(404)
+    return send_file(bilagor.path_of(found), mimetype="application/pdf", download_name=found.filename)
+
+
+@blueprint.route("/<int:meeting_id>/kallelse.pdf", methods=["POST"])
+@requires("meetings.view")
+def notice_pdf(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    _csrf_ok()
+    job = enqueue_for_tenant(jobs.render_notice, title=f"Kallelse {meeting.body.name} {meeting.date}", meeting_id=meeting.id)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+@blueprint.route("/<int:meeting_id>/utskick", methods=["POST"])
+@requires("meetings.edit")
+def send_notice(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    _csrf_ok()
+    job = enqueue_for_tenant(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
+                             meeting_id=meeting.id)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+# --- protokoll ----------------------------------------------------------------
+
+@blueprint.route("/<int:meeting_id>/protokoll/nytt", methods=["GET", "POST"])
+@requires("meetings.edit")
+def start_minutes(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    seats = [s for s in meeting.body.seats if s.active]
+    if request.method == "POST":
+        _csrf_ok()
+        attendees = []
+        for seat in seats:
+            if request.form.get(f"present-{seat.id}") == "on":
+                attendees.append({
+                    "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
+                    "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
+                    "serving": request.form.get(f"serving-{seat.id}") == "on",
+                })
+        for line in _lines("others"):
+            name, _, title = line.partition(",")
+            attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
+        try:
+            services.start_minutes(meeting, chair=request.form.get("chair", ""),
+                                   secretary=request.form.get("secretary", ""),
+                                   justerare=_lines("justerare"), attendees=attendees)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
+                                   kansli=organisation.kansli()), 400
+        flash("Protokollet är påbörjat.", "success")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+    return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form={},
+                           kansli=organisation.kansli())
+
+
+def _minutes_or_404(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.minutes is None:
+        abort(404)
+    return meeting.minutes
+
+
+@blueprint.route("/<int:meeting_id>/protokoll")
+@requires("meetings.view")
+def minutes(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    my_signers = [s for s in minutes.signers if s.user_id == current_user.id or
+                  (s.user_id is None and s.name == current_user.name)]
+    return render_template(
+        "meetings/minutes.html", minutes=minutes, meeting=minutes.meeting, form=EmptyForm(),
+        quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, my_signers=my_signers,
+        late=services.is_late(minutes.meeting.date, minutes.justerad_on), today=date.today(),
+    )
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>", methods=["POST"])
+@requires("meetings.edit")
+def update_paragraph(meeting_id: int, number: int):
+    minutes = _minutes_or_404(meeting_id)
+    _csrf_ok()
+    try:
+        services.update_paragraph(
+            minutes, number, text=request.form.get("text", ""), decision=request.form.get("decision", ""),
+            recused=_lines("recused"), reservations=_lines("reservations"),
+            confidential=request.form.get("confidential") == "on",
+        )
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+    flash(f"§ {number} är sparad.", "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/votering", methods=["POST"])
+@requires("meetings.edit")
+def vote(meeting_id: int, number: int):
+    minutes = _minutes_or_404(meeting_id)
+    _csrf_ok()
+    try:
+        result = services.record_vote(
+            minutes, number, yes=_int("yes", "ja-röster"), no=_int("no", "nej-röster"),
+            abstain=_int("abstain", "avstår", required=False) or 0, chair_vote=request.form.get("chair_vote") or None,
+        )
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+    outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
+    flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
+          + (" genom ordförandens utslagsröst." if result["casting_vote"] else "."), "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/uppdrag", methods=["POST"])
+@requires("meetings.edit")
+def add_task(meeting_id: int, number: int):
+    minutes = _minutes_or_404(meeting_id)
+    _csrf_ok()
+    try:
+        services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
+                          description=request.form.get("description", ""), due=_date("due", "datum för uppdraget"))
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+    flash("Uppdraget är registrerat.", "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/godkann/<int:signer_id>", methods=["POST"])
+@requires("meetings.approve")
+def approve(meeting_id: int, signer_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    signer = get_or_404(Signer, signer_id)
+    _csrf_ok()
+    if signer.minutes_id != minutes.id:
+        abort(404)
+    if signer.user_id not in (None, current_user.id) or (signer.user_id is None and signer.name != current_user.name):
+        abort(403)
+    try:
+        result = services.approve(minutes, signer)
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+    flash("Protokollet är justerat." if result else f"{signer.name} har godkänt protokollet.", "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/justering", methods=["POST"])
+@requires("meetings.justera")
+def justera(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    _csrf_ok()
+    try:
+        result = services.justera(minutes, on=_date("date", "justeringsdatum"),
+                                  posted=_date("posted", "datum för anslaget", required=False))
+        db.session.commit()
+    except DomainError as error:
+        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+    flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
+          f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet." if result.late else ""),
+          "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll.pdf", methods=["POST"])
+@requires("meetings.view")
+def minutes_pdf(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    _csrf_ok()
+    job = enqueue_for_tenant(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
+                             meeting_id=meeting_id)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+# --- uppdrag ----------------------------------------------------------------------
+
+@blueprint.route("/uppdrag")
+@requires("meetings.view")
+def tasks():
+    rows = db.session.scalars(select(Task).order_by(Task.done_on.is_not(None), Task.due)).all()
+    return render_template("meetings/tasks.html", tasks=rows, form=EmptyForm(), today=date.today())
+
+
+@blueprint.route("/uppdrag/<int:task_id>/klart", methods=["POST"])
+@requires("meetings.edit")
+def complete_task(task_id: int):
+    task = get_or_404(Task, task_id)
+    _csrf_ok()
+    services.complete_task(task, date.today())
+    db.session.commit()
+    flash("Uppdraget är markerat som klart.", "success")
+    return redirect(url_for("meetings.tasks"))
