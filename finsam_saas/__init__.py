@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     register_extensions(app)
     register_blueprints(app)
     register_request_context(app)

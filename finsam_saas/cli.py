@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
@@ -125,6 +125,7 @@ def users_token(email, name):
 
 
 @click.command("demo")
+@with_appcontext
 def demo():
     """Läs in demodata byggd på sammanträdeshandlingarna (idempotent)."""
     from finsam_saas.demo import load_demo
@@ -134,6 +135,7 @@ def demo():
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Avsluta när kön är tom.")
 def worker(burst):
     """Kör en rq-worker för bakgrundsjobben (kräver REDIS_URL)."""

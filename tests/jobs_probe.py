@@ -20,3 +20,12 @@ def record_context(job, note: str) -> dict:
 
 def fail_clearly(job) -> None:
     raise ValueError("Bilaga 3 saknas i underlaget")
+
+
+def edit_first_paragraph(job, meeting_id: int) -> None:
+    """Writes straight to the model, past the services, as a careless job might."""
+    from finsam_saas.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, meeting_id)
+    meeting.minutes.paragraphs[0].text = "Ändrad av ett jobb"
+    db.session.commit()

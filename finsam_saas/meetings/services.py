@@ -190,8 +190,12 @@ def _parse_attendees(attendees: list[dict], members: dict[str, Member]) -> list[
 
 
 def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
-                  attendees: list[dict]) -> Minutes:
-    """Start the protokoll from the agenda: one § per item, numbered on from the body's last § of the year."""
+                  attendees: list[dict], first_number: int | None = None) -> Minutes:
+    """Start the protokoll from the agenda: one § per item, numbered on from the body's last § of the year.
+
+    `first_number` continues a series kept on paper before this system (the year's
+    earlier §§ are not here); it may not go back to numbers already used.
+    """
     if meeting.minutes is not None:
         raise RuleViolation("minutes_exist", "Mötet har redan ett protokoll.")
     if not meeting.items:
@@ -222,6 +226,11 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
         minutes.signers.append(Signer(minutes_id=minutes.id, name=name.strip(), role="justerare", position=position))
     year = meeting.date.year
     number = next_paragraph_number(meeting.body_id, year)
+    if first_number is not None:
+        if first_number < number:
+            raise InvalidInput(f"§ {first_number} är redan använd {year}; nästa lediga är § {number}.",
+                               {"first_number": "redan använd"})
+        number = first_number
     for offset, item in enumerate(meeting.items):
         minutes.paragraphs.append(Paragraph(
             minutes_id=minutes.id, body_id=meeting.body_id, year=year, number=number + offset,

@@ -53,7 +53,9 @@ def _forget_other_tenant(session, tenant_id) -> None:
     """Objects loaded for one tenant must not be served after a switch to another."""
     held = session.info.get("tenant_id", _UNSET)
     if held is not _UNSET and held != tenant_id:
-        session.expunge_all()
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, TenantScoped):
+                session.expunge(obj)
     session.info["tenant_id"] = tenant_id
 
 

@@ -1,0 +1,257 @@
+"""The secretary's work through the pages: plan, agenda, bilagor, protokoll,
+justering, anslagstavla, uppdrag; and the lock on every write path."""
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings import services
+from finsam_saas.meetings.models import Meeting, Paragraph
+from finsam_saas.organisation.models import Body
+from finsam_saas.platform.jobs import run_job
+from finsam_saas.platform.models import Job
+from finsam_saas.platform.tenancy import Actor, acting_as
+
+from support import TENANT_A, TENANT_B, in_tenant, login
+
+A = f"/t/{TENANT_A}"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def _create_meeting(client, day="2020-10-30", theme="Samverkan för unga"):
+    answer = client.post(f"{A}/moten/nytt", data={
+        "body_id": _styrelse_id(client.application), "date": day, "start": "08:30", "end": "12:00",
+        "place": "Sveagatan 8 i Umeå", "theme": theme, "template": "on"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return int(re.search(r"/moten/(\d+)$", answer.headers["Location"]).group(1))
+
+
+def _styrelse_id(app):
+    with in_tenant(app, TENANT_A):
+        return db.session.scalar(select(Body.id).where(Body.slug == "styrelse"))
+
+
+def _start_minutes(client, app, meeting_id):
+    with in_tenant(app, TENANT_A):
+        seats = {s.person: s.id for s in db.session.scalar(select(Body).where(Body.slug == "styrelse")).seats}
+    data = {f"present-{seats[name]}": "on" for name in
+            ("Peter Vigren", "Harriet Hedlund", "Mikael Broman", "Anders Hahlin", "Christina Lidström", "Patrik Nilsson")}
+    data.update({"others": "Mikael Holmlund, Förbundschef\nJohanna Långdal Persson, Administratör",
+                 "chair": "Peter Vigren", "secretary": "Johanna Långdal Persson", "justerare": "Anders Hahlin"})
+    answer = client.post(f"{A}/moten/{meeting_id}/protokoll/nytt", data=data)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+
+
+def test_plan_agenda_and_template(client_a, app):
+    meeting_id = _create_meeting(client_a)
+    plan = client_a.get(f"{A}/moten/?ar=2020").get_data(as_text=True)
+    assert "2020-10-30" in plan and "Samverkan för unga" in plan and "Verksamhetsplan och budget" in plan
+    page = client_a.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+    assert "Mötets öppnande" in page and "Val av justerare" in page and "Mötets avslutande" in page
+    answer = client_a.post(f"{A}/moten/{meeting_id}/punkter", data={
+        "title": "Verksamhetsplan och budget", "kind": "beslut", "presenter": "Mikael Holmlund",
+        "proposal": "Styrelsen fastställer verksamhetsplan och budget.", "diarienummer": "Dnr 8-2014"}, follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert "Punkten är tillagd" in text and "Dnr 8-2014" in text
+    # the new item goes before the closing standing items
+    assert text.index("Verksamhetsplan och budget") < text.index("Övriga frågor")
+
+
+def test_dates_out_of_order_are_refused_and_nothing_is_saved(client_a, app):
+    answer = client_a.post(f"{A}/moten/nytt", data={"body_id": _styrelse_id(app), "date": "2020-10-30",
+                                                     "start": "12:00", "end": "08:30", "place": "Umeå"})
+    assert answer.status_code == 400 and "Sluttiden måste vara efter starttiden" in answer.get_data(as_text=True)
+    assert 'value="Umeå"' in answer.get_data(as_text=True)  # what was typed is kept
+    with in_tenant(app, TENANT_A):
+        assert db.session.scalars(select(Meeting)).all() == []
+
+
+def test_bilagor_are_pdfs_numbered_per_meeting(client_a, app):
+    meeting_id = _create_meeting(client_a)
+    upload = lambda name, content, **extra: client_a.post(  # noqa: E731
+        f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(content), name), **extra},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Bilaga 1 är uppladdad" in upload("protokoll.pdf", PDF)
+    assert "Bilaga 4.1 är uppladdad" in upload("budget.pdf", PDF, item_number="4")
+    assert "Bilaga 4.2 är uppladdad" in upload("plan.pdf", PDF, item_number="4")
+    assert "är inte en PDF-fil" in upload("virus.pdf", b"MZ\x90\x00 not a pdf")
+    app.config["MAX_ATTACHMENT_BYTES"] = 100
+    assert "större än" in upload("stor.pdf", PDF + b"0" * 200)
+    page = client_a.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+    link = re.search(r'href="(/t/umearegionen/moten/\d+/bilagor/\d+)">Bilaga 4.1', page).group(1)
+    assert client_a.get(link).data == PDF
+
+
+def test_protokoll_through_the_pages_until_justerat(client_a, app):
+    meeting_id = _create_meeting(client_a)
+    _start_minutes(client_a, app, meeting_id)
+    page = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    assert "§ 1 Mötets öppnande" in page and "beslutsför" in page
+    saved = client_a.post(f"{A}/moten/{meeting_id}/protokoll/paragrafer/2", data={
+        "text": "Anders Hahlin valdes till justerare.", "decision": "Anders Hahlin väljs."}, follow_redirects=True)
+    assert "§ 2 är sparad" in saved.get_data(as_text=True)
+    tie = client_a.post(f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/votering",
+                        data={"yes": "2", "no": "2", "abstain": "1", "chair_vote": "yes"}, follow_redirects=True)
+    assert "ordförandens utslagsröst" in tie.get_data(as_text=True)
+    too_many = client_a.post(f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/votering",
+                             data={"yes": "5", "no": "2"}, follow_redirects=True)
+    # Patrik Nilsson is an ersättare who does not serve: five beslutande.
+    assert "7 röster är fler än de 5 beslutande" in too_many.get_data(as_text=True)
+    done = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2020-11-26"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Protokollet är justerat 2020-11-26" in done and "2020-11-27" in done and "2020-12-18" in done
+    assert "mer än 14 dagar" in done
+    locked = client_a.post(f"{A}/moten/{meeting_id}/protokoll/paragrafer/2", data={"text": "Ändrad"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "Protokollet är justerat och kan inte ändras" in locked
+    with in_tenant(app, TENANT_A):
+        assert db.session.scalar(select(Paragraph.text).where(Paragraph.number == 2)) == "Anders Hahlin valdes till justerare."
+
+
+def test_signers_approve_and_the_last_one_justerar(app, client_a):
+    meeting_id = _create_meeting(client_a)
+    _start_minutes(client_a, app, meeting_id)
+    with in_tenant(app, TENANT_A):
+        from finsam_saas.meetings.models import Signer
+        from finsam_saas.platform.models import User
+        signers = db.session.scalars(select(Signer).order_by(Signer.position)).all()
+        ids = [s.id for s in signers]
+        chair = db.session.scalar(select(User).where(User.email == "ledamot.a@test.se"))
+        chair.name = "Peter Vigren"
+        kansli = db.session.scalar(select(User).where(User.email == "kansli.a@test.se"))
+        kansli.name = "Anders Hahlin"
+        db.session.commit()
+    ledamot = app.test_client()
+    login(ledamot, "ledamot.a@test.se")
+    assert ledamot.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[1]}").status_code == 403  # not theirs
+    first = ledamot.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[0]}", follow_redirects=True)
+    assert "Peter Vigren har godkänt protokollet" in first.get_data(as_text=True)
+    status = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    assert "Anders Hahlin (justerare):\n      har inte godkänt ännu" in status or "har inte godkänt ännu" in status
+    last = client_a.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[1]}", follow_redirects=True)
+    assert "Protokollet är justerat." in last.get_data(as_text=True)
+
+
+def test_a_job_cannot_change_a_justerat_protokoll(app, client_a):
+    meeting_id = _create_meeting(client_a)
+    _start_minutes(client_a, app, meeting_id)
+    client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2020-11-02"})
+    with in_tenant(app, TENANT_A) as tenant:
+        job = Job(kind="x", title="Ändra protokoll")
+        db.session.add(job)
+        db.session.commit()
+        job_id, tenant_id = job.id, tenant.id
+    run_job(job_id, tenant_id, None, "jobs_probe:edit_first_paragraph", {"meeting_id": meeting_id}, app=app)
+    with in_tenant(app, TENANT_A):
+        job = db.session.get(Job, job_id)
+        assert job.state == "failed" and "justerat" in job.error
+        assert db.session.scalar(select(Paragraph.text).where(Paragraph.number == 1)) == ""
+
+
+def _justerat_with_confidential_paragraph(app, slug, marker, on=date(2020, 11, 26)):
+    with in_tenant(app, slug), acting_as(Actor(None, "test")):
+        body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
+        meeting = services.create_meeting(body, day=date(2020, 10, 30), place="Umeå", items=[
+            {"title": f"{marker} öppen punkt", "kind": "beslut"},
+            {"title": f"{marker} HEMLIG PUNKT", "kind": "beslut", "confidential": True}])
+        people = [f"Person {n}" for n in range(1, 7)]
+        minutes = services.start_minutes(meeting, chair=people[0], secretary="S", justerare=[people[1]],
+                                         attendees=[{"name": p, "role": "ledamot"} for p in people])
+        secret = next(p.number for p in minutes.paragraphs if p.confidential)
+        services.update_paragraph(minutes, secret, text=f"{marker} hemlig text")
+        services.justera(minutes, on=on)
+        unjusterat = services.create_meeting(body, day=date(2020, 12, 10), items=[{"title": f"{marker} OJUSTERAT"}])
+        services.start_minutes(unjusterat, chair=people[0], secretary="S", justerare=[people[1]],
+                               attendees=[{"name": p, "role": "ledamot"} for p in people])
+        db.session.commit()
+        return minutes.id
+
+
+def test_anslagstavla_is_public_own_tenant_only_and_hides_confidential(app):
+    mine = _justerat_with_confidential_paragraph(app, TENANT_A, "AAA")
+    theirs = _justerat_with_confidential_paragraph(app, TENANT_B, "BBB")
+    public = app.test_client()  # no login
+    page = public.get(f"{A}/anslagstavla")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "2020-11-26" in text and "2020-11-27" in text and "2020-12-18" in text
+    assert "2020-12-10" not in text  # not justerat
+    pdf = public.get(f"{A}/anslagstavla/{mine}.pdf")
+    content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "AAA öppen punkt" in content
+    assert "HEMLIG" not in content and "hemlig text" not in content
+    assert "sekretess är utelämnade" in content
+    assert public.get(f"{A}/anslagstavla/{theirs}.pdf").status_code == 404
+    assert "BBB" not in text
+
+
+def test_tasks_are_followed_up_and_offered_for_the_agenda(client_a, app):
+    first = _create_meeting(client_a, "2020-10-30")
+    _start_minutes(client_a, app, first)
+    answer = client_a.post(f"{A}/moten/{first}/protokoll/paragrafer/2/uppdrag", data={
+        "assignee": "Kansliet", "description": "Analysen ska presenteras", "due": "2021-02-28"}, follow_redirects=True)
+    assert "Uppdraget är registrerat" in answer.get_data(as_text=True)
+    january = _create_meeting(client_a, "2021-01-20", theme="Januari")
+    february = _create_meeting(client_a, "2021-02-19", theme="Februari")
+    assert "Analysen ska presenteras" not in client_a.get(f"{A}/moten/{january}").get_data(as_text=True)
+    page = client_a.get(f"{A}/moten/{february}").get_data(as_text=True)
+    assert "Uppdrag att följa upp på detta möte" in page and "Analysen ska presenteras" in page
+    task_id = re.search(r"/moten/\d+/uppdrag/(\d+)", page).group(1)
+    client_a.post(f"{A}/moten/{february}/uppdrag/{task_id}")
+    assert "Uppdrag: Analysen ska presenteras" in client_a.get(f"{A}/moten/{february}").get_data(as_text=True)
+    tasks = client_a.get(f"{A}/moten/uppdrag").get_data(as_text=True)
+    assert "Analysen ska presenteras" in tasks
+    client_a.post(f"{A}/moten/uppdrag/{task_id}/klart")
+    assert "Klart" in client_a.get(f"{A}/moten/uppdrag").get_data(as_text=True)
+
+
+def test_icalendar_feed_per_body(client_a, app):
+    _create_meeting(client_a, "2021-02-19", theme="Februari")
+    from icalendar import Calendar
+    feed = app.test_client().get(f"{A}/organ/{_styrelse_id(app)}/kalender.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = [c for c in Calendar.from_ical(feed.data).walk("VEVENT")]
+    assert len(events) == 1 and "Februari" in str(events[0]["summary"])
+    assert events[0].decoded("dtstart").isoformat().startswith("2021-02-19T08:30:00+01:00")
+
+
+def test_pdf_jobs_for_kallelse_and_protokoll(client_a, app):
+    meeting_id = _create_meeting(client_a)
+    job_page = client_a.post(f"{A}/moten/{meeting_id}/kallelse.pdf", follow_redirects=True)
+    assert "Klart" in job_page.get_data(as_text=True)
+    link = re.search(r'href="(/t/umearegionen/jobb/\d+/fil)"', job_page.get_data(as_text=True)).group(1)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client_a.get(link).data)).pages)
+    assert "KALLELSE" in text and "Mötets öppnande" in text
+
+
+def test_send_out_mails_kallelse_and_bilagor_and_records_recipients(client_a, app, tmp_path):
+    import shutil
+    directory = tmp_path / "tenants"
+    shutil.copytree(app.config["TENANTS_DIR"], directory)
+    path = directory / "umearegionen.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'person = "Peter Vigren"\nseat = "ordinarie"', 'person = "Peter Vigren"\nemail = "peter.vigren@umea.se"\nseat = "ordinarie"', 1),
+        encoding="utf-8")
+    app.config["TENANTS_DIR"] = directory
+    assert app.test_cli_runner().invoke(args=["tenants", "sync"]).exit_code == 0
+    meeting_id = _create_meeting(client_a)
+    client_a.post(f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(PDF), "budget.pdf")},
+                  content_type="multipart/form-data")
+    job_page = client_a.post(f"{A}/moten/{meeting_id}/utskick", follow_redirects=True).get_data(as_text=True)
+    assert "Klart" in job_page
+    mails = list(app.config["OUTBOX_DIR"].glob("*.eml"))
+    assert len(mails) == 1
+    import email
+    from email import policy
+    message = email.message_from_bytes(mails[0].read_bytes(), policy=policy.default)
+    assert message["To"] == "peter.vigren@umea.se"
+    assert [a.get_filename() for a in message.iter_attachments()] == ["kallelse-2020-10-30.pdf", "bilaga 1 - budget.pdf"]
+    with in_tenant(app, TENANT_A):
+        from finsam_saas.meetings.models import NoticeDelivery
+        rows = {d.recipient: d for d in db.session.scalars(select(NoticeDelivery))}
+        assert rows["Peter Vigren"].message_id == message["Message-ID"]
+        assert rows["Harriet Hedlund"].email is None and rows["Harriet Hedlund"].sent_at is None
