@@ -30,6 +30,7 @@ class Config:
         self.APP_DB_ROLE = os.environ.get("APP_DB_ROLE", "finsam_app")
         self.APP_DB_PASSWORD = os.environ.get("APP_DB_PASSWORD") or None
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "finsam")
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@finsam.local")
         self.OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", instance / "outbox"))

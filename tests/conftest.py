@@ -32,6 +32,7 @@ def app_config(database_url: str, instance: Path, **extra) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_ENABLED": False,
         "REDIS_URL": None,
+        "RQ_QUEUE": f"finsam-test-{uuid.uuid4().hex[:8]}",  # runs side by side never share a queue
         "FILES_DIR": instance / "files",
         "OUTBOX_DIR": instance / "outbox",
         "TENANTS_DIR": Path(os.environ.get("TEST_TENANTS_DIR", PROJECT / "tenants")),
@@ -206,9 +207,7 @@ def redis_url():
         if _required("REQUIRE_REDIS"):
             pytest.fail(f"REQUIRE_REDIS=1 but Redis at {REDIS_TEST_URL} does not answer: {error}")
         pytest.skip(f"Redis at {REDIS_TEST_URL} does not answer ({error}); set REQUIRE_REDIS=1 to make this fail")
-    connection.flushdb()
     yield REDIS_TEST_URL
-    connection.flushdb()
 
 
 # --- clients ----------------------------------------------------------------

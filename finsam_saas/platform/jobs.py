@@ -21,9 +21,6 @@ from finsam_saas.extensions import db
 from finsam_saas.platform.models import Job, Membership, User, utcnow
 from finsam_saas.platform.tenancy import Actor, acting_as, current_actor, require_tenant_id, tenant_context
 
-QUEUE_NAME = "finsam"
-
-
 class JobRefused(RuntimeError):
     """The job may not run: its actor has no membership in its tenant any more."""
 
@@ -49,7 +46,7 @@ def enqueue_for_tenant(func, *, title: str, **kwargs) -> Job:
     db.session.commit()
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        queue = _queue(redis_url)
+        queue = _queue(redis_url, current_app.config["RQ_QUEUE"])
         rq_job = queue.enqueue(
             "finsam_saas.platform.jobs.run_job",
             job.id, tenant_id, actor.user_id, _function_path(func), kwargs,
@@ -65,11 +62,11 @@ def enqueue_for_tenant(func, *, title: str, **kwargs) -> Job:
     return job
 
 
-def _queue(redis_url: str):
+def _queue(redis_url: str, name: str):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    return Queue(name, connection=Redis.from_url(redis_url))
 
 
 def run_job(job_id: int, tenant_id: int, actor_id: int | None, func_path: str, kwargs: dict, app=None) -> None:
@@ -151,5 +148,5 @@ def run_worker(app, burst: bool = False) -> None:
     if not redis_url:
         raise RuntimeError("REDIS_URL är inte satt: utan Redis körs jobben direkt i webbprocessen.")
     connection = Redis.from_url(redis_url)
-    worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    worker = Worker([Queue(app.config["RQ_QUEUE"], connection=connection)], connection=connection)
     worker.work(burst=burst, with_scheduler=False)

@@ -89,6 +89,7 @@ def _worker_env(app, redis_url):
     env.update({
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": redis_url,
+        "RQ_QUEUE": app.config["RQ_QUEUE"],
         "FILES_DIR": str(app.config["FILES_DIR"]),
         "TENANTS_DIR": str(app.config["TENANTS_DIR"]),
         "PYTHONPATH": os.pathsep.join([str(TESTS), str(PROJECT)]),
