@@ -59,6 +59,27 @@ def ensure_standing_template(body: Body) -> list[StandingItem]:
     return standing_items(body)
 
 
+def add_standing_item(body: Body, *, title: str, kind: str, placement: str) -> StandingItem:
+    if not title.strip():
+        raise InvalidInput("Ange en rubrik.", {"title": "saknas"})
+    if kind not in ITEM_KINDS:
+        raise InvalidInput(f"Okänd typ \"{kind}\".", {"kind": "okänd typ"})
+    if placement not in ("open", "close"):
+        raise InvalidInput("Välj om punkten inleder eller avslutar mötet.", {"placement": "open eller close"})
+    items = ensure_standing_template(body)
+    same = [i.position for i in items if i.placement == placement]
+    position = max(same, default=0 if placement == "open" else 99) + 1
+    item = StandingItem(body_id=body.id, title=title.strip(), kind=kind, placement=placement, position=position)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def remove_standing_item(item: StandingItem) -> None:
+    db.session.delete(item)
+    db.session.flush()
+
+
 # --- meetings and agenda --------------------------------------------------
 
 def _check_times(start: time | None, end: time | None) -> None:
@@ -105,11 +126,27 @@ def create_meeting(body: Body, *, day: date, start: time | None = None, end: tim
     template = ensure_standing_template(body) if with_template else []
     rows = [{"title": s.title, "kind": s.kind, "standing": True} for s in template if s.placement == "open"]
     rows += list(items)
+    if with_template:
+        rows += _repeating_items(body, day, {s.title for s in template} | {row["title"] for row in items})
     rows += [{"title": s.title, "kind": s.kind, "standing": True} for s in template if s.placement == "close"]
     for number, row in enumerate(rows, start=1):
         _add_item(meeting, number, row)
     db.session.flush()
     return meeting
+
+
+def _repeating_items(body: Body, day: date, already: set[str]) -> list[dict]:
+    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next."""
+    previous = db.session.scalar(
+        select(Meeting).where(Meeting.body_id == body.id, Meeting.date < day).order_by(Meeting.date.desc()).limit(1)
+    )
+    if previous is None:
+        return []
+    return [
+        {"title": i.title, "kind": i.kind, "presenter": i.presenter, "description": i.description,
+         "standing": True, "diarienummer": i.matter.diarienummer if i.matter else None}
+        for i in previous.items if i.standing and i.title not in already
+    ]
 
 
 def _add_item(meeting: Meeting, number: int, row: dict) -> AgendaItem:
@@ -394,12 +431,9 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None) -> Juster
     posted = posted or next_working_day(on)
     if posted < on:
         raise InvalidInput(f"Anslaget ({posted}) kan inte sättas upp före justeringen ({on}).", {"posted": "före justeringen"})
-    now = utcnow()
     # One flush: the lock (meetings.locks) refuses any write after justerad_on is stored.
+    # Signers who did not approve in the system signed on paper; their approved_at stays empty.
     with db.session.no_autoflush:
-        for signer in minutes.signers:
-            if signer.approved_at is None:
-                signer.approved_at = now
         minutes.justerad_on, minutes.anslag_posted, minutes.anslag_removed = on, posted, anslag_removed(posted)
         minutes.content_hash = content_hash(minutes)
     db.session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attachments as bilagor, documents, jobs, permissions, services  # noqa: F401
-from finsam_saas.meetings.models import ITEM_KINDS, ITEM_KIND_LABELS, Attachment, Meeting, Signer, Task
+from finsam_saas.meetings.models import ITEM_KINDS, ITEM_KIND_LABELS, Attachment, Meeting, Signer, StandingItem, Task
 from finsam_saas.meetings.plan import RECURRING_DUTIES
 from finsam_saas.organisation import services as organisation
 from finsam_saas.organisation.models import Body
@@ -143,6 +143,7 @@ def add_item(meeting_id: int):
             "presenter": request.form.get("presenter", ""), "proposal": request.form.get("proposal", ""),
             "description": request.form.get("description", ""), "diarienummer": request.form.get("diarienummer"),
             "confidential": request.form.get("confidential") == "on",
+            "standing": request.form.get("standing") == "on",
         })
         db.session.commit()
     except DomainError as error:
@@ -210,6 +211,40 @@ def send_notice(meeting_id: int):
     job = enqueue_for_tenant(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
                              meeting_id=meeting.id)
     return redirect(url_for("tenant.job", job_id=job.id))
+
+
+@blueprint.route("/mall/<int:body_id>", methods=["GET", "POST"])
+@requires("meetings.edit")
+def template(body_id: int):
+    body = get_or_404(Body, body_id)
+    if request.method == "POST":
+        _csrf_ok()
+        try:
+            services.add_standing_item(body, title=request.form.get("title", ""),
+                                       kind=request.form.get("kind", "formalia"),
+                                       placement=request.form.get("placement", "open"))
+            db.session.commit()
+        except DomainError as error:
+            return _back_with_error(error, "meetings.template", body_id=body_id)
+        flash("Punkten är tillagd i mallen.", "success")
+        return redirect(url_for("meetings.template", body_id=body_id))
+    items = services.ensure_standing_template(body)
+    db.session.commit()
+    return render_template("meetings/template.html", body=body, items=items, form=EmptyForm(),
+                           kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS])
+
+
+@blueprint.route("/mall/<int:body_id>/<int:item_id>/ta-bort", methods=["POST"])
+@requires("meetings.edit")
+def remove_template_item(body_id: int, item_id: int):
+    item = get_or_404(StandingItem, item_id)
+    _csrf_ok()
+    if item.body_id != body_id:
+        abort(404)
+    services.remove_standing_item(item)
+    db.session.commit()
+    flash("Punkten är borttagen ur mallen.", "success")
+    return redirect(url_for("meetings.template", body_id=body_id))
 
 
 # --- protokoll ----------------------------------------------------------------

@@ -74,13 +74,14 @@ def _make_meeting(tenant_slug, marker):
     task = services.add_task(minutes, number, assignee="Kansliet", description=f"{marker} uppdrag", due=date(2021, 2, 1))
     services.justera(minutes, on=date(2020, 11, 26))
     db.session.flush()
-    return {"meeting": meeting.id, "number": number, "attachment": attachment.id, "signer": minutes.signers[0].id,
+    standing_item = services.ensure_standing_template(body)[0]
+    return {"standing_item": standing_item.id, "meeting": meeting.id, "number": number, "attachment": attachment.id, "signer": minutes.signers[0].id,
             "task": task.id, "minutes": minutes.id}
 
 
 FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", "meeting_id": "meeting",
              "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
-             "minutes_id": "minutes"}
+             "minutes_id": "minutes", "item_id": "standing_item"}
 
 
 @pytest.fixture

@@ -255,3 +255,36 @@ def test_send_out_mails_kallelse_and_bilagor_and_records_recipients(client_a, ap
         rows = {d.recipient: d for d in db.session.scalars(select(NoticeDelivery))}
         assert rows["Peter Vigren"].message_id == message["Message-ID"]
         assert rows["Harriet Hedlund"].email is None and rows["Harriet Hedlund"].sent_at is None
+
+
+def test_standing_items_repeat_at_the_next_meeting_and_matters_span_agendas(client_a, app):
+    first = _create_meeting(client_a, "2020-10-30")
+    client_a.post(f"{A}/moten/{first}/punkter", data={
+        "title": "Lägesrapport satsning mot våld i nära relationer", "kind": "information",
+        "presenter": "Katarina Hansson", "standing": "on"})
+    client_a.post(f"{A}/moten/{first}/punkter", data={"title": "Budget 2021", "kind": "beslut", "diarienummer": "8-2014"})
+    second = _create_meeting(client_a, "2020-11-27")
+    page = client_a.get(f"{A}/moten/{second}").get_data(as_text=True)
+    assert "Lägesrapport satsning mot våld i nära relationer" in page and "Budget 2021" not in page
+    assert page.index("Lägesrapport satsning") < page.index("Övriga frågor")
+    client_a.post(f"{A}/moten/{second}/punkter", data={"title": "Budget 2021, fortsättning", "kind": "beslut",
+                                                       "diarienummer": "Dnr 8-2014"})
+    with in_tenant(app, TENANT_A):
+        from finsam_saas.meetings.models import AgendaItem, Matter
+        matters = db.session.scalars(select(Matter)).all()
+        assert [m.diarienummer for m in matters] == ["8-2014"]
+        assert len(db.session.scalars(select(AgendaItem).where(AgendaItem.matter_id == matters[0].id)).all()) == 2
+
+
+def test_agenda_template_per_body(client_a, app):
+    body_id = _styrelse_id(app)
+    page = client_a.get(f"{A}/moten/mall/{body_id}").get_data(as_text=True)
+    assert "Mötets öppnande" in page
+    client_a.post(f"{A}/moten/mall/{body_id}", data={"title": "Incheckning", "kind": "formalia", "placement": "open"})
+    client_a.post(f"{A}/moten/mall/{body_id}", data={"title": "Utcheckning", "kind": "formalia", "placement": "close"})
+    meeting_id = _create_meeting(client_a)
+    agenda = client_a.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+    assert agenda.index("Föregående protokoll") < agenda.index("Incheckning") < agenda.index("Övriga frågor")
+    assert agenda.index("Mötets avslutande") < agenda.index("Utcheckning")
+    bad = client_a.post(f"{A}/moten/mall/{body_id}", data={"title": "", "kind": "formalia"}, follow_redirects=True)
+    assert "Ange en rubrik" in bad.get_data(as_text=True)
