@@ -35,6 +35,9 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@finsam.local")
         self.OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", instance / "outbox"))
         self.FILES_DIR = Path(os.environ.get("FILES_DIR", instance / "files"))
+        self.MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+        # Requests larger than this are refused before they are read (bilagor plus the form).
+        self.MAX_CONTENT_LENGTH = self.MAX_ATTACHMENT_BYTES + 1024 * 1024
         self.TENANTS_DIR = Path(os.environ.get("TENANTS_DIR", PROJECT_DIR / "tenants"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,12 +12,11 @@ from finsam_saas.meetings.models import Attachment, Meeting
 from finsam_saas.platform.files import tenant_file, write_tenant_file
 from finsam_saas.platform.rules import InvalidInput
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 LABEL = re.compile(r"^\d{1,3}(\.\d{1,3})?$")
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
+    return int(current_app.config["MAX_ATTACHMENT_BYTES"])
 
 
 def max_megabytes() -> int:

@@ -52,6 +52,9 @@ class Meeting(TenantScoped, db.Model):
         back_populates="meeting", order_by="Attachment.position", cascade="all, delete-orphan", overlaps="body,items"
     )
     minutes: Mapped["Minutes | None"] = relationship(back_populates="meeting", uselist=False, overlaps="body,items")
+    deliveries: Mapped[list["NoticeDelivery"]] = relationship(
+        order_by="NoticeDelivery.id", overlaps="body,items,minutes,attachments", viewonly=True
+    )
     prepares: Mapped["Meeting | None"] = relationship(
         remote_side="[Meeting.tenant_id, Meeting.id]", foreign_keys="[Meeting.tenant_id, Meeting.prepares_id]",
         overlaps="body,items,minutes,attachments",

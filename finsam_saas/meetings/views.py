@@ -257,13 +257,12 @@ def start_minutes(meeting_id: int):
     if request.method == "POST":
         _csrf_ok()
         attendees = []
-        for seat in seats:
-            if request.form.get(f"present-{seat.id}") == "on":
-                attendees.append({
-                    "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
-                    "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
-                    "serving": request.form.get(f"serving-{seat.id}") == "on",
-                })
+        try:
+            _collect_seats(seats, attendees)
+        except DomainError as error:
+            flash(error.message, "error")
+            return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
+                                   kansli=organisation.kansli()), 400
         for line in _lines("others"):
             name, _, title = line.partition(",")
             attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
@@ -281,6 +280,18 @@ def start_minutes(meeting_id: int):
         return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
     return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form={},
                            kansli=organisation.kansli())
+
+
+def _collect_seats(seats, attendees: list) -> None:
+    for seat in seats:
+        if request.form.get(f"present-{seat.id}") == "on":
+            attendees.append({
+                "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
+                "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
+                "serving": request.form.get(f"serving-{seat.id}") == "on",
+                "from": _int(f"from-{seat.id}", f"från § för {seat.person}", required=False),
+                "to": _int(f"to-{seat.id}", f"till § för {seat.person}", required=False),
+            })
 
 
 def _minutes_or_404(meeting_id: int):

@@ -40,6 +40,7 @@ def _start_minutes(client, app, meeting_id):
         seats = {s.person: s.id for s in db.session.scalar(select(Body).where(Body.slug == "styrelse")).seats}
     data = {f"present-{seats[name]}": "on" for name in
             ("Peter Vigren", "Harriet Hedlund", "Mikael Broman", "Anders Hahlin", "Christina Lidström", "Patrik Nilsson")}
+    data[f"from-{seats['Mikael Broman']}"] = "3"  # arrives for § 3 onwards
     data.update({"others": "Mikael Holmlund, Förbundschef\nJohanna Långdal Persson, Administratör",
                  "chair": "Peter Vigren", "secretary": "Johanna Långdal Persson", "justerare": "Anders Hahlin"})
     answer = client.post(f"{A}/moten/{meeting_id}/protokoll/nytt", data=data)
@@ -91,6 +92,7 @@ def test_protokoll_through_the_pages_until_justerat(client_a, app):
     _start_minutes(client_a, app, meeting_id)
     page = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     assert "§ 1 Mötets öppnande" in page and "beslutsför" in page
+    assert "Mikael Broman, Försäkringskassan – beslutande\n     § 3–" in page or "§ 3–" in page
     saved = client_a.post(f"{A}/moten/{meeting_id}/protokoll/paragrafer/2", data={
         "text": "Anders Hahlin valdes till justerare.", "decision": "Anders Hahlin väljs."}, follow_redirects=True)
     assert "§ 2 är sparad" in saved.get_data(as_text=True)
@@ -255,6 +257,8 @@ def test_send_out_mails_kallelse_and_bilagor_and_records_recipients(client_a, ap
         rows = {d.recipient: d for d in db.session.scalars(select(NoticeDelivery))}
         assert rows["Peter Vigren"].message_id == message["Message-ID"]
         assert rows["Harriet Hedlund"].email is None and rows["Harriet Hedlund"].sent_at is None
+    page = client_a.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+    assert "peter.vigren@umea.se" in page and "Harriet Hedlund: <strong>saknar e-postadress" in page
 
 
 def test_standing_items_repeat_at_the_next_meeting_and_matters_span_agendas(client_a, app):
