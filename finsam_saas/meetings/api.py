@@ -5,7 +5,8 @@ from sqlalchemy import select
 from finsam_saas.extensions import db
 from finsam_saas.meetings import documents, permissions, services  # noqa: F401
 from finsam_saas.meetings.models import Meeting, Minutes
-from finsam_saas.meetings.schemas import JusteringIn, MeetingIn, MinutesIn, ParagraphIn, TaskIn, VoteIn, load
+from finsam_saas.meetings.schemas import JusteringIn, MeetingIn, MinutesIn, ParagraphIn, TaskIn, VoteIn
+from finsam_saas.platform.schemas import load
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.openapi import documented
 from finsam_saas.platform.rules import InvalidInput

@@ -1,0 +1,150 @@
+"""Insatser: the register, applications and the board's decisions, grants, spend,
+requisitions and participant outcomes (counts only, never people)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.models import utcnow
+from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
+
+KINDS = ("individ", "struktur", "ovrig")
+KIND_LABELS = {"individ": "Individinsats", "struktur": "Strukturinsats", "ovrig": "Övrig/kompetenshöjande"}
+OUTCOME_FIELDS = ("participants", "new", "ended", "to_work", "to_studies", "to_other_solution", "other_dropouts",
+                  "remaining")
+OUTCOME_LABELS = {
+    "participants": "Antal deltagare totalt", "new": "varav nya under perioden", "ended": "Totalt antal avslutade",
+    "to_work": "varav till arbete", "to_studies": "varav till studier",
+    "to_other_solution": "varav annan behovsanpassad lösning", "other_dropouts": "Övriga avbrott",
+    "remaining": "Antal kvar i verksamheten",
+}
+SEXES = ("women", "men")
+
+
+class Insats(TenantScoped, db.Model):
+    __tablename__ = "insatser"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name"),
+        tenant_fk(["owner_member_id"], "members"),
+        tenant_fk(["decided_paragraph_id"], "paragraphs"),
+    )
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    owner: Mapped[str] = mapped_column(String(200), nullable=False)
+    owner_member_id: Mapped[int | None] = mapped_column(Integer)
+    partners: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    method: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    start: Mapped[date] = mapped_column(Date, nullable=False)
+    end: Mapped[date] = mapped_column(Date, nullable=False)
+    diarienummer: Mapped[str | None] = mapped_column(String(30))
+    styrgrupp: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decided_paragraph_id: Mapped[int | None] = mapped_column(Integer)
+
+    grants: Mapped[list["Grant"]] = relationship(back_populates="insats", order_by="Grant.year",
+                                                 cascade="all, delete-orphan", overlaps="insats")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def grant_for(self, year: int) -> int:
+        return next((g.amount for g in self.grants if g.year == year), 0)
+
+
+class Grant(TenantScoped, db.Model):
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "year"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    insats: Mapped[Insats] = relationship(back_populates="grants")
+
+
+class InsatsContact(TenantScoped, db.Model):
+    """A user with role insatsansvarig who sees and reports for this insats only."""
+
+    __tablename__ = "insats_contacts"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "user_id"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+
+class Spend(TenantScoped, db.Model):
+    """Spend so far in a year, as reported through a date; the latest date counts."""
+
+    __tablename__ = "spend"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "year", "through"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    through: Mapped[date] = mapped_column(Date, nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    budget: Mapped[int | None] = mapped_column(Integer)
+
+
+class Requisition(TenantScoped, db.Model):
+    __tablename__ = "requisitions"
+    __table_args__ = (tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"),)
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount: Mapped[int] = mapped_column(Integer, nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Outcome(TenantScoped, db.Model):
+    """Participant counts for one sex in one period ("2021", "2021H1", "2021Q2")."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "period", "sex"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    period: Mapped[str] = mapped_column(String(7), nullable=False)
+    sex: Mapped[str] = mapped_column(String(5), nullable=False)
+    participants: Mapped[int] = mapped_column(Integer, nullable=False)
+    new: Mapped[int] = mapped_column(Integer, nullable=False)
+    ended: Mapped[int] = mapped_column(Integer, nullable=False)
+    to_work: Mapped[int] = mapped_column(Integer, nullable=False)
+    to_studies: Mapped[int] = mapped_column(Integer, nullable=False)
+    to_other_solution: Mapped[int] = mapped_column(Integer, nullable=False)
+    other_dropouts: Mapped[int] = mapped_column(Integer, nullable=False)
+    remaining: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+APPLICATION_STATUSES = ("pending", "bifall", "avslag")
+APPLICATION_STATUS_LABELS = {"pending": "Väntar på beslut", "bifall": "Bifall", "avslag": "Avslag"}
+
+
+class Application(TenantScoped, db.Model):
+    """An ansökan (äskande): amounts per year, decided by the board in a §."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        tenant_fk(["applicant_member_id"], "members"),
+        tenant_fk(["paragraph_id"], "paragraphs"),
+        tenant_fk(["insats_id"], "insatser"),
+    )
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    applicant: Mapped[str] = mapped_column(String(200), nullable=False)
+    applicant_member_id: Mapped[int | None] = mapped_column(Integer)
+    amounts: Mapped[dict] = mapped_column(JSON, nullable=False)  # {"2021": 1285000}
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="individ")
+    goals: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    decided_amounts: Mapped[dict | None] = mapped_column(JSON)
+    paragraph_id: Mapped[int | None] = mapped_column(Integer)
+    insats_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    @property
+    def status_label(self) -> str:
+        return APPLICATION_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def total(self) -> int:
+        return sum(self.amounts.values())

@@ -1,0 +1,345 @@
+"""The rules of insatser as plain functions: register, decisions, spend and the
+consumption ratio, requisitions within the grant, outcomes and their shares,
+and who may see which insats."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from finsam_saas.extensions import db
+from finsam_saas.insatser.models import (
+    KINDS, OUTCOME_FIELDS, SEXES, Application, Grant, Insats, InsatsContact, Outcome, Requisition, Spend,
+)
+from finsam_saas.organisation.models import Member
+from finsam_saas.platform.rules import InvalidInput, RuleViolation
+
+PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$")
+
+
+# --- who sees what ------------------------------------------------------------
+
+def visible_insatser(role: str, user_id: int) -> list[Insats]:
+    """Everything for the förbund's own people; an insatsansvarig sees only their own insatser."""
+    query = select(Insats).order_by(Insats.name)
+    if role == "insatsansvarig":
+        query = query.join(InsatsContact, InsatsContact.insats_id == Insats.id).where(InsatsContact.user_id == user_id)
+    return list(db.session.scalars(query))
+
+
+def may_see(insats: Insats, role: str, user_id: int) -> bool:
+    if role != "insatsansvarig":
+        return True
+    return db.session.scalar(
+        select(func.count()).select_from(InsatsContact)
+        .where(InsatsContact.insats_id == insats.id, InsatsContact.user_id == user_id)
+    ) > 0
+
+
+def add_contact(insats: Insats, user_id: int) -> None:
+    exists = db.session.scalar(
+        select(InsatsContact).where(InsatsContact.insats_id == insats.id, InsatsContact.user_id == user_id))
+    if exists is None:
+        db.session.add(InsatsContact(insats_id=insats.id, user_id=user_id))
+        db.session.flush()
+
+
+# --- the register ---------------------------------------------------------------
+
+def _member_named(name: str) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.name == name.strip()))
+
+
+def _check_grants(grants: dict, start: date, end: date, field: str = "grants") -> dict[int, int]:
+    checked = {}
+    for year, amount in grants.items():
+        try:
+            year_ = int(year)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"\"{year}\" är inte ett år.", {f"{field}.{year}": "inte ett år"})
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise InvalidInput(f"Beloppet för {year} ska vara hela kronor, 0 eller mer.", {f"{field}.{year}": "ogiltigt belopp"})
+        if not start.year <= year_ <= end.year:
+            raise InvalidInput(f"{year} ligger utanför insatsens period {start}–{end}.", {f"{field}.{year}": "utanför perioden"})
+        checked[year_] = amount
+    return checked
+
+
+def create_insats(*, name: str, owner: str, kind: str, start: date, end: date, grants: dict | None = None,
+                  partners: str = "", target_group: str = "", method: str = "", diarienummer: str | None = None,
+                  styrgrupp: str = "") -> Insats:
+    if not name.strip():
+        raise InvalidInput("Ange insatsens namn.", {"name": "saknas"})
+    if not owner.strip():
+        raise InvalidInput("Ange insatsägare.", {"owner": "saknas"})
+    if kind not in KINDS:
+        raise InvalidInput(f"Okänd typ \"{kind}\" (individ, struktur eller ovrig).", {"kind": "okänd typ"})
+    if end < start:
+        raise InvalidInput(f"Slutdatum {end} är före startdatum {start}.", {"end": "före start"})
+    if db.session.scalar(select(Insats).where(Insats.name == name.strip())):
+        raise InvalidInput(f"Det finns redan en insats som heter \"{name}\".", {"name": "finns redan"})
+    checked = _check_grants(grants or {}, start, end)
+    member = _member_named(owner)
+    insats = Insats(name=name.strip(), owner=owner.strip(), owner_member_id=member.id if member else None,
+                    kind=kind, start=start, end=end, partners=partners, target_group=target_group, method=method,
+                    diarienummer=diarienummer, styrgrupp=styrgrupp)
+    db.session.add(insats)
+    db.session.flush()
+    for year, amount in sorted(checked.items()):
+        insats.grants.append(Grant(insats_id=insats.id, year=year, amount=amount))
+    db.session.flush()
+    return insats
+
+
+def set_grant(insats: Insats, year: int, amount: int) -> None:
+    _check_grants({year: amount}, insats.start, insats.end)
+    grant = next((g for g in insats.grants if g.year == year), None)
+    if grant is None:
+        insats.grants.append(Grant(insats_id=insats.id, year=year, amount=amount))
+    else:
+        grant.amount = amount
+    db.session.flush()
+
+
+def extend(insats: Insats, new_end: date) -> None:
+    """A förlängning: the period runs on to the new end."""
+    if new_end <= insats.end:
+        raise InvalidInput(f"En förlängning måste sluta efter {insats.end}.", {"end": "inte senare än nu"})
+    insats.end = new_end
+    db.session.flush()
+
+
+# --- applications and the board's decision -----------------------------------------
+
+def create_application(*, title: str, applicant: str, amounts: dict, kind: str = "individ", goals: str = "",
+                       target_group: str = "", start: date | None = None, end: date | None = None) -> Application:
+    if not title.strip():
+        raise InvalidInput("Ange ansökans titel.", {"title": "saknas"})
+    if not applicant.strip():
+        raise InvalidInput("Ange sökande.", {"applicant": "saknas"})
+    if not amounts:
+        raise InvalidInput("Ange belopp per år.", {"amounts": "saknas"})
+    if kind not in KINDS:
+        raise InvalidInput(f"Okänd typ \"{kind}\".", {"kind": "okänd typ"})
+    years = [int(y) for y in amounts] if all(str(y).isdigit() for y in amounts) else None
+    if years is None:
+        raise InvalidInput("Beloppen ska anges per år, t.ex. {\"2021\": 1285000}.", {"amounts": "ogiltiga år"})
+    span_start = start or date(min(years), 1, 1)
+    span_end = end or date(max(years), 12, 31)
+    checked = _check_grants(amounts, span_start, span_end, "amounts")
+    member = _member_named(applicant)
+    application = Application(title=title.strip(), applicant=applicant.strip(),
+                              applicant_member_id=member.id if member else None,
+                              amounts={str(y): a for y, a in sorted(checked.items())}, kind=kind, goals=goals,
+                              target_group=target_group, start=span_start, end=span_end)
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def pending_applications() -> list[Application]:
+    return list(db.session.scalars(select(Application).where(Application.status == "pending").order_by(Application.created_at)))
+
+
+def decide_application(application: Application, paragraph, *, decision: str,
+                       amounts: dict | None = None, extends: Insats | None = None) -> Insats | None:
+    """The board's decision in a §: bifall (with the amounts applied for or others) makes or
+    extends an insats with its grants; avslag closes the application. Linked both ways."""
+    if application.status != "pending":
+        raise RuleViolation("already_decided", f"Ansökan är redan beslutad ({application.status_label.lower()}).")
+    if decision not in ("bifall", "avslag"):
+        raise InvalidInput("Beslutet ska vara bifall eller avslag.", {"decision": "bifall eller avslag"})
+    if paragraph is None:
+        raise InvalidInput("Ange paragrafen där styrelsen beslutade.", {"paragraph": "saknas"})
+    application.status, application.paragraph_id = decision, paragraph.id
+    if decision == "avslag":
+        db.session.flush()
+        return None
+    # Years the board did not change are granted as applied for.
+    granted = {**application.amounts, **{str(k): v for k, v in (amounts or {}).items()}}
+    application.decided_amounts = granted
+    if extends is not None:
+        insats = extends
+        last_year = max(int(y) for y in granted)
+        if date(last_year, 12, 31) > insats.end:
+            extend(insats, application.end or date(last_year, 12, 31))
+        for year, amount in granted.items():
+            set_grant(insats, int(year), amount)
+    else:
+        insats = create_insats(name=application.title, owner=application.applicant, kind=application.kind,
+                               start=application.start, end=application.end, grants=granted,
+                               target_group=application.target_group)
+    insats.decided_paragraph_id = paragraph.id
+    application.insats_id = insats.id
+    db.session.flush()
+    return insats
+
+
+# --- spend, consumption ratio and requisitions ---------------------------------------
+
+def whole_months(through: date) -> int:
+    """Whole months of the year elapsed on `through` (the 30th of June: 6)."""
+    last_day = calendar.monthrange(through.year, through.month)[1]
+    return through.month if through.day == last_day else through.month - 1
+
+
+def consumption_ratio(amount: int, *, budget: int | None = None, grant: int = 0, through: date | None = None) -> float | None:
+    """Spend against the budget, or against the year's grant × whole months elapsed / 12 (target 100 %)."""
+    base = budget if budget is not None else (grant * whole_months(through) / 12 if through else 0)
+    if not base:
+        return None
+    return round(amount * 100 / base, 1)
+
+
+def report_spend(insats: Insats, year: int, *, through: date, amount: int, budget: int | None = None) -> float | None:
+    if through.year != year:
+        raise InvalidInput(f"Datumet {through} ligger inte i {year}.", {"through": "fel år"})
+    if not insats.start <= through or not date(year, 1, 1) <= insats.end:
+        raise InvalidInput(f"{through} ligger utanför insatsens period {insats.start}–{insats.end}.", {"through": "utanför perioden"})
+    for field, value in (("amount", amount), ("budget", budget)):
+        if value is not None and value < 0:
+            raise InvalidInput(f"{field} kan inte vara negativt.", {field: "negativt"})
+    row = db.session.scalar(select(Spend).where(Spend.insats_id == insats.id, Spend.year == year, Spend.through == through))
+    if row is None:
+        row = Spend(insats_id=insats.id, year=year, through=through, amount=amount, budget=budget)
+        db.session.add(row)
+    else:
+        row.amount, row.budget = amount, budget
+    db.session.flush()
+    return consumption_ratio(amount, budget=budget, grant=insats.grant_for(year), through=through)
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    insats: Insats
+    year: int
+    through: date | None
+    amount: int | None
+    budget: int | None
+    grant: int
+    ratio: float | None
+
+
+def spend_table(year: int, insatser: list[Insats]) -> list[SpendRow]:
+    """Latest spend of each insats in the year, as seed 003 table 4 (one query for all)."""
+    ids = [i.id for i in insatser]
+    latest = {}
+    for row in db.session.scalars(select(Spend).where(Spend.year == year, Spend.insats_id.in_(ids)).order_by(Spend.through)):
+        latest[row.insats_id] = row
+    rows = []
+    for insats in insatser:
+        spend = latest.get(insats.id)
+        grant = insats.grant_for(year)
+        ratio = consumption_ratio(spend.amount, budget=spend.budget, grant=grant, through=spend.through) if spend else None
+        rows.append(SpendRow(insats, year, spend.through if spend else None, spend.amount if spend else None,
+                             spend.budget if spend else None, grant, ratio))
+    return rows
+
+
+def requisition(insats: Insats, *, year: int, amount: int) -> Requisition:
+    """Never more than the year's grant (409 exceeds_grant)."""
+    if amount <= 0:
+        raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
+    grant = insats.grant_for(year)
+    already = db.session.scalar(
+        select(func.coalesce(func.sum(Requisition.amount), 0)).where(Requisition.insats_id == insats.id, Requisition.year == year))
+    if already + amount > grant:
+        raise RuleViolation(
+            "exceeds_grant",
+            f"Rekvisitionen på {amount} kr skulle ge {already + amount} kr för {year}, mer än beviljade {grant} kr "
+            f"({grant - already} kr återstår).", {"amount": "över beviljat belopp"})
+    row = Requisition(insats_id=insats.id, year=year, amount=amount)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+# --- outcomes ---------------------------------------------------------------------------
+
+def period_bounds(period: str) -> tuple[date, date]:
+    match = PERIOD.match(period or "")
+    if not match:
+        raise InvalidInput(f"Perioden \"{period}\" ska skrivas 2021, 2021H1 eller 2021Q2.", {"period": "ogiltig period"})
+    year = int(match["year"])
+    if match["half"]:
+        first_month = 1 if match["half"] == "H1" else 7
+        months = 6
+    elif match["quarter"]:
+        first_month = 3 * (int(match["quarter"][1]) - 1) + 1
+        months = 3
+    else:
+        first_month, months = 1, 12
+    last_month = first_month + months - 1
+    return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def _check_counts(sex: str, counts: dict) -> dict:
+    clean = {}
+    for field in OUTCOME_FIELDS:
+        value = counts.get(field)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidInput(f"{sex}.{field} saknas eller är inte ett heltal.", {f"{sex}.{field}": "inte ett heltal"})
+        if value < 0:
+            raise InvalidInput(f"{sex}.{field} kan inte vara negativt.", {f"{sex}.{field}": "negativt"})
+        clean[field] = value
+    reasons = clean["to_work"] + clean["to_studies"] + clean["to_other_solution"] + clean["other_dropouts"]
+    if clean["ended"] != reasons:
+        raise InvalidInput(
+            f"{sex}: avslutade ({clean['ended']}) ska vara summan av avslutsorsakerna ({reasons}).",
+            {f"{sex}.ended": "inte summan av avslutsorsakerna"})
+    if clean["remaining"] != clean["participants"] - clean["ended"]:
+        raise InvalidInput(
+            f"{sex}: kvar ({clean['remaining']}) ska vara deltagare minus avslutade ({clean['participants'] - clean['ended']}).",
+            {f"{sex}.remaining": "inte deltagare minus avslutade"})
+    if clean["new"] > clean["participants"]:
+        raise InvalidInput(f"{sex}: fler nya än deltagare.", {f"{sex}.new": "fler än deltagare"})
+    return clean
+
+
+def record_outcome(insats: Insats, period: str, counts: dict) -> dict:
+    first, last = period_bounds(period)
+    if last < insats.start or first > insats.end:
+        raise InvalidInput(f"Perioden {period} ligger utanför insatsens period {insats.start}–{insats.end}.",
+                           {"period": "utanför insatsens period"})
+    checked = {sex: _check_counts(sex, counts.get(sex) or {}) for sex in SEXES}
+    existing = {o.sex: o for o in db.session.scalars(
+        select(Outcome).where(Outcome.insats_id == insats.id, Outcome.period == period))}
+    for sex, values in checked.items():
+        row = existing.get(sex)
+        if row is None:
+            db.session.add(Outcome(insats_id=insats.id, period=period, sex=sex, **values))
+        else:
+            for field, value in values.items():
+                setattr(row, field, value)
+    db.session.flush()
+    return outcome_summary(checked)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part * 100 / whole, 1)
+
+
+def outcome_summary(by_sex: dict[str, dict]) -> dict:
+    """The counts by sex, their total, and shares of those ended (null when no one ended)."""
+    total = {field: sum(by_sex[sex][field] for sex in SEXES) for field in OUTCOME_FIELDS}
+    ended = total["ended"]
+    shares = {
+        "to_work": _share(total["to_work"], ended),
+        "to_studies": _share(total["to_studies"], ended),
+        "to_other_solution": _share(total["to_other_solution"], ended),
+        "other_dropouts": _share(total["other_dropouts"], ended),
+        "work_or_studies": _share(total["to_work"] + total["to_studies"], ended),
+        "positive": _share(total["to_work"] + total["to_studies"] + total["to_other_solution"], ended),
+    }
+    return {**{sex: by_sex[sex] for sex in SEXES}, "total": total, "shares": shares}
+
+
+def outcomes_of(insats: Insats) -> dict[str, dict]:
+    rows = db.session.scalars(select(Outcome).where(Outcome.insats_id == insats.id).order_by(Outcome.period))
+    periods: dict[str, dict] = {}
+    for row in rows:
+        periods.setdefault(row.period, {})[row.sex] = {f: getattr(row, f) for f in OUTCOME_FIELDS}
+    return {period: outcome_summary(values) for period, values in periods.items() if set(values) == set(SEXES)}

@@ -1,0 +1,270 @@
+"""Pages of the insatser module: register, insats with spend, requisitions and
+outcomes, applications and the board's decisions."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from finsam_saas.extensions import db
+from finsam_saas.insatser import permissions, services  # noqa: F401
+from finsam_saas.insatser.models import (
+    KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, SEXES, Application, Insats, InsatsContact, Requisition, Spend,
+)
+from finsam_saas.meetings.models import Paragraph
+from finsam_saas.platform.charts import bar_chart
+from finsam_saas.platform.auth import requires
+from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.formatting import percent
+from finsam_saas.platform.models import User
+from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+
+blueprint = tenant_blueprint("insatser", __name__, "/insatser")
+
+register_navigation("Insatser", [
+    NavItem("Insatser", "insatser.index", "insatser.view"),
+    NavItem("Ansökningar", "insatser.applications", "applications.create"),
+])
+
+
+def _csrf_ok() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
+
+
+def _visible(insats_id: int) -> Insats:
+    insats = get_or_404(Insats, insats_id)
+    if not services.may_see(insats, g.membership.role, current_user.id):
+        abort(404)
+    return insats
+
+
+def _field(name: str) -> str:
+    return (request.form.get(name) or "").strip()
+
+
+def _date(name: str, label: str) -> date:
+    value = _field(name)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{label} ska skrivas ÅÅÅÅ-MM-DD{', inte ' + repr(value) if value else ''}.", {name: "ogiltigt datum"})
+
+
+def _int(name: str, label: str, required: bool = True) -> int | None:
+    value = _field(name).replace(" ", "")
+    if not value:
+        if required:
+            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
+
+
+def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
+    amounts = {}
+    for year in range(start_year, end_year + 1):
+        value = _int(f"{prefix}-{year}", f"belopp {year}", required=False)
+        if value is not None:
+            amounts[str(year)] = value
+    return amounts
+
+
+def _back(error: DomainError, endpoint: str, **values):
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(url_for(endpoint, **values))
+
+
+@blueprint.route("/")
+@requires("insatser.view")
+def index():
+    year = request.args.get("ar", type=int) or date.today().year
+    insatser = services.visible_insatser(g.membership.role, current_user.id)
+    rows = services.spend_table(year, insatser)
+    with_spend = [r for r in rows if r.amount is not None]
+    chart = bar_chart(
+        f"Utfall och periodiserad budget {year}", [r.insats.name for r in with_spend],
+        [("Utfall", [r.amount / 1000 for r in with_spend]),
+         ("Budget för perioden", [(r.budget if r.budget is not None else r.grant * services.whole_months(r.through) / 12) / 1000
+                                  for r in with_spend])],
+        unit="tkr") if with_spend else None
+    return render_template("insatser/index.html", year=year, rows=rows, chart=chart, kinds=KIND_LABELS)
+
+
+@blueprint.route("/ny", methods=["GET", "POST"])
+@requires("insatser.edit")
+def new_insats():
+    if request.method == "POST":
+        _csrf_ok()
+        try:
+            start, end = _date("start", "Startdatum"), _date("end", "Slutdatum")
+            if end < start:
+                raise InvalidInput(f"Slutdatum {end} är före startdatum {start}.", {"end": "före start"})
+            insats = services.create_insats(
+                name=_field("name"), owner=_field("owner"), kind=_field("kind"), start=start, end=end,
+                grants=_amounts("grant", start.year, end.year), partners=_field("partners"),
+                target_group=_field("target_group"), method=_field("method"),
+                diarienummer=_field("diarienummer") or None, styrgrupp=_field("styrgrupp"))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("insatser/new.html", form=request.form, kinds=KIND_LABELS), 400
+        flash(f"Insatsen {insats.name} är registrerad.", "success")
+        return redirect(url_for("insatser.insats", insats_id=insats.id))
+    return render_template("insatser/new.html", form={}, kinds=KIND_LABELS)
+
+
+@blueprint.route("/<int:insats_id>")
+@requires("insatser.view")
+def insats(insats_id: int):
+    insats = _visible(insats_id)
+    spend = db.session.scalars(select(Spend).where(Spend.insats_id == insats.id).order_by(Spend.through)).all()
+    ratios = {row.id: services.consumption_ratio(row.amount, budget=row.budget, grant=insats.grant_for(row.year),
+                                                 through=row.through) for row in spend}
+    requisitions = db.session.scalars(select(Requisition).where(Requisition.insats_id == insats.id)
+                                      .order_by(Requisition.requested_at)).all()
+    contacts = db.session.scalars(select(User).join(InsatsContact, InsatsContact.user_id == User.id)
+                                  .where(InsatsContact.insats_id == insats.id)).all()
+    return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios,
+                           requisitions=requisitions, outcomes=services.outcomes_of(insats), contacts=contacts,
+                           fields=OUTCOME_FIELDS, labels=OUTCOME_LABELS, sexes=SEXES, form=EmptyForm(),
+                           today=date.today())
+
+
+@blueprint.route("/<int:insats_id>/utfall", methods=["POST"])
+@requires("insatser.report")
+def report_outcome(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    try:
+        counts = {sex: {f: _int(f"{sex}-{f}", f"{OUTCOME_LABELS[f].lower()} ({'kvinnor' if sex == 'women' else 'män'})")
+                        for f in OUTCOME_FIELDS} for sex in SEXES}
+        summary = services.record_outcome(insats, _field("period"), counts)
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="utfall")
+    share = summary["shares"]["work_or_studies"]
+    flash(f"Utfallet för {_field('period')} är sparat"
+          + (f": {percent(share)} till arbete eller studier." if share is not None else "."), "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="utfall"))
+
+
+@blueprint.route("/<int:insats_id>/forbrukning", methods=["POST"])
+@requires("insatser.report")
+def report_spend(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    try:
+        through = _date("through", "Datum")
+        ratio = services.report_spend(insats, through.year, through=through, amount=_int("amount", "utfall i kronor"),
+                                      budget=_int("budget", "budget", required=False))
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="forbrukning")
+    flash("Utfallet är sparat" + (f": förbrukningskvot {percent(ratio)}." if ratio is not None else "."), "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="forbrukning"))
+
+
+@blueprint.route("/<int:insats_id>/rekvisitioner", methods=["POST"])
+@requires("insatser.report")
+def requisition(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    try:
+        services.requisition(insats, year=_int("year", "år"), amount=_int("amount", "belopp"))
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
+    flash("Rekvisitionen är registrerad.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="rekvisitioner"))
+
+
+@blueprint.route("/<int:insats_id>/ansvariga", methods=["POST"])
+@requires("insatser.edit")
+def add_contact(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    email = _field("email").lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    membership = user.membership_in(g.tenant) if user else None
+    if membership is None or membership.role != "insatsansvarig":
+        flash(f"{email or 'Användaren'} måste först ha rollen insatsansvarig i {g.tenant.short_name}.", "error")
+    else:
+        services.add_contact(insats, user.id)
+        db.session.commit()
+        flash(f"{email} är insatsansvarig för {insats.name}.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id))
+
+
+# --- applications ---------------------------------------------------------------
+
+def _decision_paragraphs() -> list[Paragraph]:
+    """Beslut §§ of the last two years, to link a decision to."""
+    since = date.today().year - 1
+    return list(db.session.scalars(
+        select(Paragraph).where(Paragraph.kind == "beslut", Paragraph.year >= since)
+        .order_by(Paragraph.year.desc(), Paragraph.number.desc())
+    ))
+
+
+@blueprint.route("/ansokningar", methods=["GET", "POST"])
+@requires("applications.create")
+def applications():
+    if request.method == "POST":
+        _csrf_ok()
+        try:
+            start, end = _date("start", "Startdatum"), _date("end", "Slutdatum")
+            services.create_application(
+                title=_field("title"), applicant=_field("applicant"), kind=_field("kind") or "individ",
+                amounts=_amounts("amount", start.year, end.year), goals=_field("goals"),
+                target_group=_field("target_group"), start=start, end=end)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("insatser/applications.html", applications=_all_applications(), form=request.form,
+                                   kinds=KIND_LABELS, paragraphs=_decision_paragraphs(), insatser=_all_insatser(),
+                                   csrf=EmptyForm()), 400
+        flash("Ansökan är registrerad och väntar på beslut.", "success")
+        return redirect(url_for("insatser.applications"))
+    return render_template("insatser/applications.html", applications=_all_applications(), form={}, kinds=KIND_LABELS,
+                           paragraphs=_decision_paragraphs(), insatser=_all_insatser(), csrf=EmptyForm())
+
+
+def _all_applications() -> list[Application]:
+    return list(db.session.scalars(select(Application).order_by(Application.created_at.desc())))
+
+
+def _all_insatser() -> list[Insats]:
+    return list(db.session.scalars(select(Insats).order_by(Insats.name)))
+
+
+@blueprint.route("/ansokningar/<int:application_id>/beslut", methods=["POST"])
+@requires("applications.decide")
+def decide(application_id: int):
+    application = get_or_404(Application, application_id)
+    _csrf_ok()
+    try:
+        paragraph_id = _int("paragraph_id", "paragraf")
+        paragraph = get_or_404(Paragraph, paragraph_id)
+        extends_id = _int("extends_id", "insats som förlängs", required=False)
+        years = [int(y) for y in application.amounts]
+        amounts = _amounts("decided", min(years), max(years)) or None
+        insats = services.decide_application(
+            application, paragraph, decision=_field("decision"), amounts=amounts,
+            extends=get_or_404(Insats, extends_id) if extends_id else None)
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.applications")
+    if insats is None:
+        flash(f"Ansökan \"{application.title}\" är avslagen i § {paragraph.number}.", "success")
+        return redirect(url_for("insatser.applications"))
+    flash(f"Ansökan är beviljad i § {paragraph.number}; insatsen {insats.name} har sina anslag.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats.id))

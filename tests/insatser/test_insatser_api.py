@@ -1,0 +1,134 @@
+"""Insatser through the API: outcomes and shares, spend and the consumption ratio,
+requisitions within the grant, the decision flow, and the insatsansvarig's view."""
+import pytest
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.models import Membership, Tenant, User
+from finsam_saas.platform.tenancy import tenant_context
+from sqlalchemy import select
+
+from support import TENANT_A, make_token
+
+# Ungdomstorget 2017, seed 001 table 1
+UNGDOMSTORGET = {
+    "women": {"participants": 157, "new": 57, "ended": 65, "to_work": 15, "to_studies": 16, "to_other_solution": 12,
+              "other_dropouts": 22, "remaining": 92},
+    "men": {"participants": 179, "new": 63, "ended": 92, "to_work": 40, "to_studies": 14, "to_other_solution": 17,
+            "other_dropouts": 21, "remaining": 87},
+}
+
+
+class Api:
+    def __init__(self, app, email="kansli.a@test.se"):
+        self.client = app.test_client()
+        self.headers = {"Authorization": f"Bearer {make_token(app, email)}"}
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            return getattr(self.client, method)(f"/api/v1/{TENANT_A}{path}", headers=self.headers, **kwargs)
+        return call
+
+
+@pytest.fixture
+def api(app):
+    return Api(app)
+
+
+def _insats(api, name="Ungdomstorget", start="2017-01-01", end="2021-12-31", grants=None, owner="Umeå kommun"):
+    answer = api.post("/insatser", json={"name": name, "owner": owner, "kind": "individ", "start": start, "end": end,
+                                         "grants": grants or {"2017": 2_700_000, "2021": 2_460_000}})
+    assert answer.status_code == 201, answer.json
+    return answer.json["id"]
+
+
+def test_ungdomstorget_2017_shares(api):
+    insats = _insats(api)
+    answer = api.put(f"/insatser/{insats}/outcomes/2017", json=UNGDOMSTORGET)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["total"]["ended"] == 157 and answer.json["total"]["participants"] == 336
+    shares = answer.json["shares"]
+    assert shares["to_work"] == 35.0 and shares["to_studies"] == 19.1 and shares["positive"] == 72.6
+    assert shares["work_or_studies"] == 54.1
+    again = api.get(f"/insatser/{insats}/outcomes/2017")
+    assert again.status_code == 200 and again.json["shares"] == shares
+
+
+def test_no_one_ended_gives_null_shares(api):
+    insats = _insats(api)
+    nobody = {"participants": 5, "new": 5, "ended": 0, "to_work": 0, "to_studies": 0, "to_other_solution": 0,
+              "other_dropouts": 0, "remaining": 5}
+    answer = api.put(f"/insatser/{insats}/outcomes/2021Q1", json={"women": nobody, "men": nobody})
+    assert answer.status_code == 200
+    assert set(answer.json["shares"].values()) == {None}
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"ended": 66}, "women.ended"),
+    ({"remaining": 90}, "women.remaining"),
+    ({"to_work": -1, "to_studies": 32}, "women.to_work"),
+    ({"participants": "många"}, "women.participants"),
+])
+def test_counts_that_do_not_add_up_are_refused(api, change, field):
+    insats = _insats(api)
+    women = {**UNGDOMSTORGET["women"], **change}
+    answer = api.put(f"/insatser/{insats}/outcomes/2017", json={"women": women, "men": UNGDOMSTORGET["men"]})
+    assert answer.status_code == 400 and field in answer.json["error"]["fields"], answer.json
+    assert api.get(f"/insatser/{insats}/outcomes/2017").status_code == 404  # nothing half-saved
+
+
+def test_period_outside_the_insats_is_refused(api):
+    insats = _insats(api, start="2018-01-01", grants={"2021": 100})
+    answer = api.put(f"/insatser/{insats}/outcomes/2017H2", json=UNGDOMSTORGET)
+    assert answer.status_code == 400 and answer.json["error"]["fields"] == {"period": "utanför insatsens period"}
+    bad = api.put(f"/insatser/{insats}/outcomes/2021H3", json=UNGDOMSTORGET)
+    assert bad.status_code == 400 and "period" in bad.json["error"]["fields"]
+
+
+def test_framsteget_consumption_ratio(api):
+    insats = _insats(api, name="Framsteget", owner="Håbo kommun", start="2018-01-01", grants={"2021": 2_460_000})
+    answer = api.put(f"/insatser/{insats}/spend/2021", json={"through": "2021-06-30", "amount": 1_219_000})
+    assert answer.status_code == 200 and answer.json == {"consumption_ratio": 99.1}
+    bryggan = api.put(f"/insatser/{insats}/spend/2021", json={"through": "2021-06-29", "amount": 865_000, "budget": 775_000})
+    assert bryggan.json == {"consumption_ratio": 111.6}
+    wrong_year = api.put(f"/insatser/{insats}/spend/2021", json={"through": "2020-06-30", "amount": 1})
+    assert wrong_year.status_code == 400 and "through" in wrong_year.json["error"]["fields"]
+
+
+def test_requisitions_never_pass_the_grant(api):
+    insats = _insats(api, grants={"2021": 2_460_000})
+    assert api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1_230_000}).status_code == 201
+    assert api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1_230_000}).status_code == 201
+    refused = api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "exceeds_grant"
+    none_granted = api.post(f"/insatser/{insats}/requisitions", json={"year": 2019, "amount": 1})
+    assert none_granted.status_code == 409
+
+
+def test_application_is_pending(api):
+    answer = api.post("/applications", json={"title": "Vuxentorget", "applicant": "Umeå kommun",
+                                             "amounts": {"2018": 1_285_000}})
+    assert answer.status_code == 201 and answer.json["status"] == "pending"
+    bad = api.post("/applications", json={"title": "X", "applicant": "Umeå kommun", "amounts": {"2018": -5}})
+    assert bad.status_code == 400
+
+
+def test_insatsansvarig_sees_and_reports_only_their_own_insats(app, api):
+    own, other = _insats(api, name="Framsteget"), _insats(api, name="Bryggan")
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT_A))
+        user = db.session.scalar(select(User).where(User.email == "lasare.a@test.se"))
+        with tenant_context(tenant.id):
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id,
+                                                                    Membership.tenant_id == tenant.id))
+            membership.role = "insatsansvarig"
+            from finsam_saas.insatser import services
+            from finsam_saas.insatser.models import Insats
+            services.add_contact(db.session.get(Insats, own), user.id)
+            db.session.commit()
+    ansvarig = Api(app, "lasare.a@test.se")
+    assert [i["name"] for i in ansvarig.get("/insatser").json] == ["Framsteget"]
+    assert ansvarig.get(f"/insatser/{other}").status_code == 404
+    assert ansvarig.put(f"/insatser/{other}/outcomes/2021", json=UNGDOMSTORGET).status_code == 404
+    assert ansvarig.put(f"/insatser/{own}/spend/2021", json={"through": "2021-03-31", "amount": 100}).status_code == 200
+    assert ansvarig.post("/insatser", json={}).status_code == 403
+    assert ansvarig.get("/meetings").status_code == 403  # the board's papers are not theirs

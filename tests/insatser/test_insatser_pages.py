@@ -1,0 +1,77 @@
+"""The decision flow and reporting through the pages."""
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.insatser.models import Application, Insats
+from finsam_saas.meetings import services as meetings
+from finsam_saas.meetings.models import Paragraph
+from finsam_saas.organisation.models import Body
+
+from support import TENANT_A, in_tenant
+
+A = f"/t/{TENANT_A}"
+
+
+def _board_decision_paragraph(app) -> int:
+    with in_tenant(app, TENANT_A):
+        body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
+        meeting = meetings.create_meeting(body, day=date.today(), items=[{"title": "Äskande Vuxentorget", "kind": "beslut"}],
+                                          with_template=False)
+        people = [f"Ledamot {n}" for n in range(5)]
+        minutes = meetings.start_minutes(meeting, chair=people[0], secretary="S", justerare=[people[1]],
+                                         attendees=[{"name": p, "role": "ledamot"} for p in people])
+        paragraph = minutes.paragraphs[0]
+        meetings.record_vote(minutes, paragraph.number, yes=2, no=2, chair_vote="yes")
+        meetings.update_paragraph(minutes, paragraph.number, decision="Styrelsen biföll äskandet med 1 285 tkr för 2018.")
+        db.session.commit()
+        return paragraph.id
+
+
+def test_application_decided_in_a_paragraph_becomes_an_insats(client_a, app):
+    year = date.today().year
+    answer = client_a.post(f"{A}/insatser/ansokningar", data={
+        "title": "Vuxentorget", "applicant": "Umeå kommun", "kind": "individ", "start": f"{year}-01-01",
+        "end": f"{year + 1}-12-31", f"amount-{year}": "1 285 000", f"amount-{year + 1}": "1 300 000"}, follow_redirects=True)
+    assert "väntar på beslut" in answer.get_data(as_text=True)
+    paragraph_id = _board_decision_paragraph(app)
+    with in_tenant(app, TENANT_A):
+        application_id = db.session.scalar(select(Application.id))
+    decided = client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut", data={
+        "decision": "bifall", "paragraph_id": str(paragraph_id), f"decided-{year + 1}": "1000000"}, follow_redirects=True)
+    text = decided.get_data(as_text=True)
+    assert "Ansökan är beviljad" in text and "Vuxentorget" in text
+    with in_tenant(app, TENANT_A):
+        insats = db.session.scalar(select(Insats).where(Insats.name == "Vuxentorget"))
+        application = db.session.get(Application, application_id)
+        assert {g.year: g.amount for g in insats.grants} == {year: 1_285_000, year + 1: 1_000_000}
+        assert insats.decided_paragraph_id == paragraph_id == application.paragraph_id
+        assert application.insats_id == insats.id and application.status == "bifall"
+        assert db.session.get(Paragraph, paragraph_id).vote["casting_vote"] is True
+    again = client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut", data={
+        "decision": "avslag", "paragraph_id": str(paragraph_id)}, follow_redirects=True)
+    assert "redan beslutad" in again.get_data(as_text=True)
+
+
+def test_outcome_and_spend_reported_on_the_insats_page(client_a, app):
+    answer = client_a.post(f"{A}/insatser/ny", data={
+        "name": "Framsteget", "owner": "Håbo kommun", "kind": "individ", "start": "2018-01-01", "end": "2021-12-31",
+        "grant-2021": "2460000"})
+    assert answer.status_code == 302
+    path = answer.headers["Location"]
+    counts = {"participants": 20, "new": 8, "ended": 10, "to_work": 4, "to_studies": 3, "to_other_solution": 1,
+              "other_dropouts": 2, "remaining": 10}
+    data = {"period": "2021H1", **{f"{sex}-{k}": str(v) for sex in ("women", "men") for k, v in counts.items()}}
+    saved = client_a.post(f"{path}/utfall", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "70,0 % till arbete eller studier" in saved
+    assert "Resultat på individnivå 2021H1" in saved
+    bad = dict(data, **{"men-ended": "11"})
+    refused = client_a.post(f"{path}/utfall", data=bad, follow_redirects=True).get_data(as_text=True)
+    assert "avslutade (11) ska vara summan av avslutsorsakerna (10)" in refused
+    spend = client_a.post(f"{path}/forbrukning", data={"through": "2021-06-30", "amount": "1219000"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "förbrukningskvot 99,1 %" in spend
+    listing = client_a.get(f"{A}/insatser/?ar=2021").get_data(as_text=True)
+    assert "Framsteget" in listing and "99 %" in listing and "<svg" in listing
