@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
+from finsam_saas.insatser.demo import LOADERS as INSATS_DEMOS
 from finsam_saas.meetings.demo import LOADERS as MEETING_DEMOS
 from finsam_saas.organisation.services import load_tenant_files, sync_tenants
 from finsam_saas.platform.models import Membership, Tenant, User
@@ -12,7 +13,7 @@ from finsam_saas.platform.tenancy import Actor, acting_as, tenant_context
 
 DEMO_PASSWORD = "demo-losen-2026"
 
-MODULE_DEMOS = MEETING_DEMOS
+MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS)
 
 # (email, name, [(tenant, role)])
 DEMO_USERS = [
@@ -52,8 +53,9 @@ def load_demo() -> list[str]:
                         db.session.flush()
             lines.append(f"  {email:32} {', '.join(f'{r} i {s}' for s, r in grants)}")
         db.session.commit()
-        for slug, load in MODULE_DEMOS.items():
-            with tenant_context(tenants[slug].id):
-                load()
-                db.session.commit()
+        for loaders in MODULE_DEMOS:
+            for slug, load in loaders.items():
+                with tenant_context(tenants[slug].id):
+                    load()
+                    db.session.commit()
     return ["Demoinloggningar (lösenord: " + DEMO_PASSWORD + "):", *lines]

@@ -75,3 +75,21 @@ def test_outcome_and_spend_reported_on_the_insats_page(client_a, app):
     assert "förbrukningskvot 99,1 %" in spend
     listing = client_a.get(f"{A}/insatser/?ar=2021").get_data(as_text=True)
     assert "Framsteget" in listing and "99 %" in listing and "<svg" in listing
+
+
+def test_demo_insatser_from_the_seeds(app):
+    from finsam_saas.insatser import services
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with in_tenant(app, "uppsala-lan"):
+        insatser = db.session.scalars(select(Insats)).all()
+        assert len(insatser) == 15
+        rows = {r.insats.name: r for r in services.spend_table(2021, insatser)}
+        assert rows["Håbo, Framsteget"].ratio == 99.1
+        assert rows["Östhammar, Bryggan"].ratio == 111.6
+    with in_tenant(app, "umearegionen"):
+        ungdomstorget = db.session.scalar(select(Insats).where(Insats.name == "Ungdomstorget"))
+        shares = services.outcomes_of(ungdomstorget)["2017"]["shares"]
+        assert (shares["to_work"], shares["to_studies"], shares["positive"]) == (35.0, 19.1, 72.6)
