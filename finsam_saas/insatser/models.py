@@ -148,3 +148,68 @@ class Application(TenantScoped, db.Model):
     @property
     def total(self) -> int:
         return sum(self.amounts.values())
+
+
+QUALITY_QUESTIONS = (
+    ("styrgrupp_as_agreed", "Styrgruppsmöten har hållits enligt överenskommelse"),
+    ("all_present", "Samtliga ordinarie representanter har deltagit"),
+    ("follow_up_as_agreed", "Uppföljning sker enligt överenskommelse"),
+    ("target_group_checked", "Målgruppen har stämts av"),
+    ("method_checked", "Metoden har stämts av"),
+    ("equality_discussed", "Jämlikhet och jämställdhet har diskuterats"),
+)
+REPORT_STATUSES = ("green", "yellow", "red")
+REPORT_STATUS_LABELS = {"green": "Grön – i fas", "yellow": "Gul – hålls under uppsikt", "red": "Röd – åtgärd eller avvikelse"}
+
+
+class QuarterlyReport(TenantScoped, db.Model):
+    """The styrgrupp's kvartalsrapport (seed 003 table 5), due a month after the quarter."""
+
+    __tablename__ = "quarterly_reports"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "year", "quarter"),
+                      tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    quarter: Mapped[int] = mapped_column(Integer, nullable=False)
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False)  # question key -> bool
+    goals_on_track: Mapped[bool] = mapped_column(nullable=False)
+    forecast_met: Mapped[bool] = mapped_column(nullable=False)
+    deviations: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    submitted_by: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str | None] = mapped_column(String(10))
+    status_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    @property
+    def status_label(self) -> str:
+        return REPORT_STATUS_LABELS.get(self.status or "", "Inte bedömd")
+
+
+DEVIATION_KINDS = {"budget": "Budget", "goal": "Mål", "target_group": "Målgrupp"}
+DEVIATION_STATUS_LABELS = {"pending": "Väntar på förbundschefens beslut", "approved": "Godkänd", "rejected": "Avslagen"}
+
+
+class Deviation(TenantScoped, db.Model):
+    """An avvikelse filed by the styrgrupp, decided by the förbundschef."""
+
+    __tablename__ = "deviations"
+    __table_args__ = (tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"),)
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    amount: Mapped[int | None] = mapped_column(Integer)  # budget: unused money to carry over
+    from_year: Mapped[int | None] = mapped_column(Integer)
+    to_year: Mapped[int | None] = mapped_column(Integer)
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def kind_label(self) -> str:
+        return DEVIATION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return DEVIATION_STATUS_LABELS.get(self.status, self.status)

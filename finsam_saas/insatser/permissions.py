@@ -7,4 +7,7 @@ register_permissions({
     "insatser.report": STAFF | {"insatsansvarig"},
     "applications.create": STAFF,
     "applications.decide": STAFF,
+    "reports.assess": STAFF,
+    "deviations.decide": frozenset({"admin"}),  # the förbundschef holds the admin role of the förbund
+    "followup.print": BOARD,
 })

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    KINDS, OUTCOME_FIELDS, SEXES, Application, Grant, Insats, InsatsContact, Outcome, Requisition, Spend,
+    DEVIATION_KINDS, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, Deviation, Grant,
+    Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
+from finsam_saas.platform.models import utcnow
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -244,8 +246,7 @@ def requisition(insats: Insats, *, year: int, amount: int) -> Requisition:
     if amount <= 0:
         raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
     grant = insats.grant_for(year)
-    already = db.session.scalar(
-        select(func.coalesce(func.sum(Requisition.amount), 0)).where(Requisition.insats_id == insats.id, Requisition.year == year))
+    already = requisitioned(insats, year)
     if already + amount > grant:
         raise RuleViolation(
             "exceeds_grant",
@@ -343,3 +344,108 @@ def outcomes_of(insats: Insats) -> dict[str, dict]:
     for row in rows:
         periods.setdefault(row.period, {})[row.sex] = {f: getattr(row, f) for f in OUTCOME_FIELDS}
     return {period: outcome_summary(values) for period, values in periods.items() if set(values) == set(SEXES)}
+
+
+# --- kvartalsrapporter -------------------------------------------------------------------
+
+def report_due(year: int, quarter: int) -> date:
+    """A month after the quarter: Q1 → 30 April, Q4 → 31 January the year after."""
+    month = 3 * quarter + 1
+    due_year = year + (1 if month > 12 else 0)
+    month = month - 12 if month > 12 else month
+    return date(due_year, month, calendar.monthrange(due_year, month)[1])
+
+
+def is_late(year: int, quarter: int, submitted: date | None, today: date | None = None) -> bool:
+    return (submitted or today or date.today()) > report_due(year, quarter)
+
+
+def submit_report(insats: Insats, *, year: int, quarter: int, answers: dict, goals_on_track: bool,
+                  forecast_met: bool, deviations: str = "", comment: str = "", user_id: int | None = None):
+    if quarter not in (1, 2, 3, 4):
+        raise InvalidInput(f"Kvartal {quarter} finns inte (1–4).", {"quarter": "1–4"})
+    first, last = period_bounds(f"{year}Q{quarter}")
+    if last < insats.start or first > insats.end:
+        raise InvalidInput(f"{year} kvartal {quarter} ligger utanför insatsens period {insats.start}–{insats.end}.",
+                           {"quarter": "utanför insatsens period"})
+    missing = [key for key, _ in QUALITY_QUESTIONS if not isinstance(answers.get(key), bool)]
+    if missing:
+        raise InvalidInput("Besvara alla frågor med ja eller nej.", {key: "saknas" for key in missing})
+    report = db.session.scalar(select(QuarterlyReport).where(
+        QuarterlyReport.insats_id == insats.id, QuarterlyReport.year == year, QuarterlyReport.quarter == quarter))
+    if report is not None and report.status is not None:
+        raise RuleViolation("report_assessed", "Kansliet har redan bedömt rapporten; den kan inte längre ändras.")
+    if report is None:
+        report = QuarterlyReport(insats_id=insats.id, year=year, quarter=quarter)
+        db.session.add(report)
+    report.answers = {key: answers[key] for key, _ in QUALITY_QUESTIONS}
+    report.goals_on_track, report.forecast_met = goals_on_track, forecast_met
+    report.deviations, report.comment = deviations.strip(), comment.strip()
+    report.submitted_by = user_id
+    report.submitted_at = utcnow()
+    db.session.flush()
+    return report
+
+
+def assess_report(report, status: str, note: str = "") -> None:
+    if status not in REPORT_STATUSES:
+        raise InvalidInput("Välj grön, gul eller röd.", {"status": "green, yellow eller red"})
+    report.status, report.status_note = status, note.strip()
+    db.session.flush()
+
+
+def quarters_of(insats: Insats, up_to: date) -> list[tuple[int, int]]:
+    """The quarters the insats has run, up to the one that contains `up_to`."""
+    quarters = []
+    year, quarter = insats.start.year, (insats.start.month - 1) // 3 + 1
+    last = min(insats.end, up_to)
+    while date(year, 3 * quarter - 2, 1) <= last:
+        quarters.append((year, quarter))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
+
+
+# --- avvikelser ------------------------------------------------------------------------------
+
+def file_deviation(insats: Insats, *, kind: str, description: str, amount: int | None = None,
+                   from_year: int | None = None, to_year: int | None = None):
+    if kind not in DEVIATION_KINDS:
+        raise InvalidInput("Välj budget, mål eller målgrupp.", {"kind": "okänd typ"})
+    if not description.strip():
+        raise InvalidInput("Beskriv avvikelsen.", {"description": "saknas"})
+    if kind == "budget" and amount is not None:
+        if from_year is None or to_year is None or to_year != from_year + 1:
+            raise InvalidInput("Outnyttjade medel kan flyttas till året efter.", {"to_year": "ska vara året efter"})
+        if amount <= 0:
+            raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
+        if to_year > insats.end.year:
+            raise InvalidInput(f"Insatsen slutar {insats.end}; förläng den först.", {"to_year": "efter insatsens slut"})
+        unused = insats.grant_for(from_year) - requisitioned(insats, from_year)
+        if amount > unused:
+            raise RuleViolation("exceeds_unused", f"Bara {unused} kr av {from_year} års medel är outnyttjade.",
+                                {"amount": "mer än outnyttjat"})
+    deviation = Deviation(insats_id=insats.id, kind=kind, description=description.strip(), amount=amount,
+                          from_year=from_year, to_year=to_year)
+    db.session.add(deviation)
+    db.session.flush()
+    return deviation
+
+
+def requisitioned(insats: Insats, year: int) -> int:
+    return db.session.scalar(select(func.coalesce(func.sum(Requisition.amount), 0))
+                             .where(Requisition.insats_id == insats.id, Requisition.year == year))
+
+
+def decide_deviation(deviation, insats: Insats, *, approve: bool, decided_by: str) -> None:
+    """The förbundschef's decision; an approved carry-over moves the money to next year's grant."""
+    if deviation.status != "pending":
+        raise RuleViolation("already_decided", "Avvikelsen är redan beslutad.")
+    deviation.status = "approved" if approve else "rejected"
+    deviation.decided_by, deviation.decided_at = decided_by, utcnow()
+    if approve and deviation.kind == "budget" and deviation.amount:
+        unused = insats.grant_for(deviation.from_year) - requisitioned(insats, deviation.from_year)
+        if deviation.amount > unused:
+            raise RuleViolation("exceeds_unused", f"Bara {unused} kr är outnyttjade nu.", {"amount": "mer än outnyttjat"})
+        set_grant(insats, deviation.from_year, insats.grant_for(deviation.from_year) - deviation.amount)
+        set_grant(insats, deviation.to_year, insats.grant_for(deviation.to_year) + deviation.amount)
+    db.session.flush()

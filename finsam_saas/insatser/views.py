@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.insatser import permissions, services  # noqa: F401
 from finsam_saas.insatser.models import (
-    KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, SEXES, Application, Insats, InsatsContact, Requisition, Spend,
+    DEVIATION_KINDS, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
+    Application, Deviation, Insats, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform.charts import bar_chart
@@ -132,10 +133,99 @@ def insats(insats_id: int):
                                       .order_by(Requisition.requested_at)).all()
     contacts = db.session.scalars(select(User).join(InsatsContact, InsatsContact.user_id == User.id)
                                   .where(InsatsContact.insats_id == insats.id)).all()
-    return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios,
+    reports = {(r.year, r.quarter): r for r in db.session.scalars(
+        select(QuarterlyReport).where(QuarterlyReport.insats_id == insats.id))}
+    today = date.today()
+    quarters = [(y, q, reports.get((y, q)), services.report_due(y, q),
+                 services.is_late(y, q, reports[(y, q)].submitted_at.date() if (y, q) in reports else None, today))
+                for y, q in reversed(services.quarters_of(insats, today))]
+    deviations = db.session.scalars(select(Deviation).where(Deviation.insats_id == insats.id)
+                                    .order_by(Deviation.filed_at.desc())).all()
+    return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios, quarters=quarters,
+                           questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
+                           deviation_kinds=DEVIATION_KINDS,
                            requisitions=requisitions, outcomes=services.outcomes_of(insats), contacts=contacts,
                            fields=OUTCOME_FIELDS, labels=OUTCOME_LABELS, sexes=SEXES, form=EmptyForm(),
-                           today=date.today())
+                           today=today)
+
+
+def _yes(name: str) -> bool:
+    value = _field(name)
+    if value not in ("ja", "nej"):
+        raise InvalidInput("Svara ja eller nej på alla frågor.", {name: "ja eller nej"})
+    return value == "ja"
+
+
+@blueprint.route("/<int:insats_id>/kvartalsrapport", methods=["POST"])
+@requires("insatser.report")
+def submit_report(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    try:
+        year, quarter = _int("year", "år"), _int("quarter", "kvartal")
+        services.submit_report(
+            insats, year=year, quarter=quarter, answers={key: _yes(key) for key, _ in QUALITY_QUESTIONS},
+            goals_on_track=_yes("goals_on_track"), forecast_met=_yes("forecast_met"),
+            deviations=_field("deviations"), comment=_field("comment"), user_id=current_user.id)
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
+    late = services.is_late(year, quarter, date.today())
+    flash(f"Kvartalsrapporten för {year} kvartal {quarter} är inlämnad"
+          + (f" (efter sista dag {services.report_due(year, quarter)})." if late else "."), "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter"))
+
+
+@blueprint.route("/<int:insats_id>/kvartalsrapport/<int:report_id>/bedomning", methods=["POST"])
+@requires("reports.assess")
+def assess_report(insats_id: int, report_id: int):
+    insats = _visible(insats_id)
+    report = get_or_404(QuarterlyReport, report_id)
+    _csrf_ok()
+    if report.insats_id != insats.id:
+        abort(404)
+    try:
+        services.assess_report(report, _field("status"), _field("note"))
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
+    flash(f"Rapporten är bedömd: {report.status_label.lower()}.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter"))
+
+
+@blueprint.route("/<int:insats_id>/avvikelser", methods=["POST"])
+@requires("insatser.report")
+def file_deviation(insats_id: int):
+    insats = _visible(insats_id)
+    _csrf_ok()
+    try:
+        services.file_deviation(insats, kind=_field("kind"), description=_field("description"),
+                                amount=_int("amount", "belopp", required=False),
+                                from_year=_int("from_year", "från år", required=False),
+                                to_year=_int("to_year", "till år", required=False))
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
+    flash("Avvikelsen är inlämnad till förbundschefen.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="avvikelser"))
+
+
+@blueprint.route("/<int:insats_id>/avvikelser/<int:deviation_id>/beslut", methods=["POST"])
+@requires("deviations.decide")
+def decide_deviation(insats_id: int, deviation_id: int):
+    insats = _visible(insats_id)
+    deviation = get_or_404(Deviation, deviation_id)
+    _csrf_ok()
+    if deviation.insats_id != insats.id:
+        abort(404)
+    try:
+        services.decide_deviation(deviation, insats, approve=_field("decision") == "approve",
+                                  decided_by=current_user.email)
+        db.session.commit()
+    except DomainError as error:
+        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
+    flash(f"Avvikelsen är {deviation.status_label.lower()}.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="avvikelser"))
 
 
 @blueprint.route("/<int:insats_id>/utfall", methods=["POST"])

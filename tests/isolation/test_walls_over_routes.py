@@ -83,6 +83,7 @@ def _make_insats(marker):
     from datetime import date
 
     from finsam_saas.insatser import services as insatser
+    from finsam_saas.insatser.models import QUALITY_QUESTIONS
 
     insats = insatser.create_insats(name=f"{marker} insats", owner="Försäkringskassan", kind="individ",
                                     start=date(2021, 1, 1), end=date(2021, 12, 31), grants={"2021": 1_000_000})
@@ -92,13 +93,18 @@ def _make_insats(marker):
     insatser.report_spend(insats, 2021, through=date(2021, 6, 30), amount=400_000)
     application = insatser.create_application(title=f"{marker} ansökan", applicant="Försäkringskassan",
                                               amounts={"2022": 500_000})
-    return {"insats": insats.id, "period": "2021", "year": 2021, "application": application.id}
+    answers = {key: True for key, _ in QUALITY_QUESTIONS}
+    report = insatser.submit_report(insats, year=2021, quarter=1, answers=answers, goals_on_track=True,
+                                    forecast_met=True, comment=f"{marker} rapport")
+    deviation = insatser.file_deviation(insats, kind="goal", description=f"{marker} avvikelse")
+    return {"insats": insats.id, "period": "2021", "year": 2021, "application": application.id,
+            "report": report.id, "deviation": deviation.id}
 
 
 FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", "meeting_id": "meeting",
              "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
-             "application_id": "application", "year": "year"}
+             "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation"}
 
 
 @pytest.fixture

@@ -1,0 +1,92 @@
+"""Kvartalsrapporter (due a month after the quarter, late ones flagged, assessed
+green/yellow/red) and avvikelser decided by the förbundschef."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.insatser import services
+from finsam_saas.insatser.models import QUALITY_QUESTIONS, Insats
+from finsam_saas.platform.rules import InvalidInput, RuleViolation
+
+from support import TENANT_A, in_tenant, login
+
+A = f"/t/{TENANT_A}"
+ALL_YES = {key: True for key, _ in QUALITY_QUESTIONS}
+
+
+def _insats(app, **grants):
+    with in_tenant(app, TENANT_A):
+        insats = services.create_insats(name="Framsteget", owner="Umeå kommun", kind="individ",
+                                        start=date(2021, 1, 1), end=date(2023, 12, 31),
+                                        grants=grants or {"2021": 2_460_000, "2022": 2_000_000})
+        db.session.commit()
+        return insats.id
+
+
+def test_due_dates_and_lateness():
+    assert services.report_due(2021, 1) == date(2021, 4, 30)
+    assert services.report_due(2021, 2) == date(2021, 7, 31)
+    assert services.report_due(2021, 4) == date(2022, 1, 31)
+    assert not services.is_late(2021, 1, date(2021, 4, 30))
+    assert services.is_late(2021, 1, date(2021, 5, 1))
+    assert services.is_late(2021, 1, None, today=date(2021, 5, 2))
+
+
+def test_report_rules(app):
+    insats_id = _insats(app)
+    with in_tenant(app, TENANT_A):
+        insats = db.session.get(Insats, insats_id)
+        with pytest.raises(InvalidInput, match="utanför insatsens period"):
+            services.submit_report(insats, year=2020, quarter=4, answers=ALL_YES, goals_on_track=True, forecast_met=True)
+        with pytest.raises(InvalidInput, match="Besvara alla frågor"):
+            services.submit_report(insats, year=2021, quarter=1, answers={}, goals_on_track=True, forecast_met=True)
+        report = services.submit_report(insats, year=2021, quarter=1, answers=ALL_YES, goals_on_track=False,
+                                        forecast_met=True, deviations="Färre deltagare än planerat")
+        services.assess_report(report, "yellow", "Följs upp i maj")
+        with pytest.raises(RuleViolation):
+            services.submit_report(insats, year=2021, quarter=1, answers=ALL_YES, goals_on_track=True, forecast_met=True)
+
+
+def test_budget_deviation_carries_unused_money_into_next_year(app):
+    insats_id = _insats(app)
+    with in_tenant(app, TENANT_A):
+        insats = db.session.get(Insats, insats_id)
+        services.requisition(insats, year=2021, amount=2_000_000)
+        with pytest.raises(RuleViolation, match="460000 kr"):
+            services.file_deviation(insats, kind="budget", description="Flytta", amount=500_000, from_year=2021, to_year=2022)
+        deviation = services.file_deviation(insats, kind="budget", description="Rekryteringen blev sen",
+                                            amount=400_000, from_year=2021, to_year=2022)
+        db.session.commit()
+        deviation_id = deviation.id
+    kansli = app.test_client()
+    login(kansli, "kansli.a@test.se")
+    assert kansli.post(f"{A}/insatser/{insats_id}/avvikelser/{deviation_id}/beslut", data={"decision": "approve"}).status_code == 403
+    chief = app.test_client()
+    login(chief, "admin.a@test.se")
+    answer = chief.post(f"{A}/insatser/{insats_id}/avvikelser/{deviation_id}/beslut", data={"decision": "approve"},
+                        follow_redirects=True)
+    assert "Avvikelsen är godkänd" in answer.get_data(as_text=True)
+    with in_tenant(app, TENANT_A):
+        insats = db.session.get(Insats, insats_id)
+        assert (insats.grant_for(2021), insats.grant_for(2022)) == (2_060_000, 2_400_000)
+
+
+def test_report_through_the_page_with_late_flag_and_assessment(app, client_a):
+    insats_id = _insats(app)
+    data = {"year": "2021", "quarter": "1", **{key: "ja" for key, _ in QUALITY_QUESTIONS},
+            "goals_on_track": "ja", "forecast_met": "nej", "comment": "Bra start"}
+    answer = client_a.post(f"{A}/insatser/{insats_id}/kvartalsrapport", data=data, follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert "Kvartalsrapporten för 2021 kvartal 1 är inlämnad (efter sista dag 2021-04-30)" in text
+    assert "sen" in text and "saknas, försenad" in text  # Q1 late, the later quarters missing
+    missing = client_a.post(f"{A}/insatser/{insats_id}/kvartalsrapport", data={"year": "2021", "quarter": "2"},
+                            follow_redirects=True)
+    assert "Svara ja eller nej" in missing.get_data(as_text=True)
+    with in_tenant(app, TENANT_A):
+        from finsam_saas.insatser.models import QuarterlyReport
+        report_id = db.session.scalar(select(QuarterlyReport.id))
+    assessed = client_a.post(f"{A}/insatser/{insats_id}/kvartalsrapport/{report_id}/bedomning",
+                             data={"status": "green"}, follow_redirects=True)
+    assert "Grön – i fas" in assessed.get_data(as_text=True)
