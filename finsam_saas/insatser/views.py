@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
-from finsam_saas.insatser import permissions, services  # noqa: F401
+from finsam_saas.insatser import jobs, permissions, services  # noqa: F401
 from finsam_saas.insatser.models import (
     DEVIATION_KINDS, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
     Application, Deviation, Insats, InsatsContact, QuarterlyReport, Requisition, Spend,
@@ -18,6 +18,7 @@ from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.formatting import percent
 from finsam_saas.platform.models import User
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -95,7 +96,7 @@ def index():
          ("Budget för perioden", [(r.budget if r.budget is not None else r.grant * services.whole_months(r.through) / 12) / 1000
                                   for r in with_spend])],
         unit="tkr") if with_spend else None
-    return render_template("insatser/index.html", year=year, rows=rows, chart=chart, kinds=KIND_LABELS)
+    return render_template("insatser/index.html", year=year, rows=rows, chart=chart, kinds=KIND_LABELS, form=EmptyForm())
 
 
 @blueprint.route("/ny", methods=["GET", "POST"])
@@ -291,6 +292,21 @@ def add_contact(insats_id: int):
         db.session.commit()
         flash(f"{email} är insatsansvarig för {insats.name}.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id))
+
+
+@blueprint.route("/uppfoljning", methods=["POST"])
+@requires("followup.print")
+def followup_pm():
+    _csrf_ok()
+    try:
+        year, half = _int("year", "år"), _int("half", "halvår")
+        if half not in (1, 2):
+            raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
+    except DomainError as error:
+        return _back(error, "insatser.index")
+    job = enqueue_for_tenant(jobs.render_followup_pm, title=f"Uppföljning av insatser {year} halvår {half}",
+                             year=year, half=half)
+    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 # --- applications ---------------------------------------------------------------

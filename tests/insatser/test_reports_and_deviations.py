@@ -90,3 +90,38 @@ def test_report_through_the_page_with_late_flag_and_assessment(app, client_a):
     assessed = client_a.post(f"{A}/insatser/{insats_id}/kvartalsrapport/{report_id}/bedomning",
                              data={"status": "green"}, follow_redirects=True)
     assert "Grön – i fas" in assessed.get_data(as_text=True)
+
+
+def test_followup_pm_renders_the_period_from_the_data(app, client_a):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    client = app.test_client()
+    login(client, "kansli.a@test.se")
+    # the demo's Uppsala insatser belong to uppsala-lan; make a user there
+    from finsam_saas.platform.models import Membership, Tenant, User
+    from finsam_saas.platform.tenancy import tenant_context
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
+        user = db.session.scalar(select(User).where(User.email == "kansli.a@test.se"))
+        with tenant_context(tenant.id):
+            db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
+            db.session.commit()
+    with in_tenant(app, "uppsala-lan"):
+        framsteget = db.session.scalar(select(Insats).where(Insats.name == "Håbo, Framsteget"))
+        report = services.submit_report(framsteget, year=2021, quarter=2, answers=ALL_YES, goals_on_track=True,
+                                        forecast_met=True)
+        services.assess_report(report, "green")
+        db.session.commit()
+    page = client.post("/t/uppsala-lan/insatser/uppfoljning", data={"year": "2021", "half": "1"}, follow_redirects=True)
+    assert "Klart" in page.get_data(as_text=True)
+    link = re.search(r'href="(/t/uppsala-lan/jobb/\d+/fil)"', page.get_data(as_text=True)).group(1)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(link).data)).pages).split())
+    assert "Uppföljning av insatser kvartal 1 och 2 år 2021" in text
+    assert "pågick 15 insatser: 7 individinsatser, 8 strukturinsatser och 0 övriga" in text
+    assert "Håbo, Framsteget" in text and "99 %" in text and "112 %" in text
+    assert "Östhammar, Bryggan" in text and "Över 110 % av budget för perioden: Östhammar, Bryggan" in text
+    assert "Grön – i fas" in text
