@@ -69,6 +69,12 @@ def _axis(low: float, high: float, step: float, unit: str, y) -> list[str]:
     return parts
 
 
+def _fit(label: str, width: float, font_size: float = 11) -> str:
+    """Shorten a category label to its slot; the full name stays in the chart's description."""
+    room = max(int(width / (font_size * 0.55)), 4)
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
 def _legend(series: list[tuple[str, list]], kind: str) -> list[str]:
     parts, x = [], LEFT
     for index, (name, _) in enumerate(series):
@@ -112,7 +118,7 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list]],
                 f'<title>{escape(name)}, {escape(category)}: {escape(_label(value, unit))}</title></rect>'
             )
         parts.append(f'<text x="{x0 + group * 0.4:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-                     f'font-size="11" fill="#222">{escape(category)}</text>')
+                     f'font-size="11" fill="#222">{escape(_fit(category, group))}</text>')
     return _frame(_next_id("stapel"), title, description or _describe(categories, series, unit), parts)
 
 
@@ -143,5 +149,5 @@ def line_chart(title: str, categories: list[str], series: list[tuple[str, list]]
                          f'stroke-dasharray="{dash}"/>')
     for index, category in enumerate(categories):
         parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="11" '
-                     f'fill="#222">{escape(category)}</text>')
+                     f'fill="#222">{escape(_fit(category, gap))}</text>')
     return _frame(_next_id("linje"), title, description or _describe(categories, series, unit), parts)

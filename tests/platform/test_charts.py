@@ -40,3 +40,11 @@ def test_chart_renders_in_a_pdf():
     pdf = render_pdf(f'<html lang="sv"><body><h1>Jämförelse</h1>{chart}</body></html>')
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Jämförelse" in text and "2020" in text
+
+
+def test_long_category_names_are_shortened_on_the_axis_but_kept_in_the_description():
+    names = [f"Uppsala, Digital plattform för stöd i studier {n}" for n in range(6)]
+    svg = ET.fromstring(str(bar_chart("Kvot", names, [("Kvot", [90, 95, 100, 105, 110, 115])], unit="%")))
+    axis_labels = [t.text for t in svg.iter(f"{SVG}text") if t.text and t.text.endswith("…")]
+    assert len(axis_labels) == 6 and all(len(label) < len(names[0]) for label in axis_labels)
+    assert names[5] in svg.find(f"{SVG}desc").text
