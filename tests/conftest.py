@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -161,8 +160,6 @@ class PostgresServer:
 @pytest.fixture(scope="session")
 def postgres(tmp_path_factory):
     try:
-        import psycopg
-
         _pg_admin().close()
     except Exception as error:  # the server is not there
         if _required("REQUIRE_POSTGRES"):

@@ -17,6 +17,7 @@ from finsam_saas.insatser.models import (
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import requires
+from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.formatting import percent
@@ -32,11 +33,6 @@ register_navigation("Insatser", [
 ])
 
 
-def _csrf_ok() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
-
-
 def _visible(insats_id: int) -> Insats:
     insats = get_or_404(Insats, insats_id)
     if not services.may_see(insats, g.membership.role, current_user.id):
@@ -44,43 +40,13 @@ def _visible(insats_id: int) -> Insats:
     return insats
 
 
-def _field(name: str) -> str:
-    return (request.form.get(name) or "").strip()
-
-
-def _date(name: str, label: str) -> date:
-    value = _field(name)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{label} ska skrivas ÅÅÅÅ-MM-DD{', inte ' + repr(value) if value else ''}.", {name: "ogiltigt datum"})
-
-
-def _int(name: str, label: str, required: bool = True) -> int | None:
-    value = _field(name).replace(" ", "")
-    if not value:
-        if required:
-            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
-
-
 def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
     amounts = {}
     for year in range(start_year, end_year + 1):
-        value = _int(f"{prefix}-{year}", f"belopp {year}", required=False)
+        value = form.int_field(f"{prefix}-{year}", f"belopp {year}", required=False)
         if value is not None:
             amounts[str(year)] = value
     return amounts
-
-
-def _back(error: DomainError, endpoint: str, **values):
-    db.session.rollback()
-    flash(error.message, "error")
-    return redirect(url_for(endpoint, **values))
 
 
 @blueprint.route("/")
@@ -103,16 +69,16 @@ def index():
 @requires("insatser.edit")
 def new_insats():
     if request.method == "POST":
-        _csrf_ok()
+        form.require_csrf()
         try:
-            start, end = _date("start", "Startdatum"), _date("end", "Slutdatum")
+            start, end = form.date_field("start", "Startdatum"), form.date_field("end", "Slutdatum")
             if end < start:
                 raise InvalidInput(f"Slutdatum {end} är före startdatum {start}.", {"end": "före start"})
             insats = services.create_insats(
-                name=_field("name"), owner=_field("owner"), kind=_field("kind"), start=start, end=end,
-                grants=_amounts("grant", start.year, end.year), partners=_field("partners"),
-                target_group=_field("target_group"), method=_field("method"),
-                diarienummer=_field("diarienummer") or None, styrgrupp=_field("styrgrupp"))
+                name=form.text("name"), owner=form.text("owner"), kind=form.text("kind"), start=start, end=end,
+                grants=_amounts("grant", start.year, end.year), partners=form.text("partners"),
+                target_group=form.text("target_group"), method=form.text("method"),
+                diarienummer=form.text("diarienummer") or None, styrgrupp=form.text("styrgrupp"))
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -151,7 +117,7 @@ def insats(insats_id: int):
 
 
 def _yes(name: str) -> bool:
-    value = _field(name)
+    value = form.text(name)
     if value not in ("ja", "nej"):
         raise InvalidInput("Svara ja eller nej på alla frågor.", {name: "ja eller nej"})
     return value == "ja"
@@ -161,16 +127,16 @@ def _yes(name: str) -> bool:
 @requires("insatser.report")
 def submit_report(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        year, quarter = _int("year", "år"), _int("quarter", "kvartal")
+        year, quarter = form.int_field("year", "år"), form.int_field("quarter", "kvartal")
         services.submit_report(
             insats, year=year, quarter=quarter, answers={key: _yes(key) for key, _ in QUALITY_QUESTIONS},
             goals_on_track=_yes("goals_on_track"), forecast_met=_yes("forecast_met"),
-            deviations=_field("deviations"), comment=_field("comment"), user_id=current_user.id)
+            deviations=form.text("deviations"), comment=form.text("comment"), user_id=current_user.id)
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
     late = services.is_late(year, quarter, date.today())
     flash(f"Kvartalsrapporten för {year} kvartal {quarter} är inlämnad"
           + (f" (efter sista dag {services.report_due(year, quarter)})." if late else "."), "success")
@@ -182,14 +148,14 @@ def submit_report(insats_id: int):
 def assess_report(insats_id: int, report_id: int):
     insats = _visible(insats_id)
     report = get_or_404(QuarterlyReport, report_id)
-    _csrf_ok()
+    form.require_csrf()
     if report.insats_id != insats.id:
         abort(404)
     try:
-        services.assess_report(report, _field("status"), _field("note"))
+        services.assess_report(report, form.text("status"), form.text("note"))
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
     flash(f"Rapporten är bedömd: {report.status_label.lower()}.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter"))
 
@@ -198,15 +164,15 @@ def assess_report(insats_id: int, report_id: int):
 @requires("insatser.report")
 def file_deviation(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        services.file_deviation(insats, kind=_field("kind"), description=_field("description"),
-                                amount=_int("amount", "belopp", required=False),
-                                from_year=_int("from_year", "från år", required=False),
-                                to_year=_int("to_year", "till år", required=False))
+        services.file_deviation(insats, kind=form.text("kind"), description=form.text("description"),
+                                amount=form.int_field("amount", "belopp", required=False),
+                                from_year=form.int_field("from_year", "från år", required=False),
+                                to_year=form.int_field("to_year", "till år", required=False))
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
     flash("Avvikelsen är inlämnad till förbundschefen.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="avvikelser"))
 
@@ -216,15 +182,15 @@ def file_deviation(insats_id: int):
 def decide_deviation(insats_id: int, deviation_id: int):
     insats = _visible(insats_id)
     deviation = get_or_404(Deviation, deviation_id)
-    _csrf_ok()
+    form.require_csrf()
     if deviation.insats_id != insats.id:
         abort(404)
     try:
-        services.decide_deviation(deviation, insats, approve=_field("decision") == "approve",
+        services.decide_deviation(deviation, insats, approve=form.text("decision") == "approve",
                                   decided_by=current_user.email)
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="avvikelser")
     flash(f"Avvikelsen är {deviation.status_label.lower()}.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="avvikelser"))
 
@@ -233,16 +199,16 @@ def decide_deviation(insats_id: int, deviation_id: int):
 @requires("insatser.report")
 def report_outcome(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        counts = {sex: {f: _int(f"{sex}-{f}", f"{OUTCOME_LABELS[f].lower()} ({'kvinnor' if sex == 'women' else 'män'})")
+        counts = {sex: {f: form.int_field(f"{sex}-{f}", f"{OUTCOME_LABELS[f].lower()} ({'kvinnor' if sex == 'women' else 'män'})")
                         for f in OUTCOME_FIELDS} for sex in SEXES}
-        summary = services.record_outcome(insats, _field("period"), counts)
+        summary = services.record_outcome(insats, form.text("period"), counts)
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="utfall")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="utfall")
     share = summary["shares"]["work_or_studies"]
-    flash(f"Utfallet för {_field('period')} är sparat"
+    flash(f"Utfallet för {form.text('period')} är sparat"
           + (f": {percent(share)} till arbete eller studier." if share is not None else "."), "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="utfall"))
 
@@ -251,14 +217,14 @@ def report_outcome(insats_id: int):
 @requires("insatser.report")
 def report_spend(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        through = _date("through", "Datum")
-        ratio = services.report_spend(insats, through.year, through=through, amount=_int("amount", "utfall i kronor"),
-                                      budget=_int("budget", "budget", required=False))
+        through = form.date_field("through", "Datum")
+        ratio = services.report_spend(insats, through.year, through=through, amount=form.int_field("amount", "utfall i kronor"),
+                                      budget=form.int_field("budget", "budget", required=False))
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="forbrukning")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="forbrukning")
     flash("Utfallet är sparat" + (f": förbrukningskvot {percent(ratio)}." if ratio is not None else "."), "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="forbrukning"))
 
@@ -267,12 +233,12 @@ def report_spend(insats_id: int):
 @requires("insatser.report")
 def requisition(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        services.requisition(insats, year=_int("year", "år"), amount=_int("amount", "belopp"))
+        services.requisition(insats, year=form.int_field("year", "år"), amount=form.int_field("amount", "belopp"))
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
     flash("Rekvisitionen är registrerad.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="rekvisitioner"))
 
@@ -281,8 +247,8 @@ def requisition(insats_id: int):
 @requires("insatser.edit")
 def add_contact(insats_id: int):
     insats = _visible(insats_id)
-    _csrf_ok()
-    email = _field("email").lower()
+    form.require_csrf()
+    email = form.text("email").lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     membership = user.membership_in(g.tenant) if user else None
     if membership is None or membership.role != "insatsansvarig":
@@ -297,13 +263,13 @@ def add_contact(insats_id: int):
 @blueprint.route("/uppfoljning", methods=["POST"])
 @requires("followup.print")
 def followup_pm():
-    _csrf_ok()
+    form.require_csrf()
     try:
-        year, half = _int("year", "år"), _int("half", "halvår")
+        year, half = form.int_field("year", "år"), form.int_field("half", "halvår")
         if half not in (1, 2):
             raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     except DomainError as error:
-        return _back(error, "insatser.index")
+        return form.back_with_error(error, "insatser.index")
     job = enqueue_for_tenant(jobs.render_followup_pm, title=f"Uppföljning av insatser {year} halvår {half}",
                              year=year, half=half)
     return redirect(url_for("tenant.job", job_id=job.id))
@@ -324,13 +290,13 @@ def _decision_paragraphs() -> list[Paragraph]:
 @requires("applications.create")
 def applications():
     if request.method == "POST":
-        _csrf_ok()
+        form.require_csrf()
         try:
-            start, end = _date("start", "Startdatum"), _date("end", "Slutdatum")
+            start, end = form.date_field("start", "Startdatum"), form.date_field("end", "Slutdatum")
             services.create_application(
-                title=_field("title"), applicant=_field("applicant"), kind=_field("kind") or "individ",
-                amounts=_amounts("amount", start.year, end.year), goals=_field("goals"),
-                target_group=_field("target_group"), start=start, end=end)
+                title=form.text("title"), applicant=form.text("applicant"), kind=form.text("kind") or "individ",
+                amounts=_amounts("amount", start.year, end.year), goals=form.text("goals"),
+                target_group=form.text("target_group"), start=start, end=end)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -356,19 +322,19 @@ def _all_insatser() -> list[Insats]:
 @requires("applications.decide")
 def decide(application_id: int):
     application = get_or_404(Application, application_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        paragraph_id = _int("paragraph_id", "paragraf")
+        paragraph_id = form.int_field("paragraph_id", "paragraf")
         paragraph = get_or_404(Paragraph, paragraph_id)
-        extends_id = _int("extends_id", "insats som förlängs", required=False)
+        extends_id = form.int_field("extends_id", "insats som förlängs", required=False)
         years = [int(y) for y in application.amounts]
         amounts = _amounts("decided", min(years), max(years)) or None
         insats = services.decide_application(
-            application, paragraph, decision=_field("decision"), amounts=amounts,
+            application, paragraph, decision=form.text("decision"), amounts=amounts,
             extends=get_or_404(Insats, extends_id) if extends_id else None)
         db.session.commit()
     except DomainError as error:
-        return _back(error, "insatser.applications")
+        return form.back_with_error(error, "insatser.applications")
     if insats is None:
         flash(f"Ansökan \"{application.title}\" är avslagen i § {paragraph.number}.", "success")
         return redirect(url_for("insatser.applications"))

@@ -1,5 +1,5 @@
 """The meetings API (API.md): meetings, kallelse PDF, protokoll, §§, votes, justering."""
-from flask import Response, g, jsonify, request
+from flask import Response, jsonify, request
 from sqlalchemy import select
 
 from finsam_saas.extensions import db

@@ -1,8 +1,6 @@
 """Background work of the meetings module: PDFs and the send-out of the kallelse."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attachments as bilagor, documents
 from finsam_saas.meetings.models import Meeting, NoticeDelivery

@@ -1,22 +1,23 @@
 """Pages of the meetings module: mötesplan, meeting with kallelse, protokoll, justering, uppdrag."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attachments as bilagor, documents, jobs, permissions, services  # noqa: F401
+from finsam_saas.meetings import attachments as bilagor, jobs, permissions, services  # noqa: F401
 from finsam_saas.meetings.models import ITEM_KINDS, ITEM_KIND_LABELS, Attachment, Meeting, Signer, StandingItem, Task
 from finsam_saas.meetings.plan import RECURRING_DUTIES
 from finsam_saas.organisation import services as organisation
 from finsam_saas.organisation.models import Body
 from finsam_saas.platform.auth import requires
+from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
-from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
@@ -25,58 +26,6 @@ register_navigation("Möten", [
     NavItem("Mötesplan", "meetings.plan", "meetings.view"),
     NavItem("Uppdrag", "meetings.tasks", "meetings.view"),
 ])
-
-
-def _csrf_ok() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
-
-
-def _date(name: str, label: str, required: bool = True) -> date | None:
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
-
-
-def _time(name: str, label: str) -> time | None:
-    value = (request.form.get(name) or "").strip().replace(".", ":")
-    if not value:
-        return None
-    try:
-        return time.fromisoformat(value if len(value) > 2 else f"{value}:00")
-    except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
-
-
-def _int(name: str, label: str, required: bool = True) -> int | None:
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        if required:
-            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
-    if number < 0:
-        raise InvalidInput(f"{label.capitalize()} kan inte vara negativt.", {name: "negativt"})
-    return number
-
-
-def _lines(name: str) -> list[str]:
-    return [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
-
-
-def _back_with_error(error: DomainError, endpoint: str, **values):
-    db.session.rollback()
-    flash(error.message, "error")
-    return redirect(url_for(endpoint, **values))
 
 
 # --- mötesplan ----------------------------------------------------------------
@@ -97,12 +46,12 @@ def plan():
 def new_meeting():
     bodies = organisation.bodies()
     if request.method == "POST":
-        _csrf_ok()
+        form.require_csrf()
         try:
-            body = get_or_404(Body, _int("body_id", "organ"))
-            prepares_id = _int("prepares_id", "mötet som bereds", required=False)
+            body = get_or_404(Body, form.int_field("body_id", "organ"))
+            prepares_id = form.int_field("prepares_id", "mötet som bereds", required=False)
             meeting = services.create_meeting(
-                body, day=_date("date", "datum"), start=_time("start", "starttid"), end=_time("end", "sluttid"),
+                body, day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"), end=form.time_field("end", "sluttid"),
                 place=request.form.get("place", ""), theme=request.form.get("theme", ""),
                 with_template=request.form.get("template") == "on",
                 prepares=get_or_404(Meeting, prepares_id) if prepares_id else None,
@@ -136,7 +85,7 @@ def meeting(meeting_id: int):
 @requires("meetings.edit")
 def add_item(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         services.add_item(meeting, {
             "title": request.form.get("title", ""), "kind": request.form.get("kind", "information"),
@@ -147,7 +96,7 @@ def add_item(meeting_id: int):
         })
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
     flash("Punkten är tillagd.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
 
@@ -157,13 +106,13 @@ def add_item(meeting_id: int):
 def put_task_on_agenda(meeting_id: int, task_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     task = get_or_404(Task, task_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         services.add_item(meeting, {"title": f"Uppdrag: {task.description}", "kind": "information",
                                     "presenter": task.assignee})
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
     flash("Uppdraget står nu på dagordningen.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
 
@@ -172,15 +121,15 @@ def put_task_on_agenda(meeting_id: int, task_id: int):
 @requires("meetings.edit")
 def upload_attachment(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         attachment = bilagor.add_attachment(
             meeting, request.files.get("file"), label=request.form.get("label", ""),
-            title=request.form.get("title", ""), item_number=_int("item_number", "punkt", required=False),
+            title=request.form.get("title", ""), item_number=form.int_field("item_number", "punkt", required=False),
         )
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
     flash(f"Bilaga {attachment.label} är uppladdad.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
 
@@ -198,7 +147,7 @@ def attachment(meeting_id: int, attachment_id: int):
 @requires("meetings.view")
 def notice_pdf(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     job = enqueue_for_tenant(jobs.render_notice, title=f"Kallelse {meeting.body.name} {meeting.date}", meeting_id=meeting.id)
     return redirect(url_for("tenant.job", job_id=job.id))
 
@@ -207,7 +156,7 @@ def notice_pdf(meeting_id: int):
 @requires("meetings.edit")
 def send_notice(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     job = enqueue_for_tenant(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
                              meeting_id=meeting.id)
     return redirect(url_for("tenant.job", job_id=job.id))
@@ -218,14 +167,14 @@ def send_notice(meeting_id: int):
 def template(body_id: int):
     body = get_or_404(Body, body_id)
     if request.method == "POST":
-        _csrf_ok()
+        form.require_csrf()
         try:
             services.add_standing_item(body, title=request.form.get("title", ""),
                                        kind=request.form.get("kind", "formalia"),
                                        placement=request.form.get("placement", "open"))
             db.session.commit()
         except DomainError as error:
-            return _back_with_error(error, "meetings.template", body_id=body_id)
+            return form.back_with_error(error, "meetings.template", body_id=body_id)
         flash("Punkten är tillagd i mallen.", "success")
         return redirect(url_for("meetings.template", body_id=body_id))
     items = services.ensure_standing_template(body)
@@ -238,7 +187,7 @@ def template(body_id: int):
 @requires("meetings.edit")
 def remove_template_item(body_id: int, item_id: int):
     item = get_or_404(StandingItem, item_id)
-    _csrf_ok()
+    form.require_csrf()
     if item.body_id != body_id:
         abort(404)
     services.remove_standing_item(item)
@@ -255,7 +204,7 @@ def start_minutes(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     seats = [s for s in meeting.body.seats if s.active]
     if request.method == "POST":
-        _csrf_ok()
+        form.require_csrf()
         attendees = []
         try:
             _collect_seats(seats, attendees)
@@ -263,13 +212,13 @@ def start_minutes(meeting_id: int):
             flash(error.message, "error")
             return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
                                    kansli=organisation.kansli()), 400
-        for line in _lines("others"):
+        for line in form.lines("others"):
             name, _, title = line.partition(",")
             attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
         try:
             services.start_minutes(meeting, chair=request.form.get("chair", ""),
                                    secretary=request.form.get("secretary", ""),
-                                   justerare=_lines("justerare"), attendees=attendees)
+                                   justerare=form.lines("justerare"), attendees=attendees)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -289,8 +238,8 @@ def _collect_seats(seats, attendees: list) -> None:
                 "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
                 "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
                 "serving": request.form.get(f"serving-{seat.id}") == "on",
-                "from": _int(f"from-{seat.id}", f"från § för {seat.person}", required=False),
-                "to": _int(f"to-{seat.id}", f"till § för {seat.person}", required=False),
+                "from": form.int_field(f"from-{seat.id}", f"från § för {seat.person}", required=False),
+                "to": form.int_field(f"to-{seat.id}", f"till § för {seat.person}", required=False),
             })
 
 
@@ -318,16 +267,16 @@ def minutes(meeting_id: int):
 @requires("meetings.edit")
 def update_paragraph(meeting_id: int, number: int):
     minutes = _minutes_or_404(meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         services.update_paragraph(
             minutes, number, text=request.form.get("text", ""), decision=request.form.get("decision", ""),
-            recused=_lines("recused"), reservations=_lines("reservations"),
+            recused=form.lines("recused"), reservations=form.lines("reservations"),
             confidential=request.form.get("confidential") == "on",
         )
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
     flash(f"§ {number} är sparad.", "success")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
 
@@ -336,15 +285,15 @@ def update_paragraph(meeting_id: int, number: int):
 @requires("meetings.edit")
 def vote(meeting_id: int, number: int):
     minutes = _minutes_or_404(meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         result = services.record_vote(
-            minutes, number, yes=_int("yes", "ja-röster"), no=_int("no", "nej-röster"),
-            abstain=_int("abstain", "avstår", required=False) or 0, chair_vote=request.form.get("chair_vote") or None,
+            minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
+            abstain=form.int_field("abstain", "avstår", required=False) or 0, chair_vote=request.form.get("chair_vote") or None,
         )
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
     outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
     flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
           + (" genom ordförandens utslagsröst." if result["casting_vote"] else "."), "success")
@@ -355,13 +304,13 @@ def vote(meeting_id: int, number: int):
 @requires("meetings.edit")
 def add_task(meeting_id: int, number: int):
     minutes = _minutes_or_404(meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
         services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
-                          description=request.form.get("description", ""), due=_date("due", "datum för uppdraget"))
+                          description=request.form.get("description", ""), due=form.date_field("due", "datum för uppdraget"))
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
     flash("Uppdraget är registrerat.", "success")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
 
@@ -371,7 +320,7 @@ def add_task(meeting_id: int, number: int):
 def approve(meeting_id: int, signer_id: int):
     minutes = _minutes_or_404(meeting_id)
     signer = get_or_404(Signer, signer_id)
-    _csrf_ok()
+    form.require_csrf()
     if signer.minutes_id != minutes.id:
         abort(404)
     if signer.user_id not in (None, current_user.id) or (signer.user_id is None and signer.name != current_user.name):
@@ -380,7 +329,7 @@ def approve(meeting_id: int, signer_id: int):
         result = services.approve(minutes, signer)
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
     flash("Protokollet är justerat." if result else f"{signer.name} har godkänt protokollet.", "success")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
 
@@ -389,13 +338,13 @@ def approve(meeting_id: int, signer_id: int):
 @requires("meetings.justera")
 def justera(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     try:
-        result = services.justera(minutes, on=_date("date", "justeringsdatum"),
-                                  posted=_date("posted", "datum för anslaget", required=False))
+        result = services.justera(minutes, on=form.date_field("date", "justeringsdatum"),
+                                  posted=form.date_field("posted", "datum för anslaget", required=False))
         db.session.commit()
     except DomainError as error:
-        return _back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
     flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
           f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet." if result.late else ""),
           "success")
@@ -406,7 +355,7 @@ def justera(meeting_id: int):
 @requires("meetings.view")
 def minutes_pdf(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
-    _csrf_ok()
+    form.require_csrf()
     job = enqueue_for_tenant(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
                              meeting_id=meeting_id)
     return redirect(url_for("tenant.job", job_id=job.id))
@@ -425,7 +374,7 @@ def tasks():
 @requires("meetings.edit")
 def complete_task(task_id: int):
     task = get_or_404(Task, task_id)
-    _csrf_ok()
+    form.require_csrf()
     services.complete_task(task, date.today())
     db.session.commit()
     flash("Uppdraget är markerat som klart.", "success")

@@ -1,5 +1,4 @@
 """The decision flow and reporting through the pages."""
-import re
 from datetime import date
 
 from sqlalchemy import select

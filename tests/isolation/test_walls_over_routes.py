@@ -56,7 +56,7 @@ def _make_meeting(tenant_slug, marker):
     from datetime import date
 
     from finsam_saas.meetings import services
-    from finsam_saas.meetings.models import Attachment, Task
+    from finsam_saas.meetings.models import Attachment
 
     body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
     meeting = services.create_meeting(body, day=date(2020, 10, 30), place=f"{marker} lokal", theme=f"{marker} tema",

@@ -4,7 +4,6 @@ import io
 import re
 from datetime import date
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 

@@ -1,6 +1,5 @@
 """The meetings API as API.md fixes it, with the protokoll's rules."""
 import io
-from datetime import date
 
 import pytest
 from pypdf import PdfReader

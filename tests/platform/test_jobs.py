@@ -12,7 +12,7 @@ from finsam_saas.platform.models import Job, Membership, Tenant, User
 from finsam_saas.platform.tenancy import Actor, acting_as, tenant_context
 
 import jobs_probe
-from support import PROJECT, TENANT_A, TENANT_B, in_tenant, login
+from support import PROJECT, TENANT_A, TENANT_B, in_tenant
 
 TESTS = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,72 @@
+"""Reading posted form fields into Python values, with Swedish errors that name the field.
+
+Used by the modules' page handlers; each raises InvalidInput, which the handler
+turns into a flash message and a redirect back (nothing is saved).
+"""
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import abort, flash, redirect, request, url_for
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.rules import DomainError, InvalidInput
+
+
+def require_csrf() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
+
+
+def text(name: str) -> str:
+    return (request.form.get(name) or "").strip()
+
+
+def lines(name: str) -> list[str]:
+    return [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
+
+
+def date_field(name: str, label: str, required: bool = True) -> date | None:
+    value = text(name)
+    if not value:
+        if required:
+            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
+
+
+def time_field(name: str, label: str) -> time | None:
+    value = text(name).replace(".", ":")
+    if not value:
+        return None
+    try:
+        return time.fromisoformat(value if len(value) > 2 else f"{value}:00")
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
+
+
+def int_field(name: str, label: str, required: bool = True, allow_negative: bool = False) -> int | None:
+    """An integer; spaces between thousands ("1 285 000") are accepted."""
+    value = text(name).replace(" ", "").replace("\u00a0", "")
+    if not value:
+        if required:
+            raise InvalidInput(f"Ange {label}.", {name: "saknas"})
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
+    if number < 0 and not allow_negative:
+        raise InvalidInput(f"{label.capitalize()} kan inte vara negativt.", {name: "negativt"})
+    return number
+
+
+def back_with_error(error: DomainError, endpoint: str, **values):
+    """Undo what the request began, say why, and go back to the page."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(url_for(endpoint, **values))
