@@ -89,7 +89,12 @@ def put_outcome(insats_id: int, period: str):
         raise InvalidInput("Begäran ska vara ett JSON-objekt med women och men.", {"body": "inte ett JSON-objekt"})
     summary = services.record_outcome(insats, period, body)
     db.session.commit()
-    return jsonify({"period": period, **summary})
+    return jsonify({"period": period, **summary, "goals": _goals(insats, period, summary)})
+
+
+def _goals(insats: Insats, period: str, summary: dict) -> list[dict]:
+    return [{"measure": r.goal.measure, "target": r.goal.target, "actual": r.actual, "met": r.met}
+            for r in services.check_goals(insats, period, summary)]
 
 
 @blueprint.get("/insatser/<int:insats_id>/outcomes/<period>")
@@ -100,7 +105,7 @@ def get_outcome(insats_id: int, period: str):
     summary = services.outcomes_of(insats).get(period)
     if summary is None:
         abort(404)
-    return jsonify({"period": period, **summary})
+    return jsonify({"period": period, **summary, "goals": _goals(insats, period, summary)})
 
 
 @blueprint.post("/applications")

@@ -25,6 +25,7 @@ class FollowUp:
     reports: dict[int, QuarterlyReport]
     spend: list
     outcomes: dict[int, dict]
+    goal_results: dict[int, list] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
 
     @property
@@ -51,7 +52,9 @@ def followup(year: int, half: int) -> FollowUp:
         summary = by_period.get(f"{year}H{half}") or (by_period.get(str(year)) if half == 2 else None)
         if summary:
             outcomes[insats.id] = summary
-    result = FollowUp(year, half, first, last, insatser, reports, services.spend_table(year, insatser), outcomes)
+    goal_results = {i.id: services.check_goals(i, f"{year}H{half}", outcomes[i.id]) for i in insatser if i.id in outcomes}
+    result = FollowUp(year, half, first, last, insatser, reports, services.spend_table(year, insatser), outcomes,
+                      goal_results)
     result.summary = _summary(result)
     return result
 

@@ -213,3 +213,25 @@ class Deviation(TenantScoped, db.Model):
     @property
     def status_label(self) -> str:
         return DEVIATION_STATUS_LABELS.get(self.status, self.status)
+
+
+GOAL_MEASURES = {
+    "to_work": "till arbete",
+    "to_studies": "till studier",
+    "work_or_studies": "till arbete eller studier",
+    "positive": "till positivt avslut (arbete, studier eller annan lösning)",
+}
+
+
+class Goal(TenantScoped, db.Model):
+    """A goal of an insats measured on its outcomes, e.g. 35 % of those ended go to work."""
+
+    __tablename__ = "goals"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "measure"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    measure: Mapped[str] = mapped_column(String(20), nullable=False)
+    target: Mapped[float] = mapped_column(nullable=False)  # percent of those ended
+
+    @property
+    def label(self) -> str:
+        return f"minst {str(self.target).rstrip('0').rstrip('.').replace('.', ',')} % {GOAL_MEASURES.get(self.measure, self.measure)}"

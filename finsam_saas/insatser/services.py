@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    DEVIATION_KINDS, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, Deviation, Grant,
-    Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
+    DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, Deviation, Grant,
+    Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.platform.models import utcnow
 from finsam_saas.organisation.models import Member
@@ -449,3 +449,43 @@ def decide_deviation(deviation, insats: Insats, *, approve: bool, decided_by: st
         set_grant(insats, deviation.from_year, insats.grant_for(deviation.from_year) - deviation.amount)
         set_grant(insats, deviation.to_year, insats.grant_for(deviation.to_year) + deviation.amount)
     db.session.flush()
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+def set_goal(insats: Insats, measure: str, target: float) -> Goal:
+    if measure not in GOAL_MEASURES:
+        raise InvalidInput("Välj vad målet mäter.", {"measure": "okänt mått"})
+    if not 0 < target <= 100:
+        raise InvalidInput("Målet anges i procent, över 0 och högst 100.", {"target": "0–100"})
+    goal = db.session.scalar(select(Goal).where(Goal.insats_id == insats.id, Goal.measure == measure))
+    if goal is None:
+        goal = Goal(insats_id=insats.id, measure=measure, target=target)
+        db.session.add(goal)
+    else:
+        goal.target = target
+    db.session.flush()
+    return goal
+
+
+def goals_of(insats: Insats) -> list[Goal]:
+    return list(db.session.scalars(select(Goal).where(Goal.insats_id == insats.id).order_by(Goal.measure)))
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: Goal
+    period: str
+    actual: float | None
+
+    @property
+    def met(self) -> bool | None:
+        """None when no one ended in the period: the goal cannot be judged."""
+        return None if self.actual is None else self.actual >= self.goal.target
+
+
+def check_goals(insats: Insats, period: str, summary: dict | None = None) -> list[GoalResult]:
+    summary = summary or outcomes_of(insats).get(period)
+    if summary is None:
+        return []
+    return [GoalResult(goal, period, summary["shares"][goal.measure]) for goal in goals_of(insats)]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services  # noqa: F401
 from finsam_saas.insatser.models import (
-    DEVIATION_KINDS, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
+    DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
     Application, Deviation, Insats, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings.models import Paragraph
@@ -108,10 +108,13 @@ def insats(insats_id: int):
                 for y, q in reversed(services.quarters_of(insats, today))]
     deviations = db.session.scalars(select(Deviation).where(Deviation.insats_id == insats.id)
                                     .order_by(Deviation.filed_at.desc())).all()
+    outcomes = services.outcomes_of(insats)
+    goal_results = {period: services.check_goals(insats, period, summary) for period, summary in outcomes.items()}
     return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios, quarters=quarters,
+                           goals=services.goals_of(insats), goal_results=goal_results, measures=GOAL_MEASURES,
                            questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
                            deviation_kinds=DEVIATION_KINDS,
-                           requisitions=requisitions, outcomes=services.outcomes_of(insats), contacts=contacts,
+                           requisitions=requisitions, outcomes=outcomes, contacts=contacts,
                            fields=OUTCOME_FIELDS, labels=OUTCOME_LABELS, sexes=SEXES, form=EmptyForm(),
                            today=today)
 
@@ -210,6 +213,25 @@ def report_outcome(insats_id: int):
     share = summary["shares"]["work_or_studies"]
     flash(f"Utfallet för {form.text('period')} är sparat"
           + (f": {percent(share)} till arbete eller studier." if share is not None else "."), "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="utfall"))
+
+
+@blueprint.route("/<int:insats_id>/mal", methods=["POST"])
+@requires("insatser.edit")
+def set_goal(insats_id: int):
+    insats = _visible(insats_id)
+    form.require_csrf()
+    try:
+        value = form.text("target").replace(",", ".").rstrip("%").strip()
+        try:
+            target = float(value)
+        except ValueError:
+            raise InvalidInput(f"Målet ska vara ett tal i procent, inte \"{value}\".", {"target": "inte ett tal"})
+        goal = services.set_goal(insats, form.text("measure"), target)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="utfall")
+    flash(f"Målet är satt: {goal.label}.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="utfall"))
 
 

@@ -132,3 +132,20 @@ def test_insatsansvarig_sees_and_reports_only_their_own_insats(app, api):
     assert ansvarig.put(f"/insatser/{own}/spend/2021", json={"through": "2021-03-31", "amount": 100}).status_code == 200
     assert ansvarig.post("/insatser", json={}).status_code == 403
     assert ansvarig.get("/meetings").status_code == 403  # the board's papers are not theirs
+
+
+def test_goals_are_checked_against_the_outcome(app, api):
+    insats = _insats(api)
+    with app.app_context():
+        from finsam_saas.insatser import services
+        from finsam_saas.insatser.models import Insats
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT_A))
+        with tenant_context(tenant.id):
+            row = db.session.get(Insats, insats)
+            services.set_goal(row, "to_work", 35.0)
+            services.set_goal(row, "to_studies", 25.0)
+            db.session.commit()
+    answer = api.put(f"/insatser/{insats}/outcomes/2017", json=UNGDOMSTORGET)
+    goals = {g["measure"]: g for g in answer.json["goals"]}
+    assert goals["to_work"]["met"] is True and goals["to_work"]["actual"] == 35.0
+    assert goals["to_studies"]["met"] is False and goals["to_studies"]["actual"] == 19.1

@@ -92,3 +92,20 @@ def test_demo_insatser_from_the_seeds(app):
         ungdomstorget = db.session.scalar(select(Insats).where(Insats.name == "Ungdomstorget"))
         shares = services.outcomes_of(ungdomstorget)["2017"]["shares"]
         assert (shares["to_work"], shares["to_studies"], shares["positive"]) == (35.0, 19.1, 72.6)
+
+
+def test_goal_set_and_judged_on_the_page(client_a, app):
+    answer = client_a.post(f"{A}/insatser/ny", data={"name": "Ungdomstorget", "owner": "Umeå kommun", "kind": "individ",
+                                                     "start": "2017-01-01", "end": "2021-12-31"})
+    path = answer.headers["Location"]
+    assert "minst 35 % till arbete" in client_a.post(f"{path}/mal", data={"measure": "to_work", "target": "35"},
+                                                     follow_redirects=True).get_data(as_text=True)
+    bad = client_a.post(f"{path}/mal", data={"measure": "to_work", "target": "många"}, follow_redirects=True)
+    assert "ska vara ett tal i procent" in bad.get_data(as_text=True)
+    women = {"participants": 157, "new": 57, "ended": 65, "to_work": 15, "to_studies": 16, "to_other_solution": 12,
+             "other_dropouts": 22, "remaining": 92}
+    men = {"participants": 179, "new": 63, "ended": 92, "to_work": 40, "to_studies": 14, "to_other_solution": 17,
+           "other_dropouts": 21, "remaining": 87}
+    data = {"period": "2017", **{f"women-{k}": str(v) for k, v in women.items()}, **{f"men-{k}": str(v) for k, v in men.items()}}
+    page = client_a.post(f"{path}/utfall", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "uppnått (35,0 %)" in page
