@@ -2,7 +2,9 @@
 outcomes, applications and the board's decisions."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from pathlib import Path
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,6 +22,7 @@ from finsam_saas.platform.auth import requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.formatting import percent
 from finsam_saas.platform.models import User
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -280,6 +283,25 @@ def add_contact(insats_id: int):
         db.session.commit()
         flash(f"{email} är insatsansvarig för {insats.name}.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id))
+
+
+@blueprint.route("/import", methods=["POST"])
+@requires("insatser.edit")
+def import_outcomes():
+    form.require_csrf()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Välj en CSV- eller XLSX-fil.", "error")
+        return redirect(url_for("insatser.index"))
+    if not upload.filename.lower().endswith((".csv", ".xlsx")):
+        flash(f"\"{upload.filename}\" är varken CSV eller XLSX.", "error")
+        return redirect(url_for("insatser.index"))
+    content = upload.read()
+    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
+    write_tenant_file(g.tenant.slug, relative, content)
+    job = enqueue_for_tenant(jobs.import_outcomes, title=f"Import av utfall från {upload.filename}",
+                             path=relative, filename=upload.filename)
+    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.route("/uppfoljning", methods=["POST"])
