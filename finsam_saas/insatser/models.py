@@ -235,3 +235,26 @@ class Goal(TenantScoped, db.Model):
     @property
     def label(self) -> str:
         return f"minst {str(self.target).rstrip('0').rstrip('.').replace('.', ',')} % {GOAL_MEASURES.get(self.measure, self.measure)}"
+
+
+# Count tables beside the outcomes (seed 003): categories as the national follow-up uses them.
+COUNT_DIMENSIONS = {
+    "anonymous": ("Anonymt registrerade deltagare", ("Anonymt registrerade",)),
+    "age": ("Ålder", ("16–19 år", "20–24 år", "25–29 år", "30–39 år", "40–49 år", "50–64 år")),
+    "support_time": ("Tid i offentlig försörjning", ("Mindre än 1 år", "1–2 år", "3–4 år", "5 år eller mer", "Okänd")),
+    "education": ("Utbildningsnivå", ("Förgymnasial", "Gymnasial", "Eftergymnasial", "Okänd")),
+}
+
+
+class CountRow(TenantScoped, db.Model):
+    """One category of a count table: women and men in a period (counts, never people)."""
+
+    __tablename__ = "count_rows"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "period", "dimension", "category"),
+                      tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    period: Mapped[str] = mapped_column(String(7), nullable=False)
+    dimension: Mapped[str] = mapped_column(String(20), nullable=False)
+    category: Mapped[str] = mapped_column(String(60), nullable=False)
+    women: Mapped[int] = mapped_column(Integer, nullable=False)
+    men: Mapped[int] = mapped_column(Integer, nullable=False)

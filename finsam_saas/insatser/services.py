@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, Deviation, Grant,
+    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, CountRow, Deviation, Grant,
     Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.platform.models import utcnow
@@ -489,3 +489,52 @@ def check_goals(insats: Insats, period: str, summary: dict | None = None) -> lis
     if summary is None:
         return []
     return [GoalResult(goal, period, summary["shares"][goal.measure]) for goal in goals_of(insats)]
+
+
+# --- count tables ----------------------------------------------------------------------------
+
+def record_counts(insats: Insats, period: str, dimension: str, rows: dict[str, dict]) -> list[CountRow]:
+    """Replace one count table of a period: {category: {"women": n, "men": n}}."""
+    if dimension not in COUNT_DIMENSIONS:
+        raise InvalidInput(f"Okänd tabell \"{dimension}\".", {"dimension": "okänd"})
+    first, last = period_bounds(period)
+    if last < insats.start or first > insats.end:
+        raise InvalidInput(f"Perioden {period} ligger utanför insatsens period.", {"period": "utanför insatsens period"})
+    categories = COUNT_DIMENSIONS[dimension][1]
+    clean = {}
+    for category, values in rows.items():
+        if category not in categories:
+            raise InvalidInput(f"\"{category}\" är ingen kategori i {COUNT_DIMENSIONS[dimension][0].lower()}.",
+                               {f"{dimension}.{category}": "okänd kategori"})
+        for sex in SEXES:
+            value = (values or {}).get(sex)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InvalidInput(f"{category}, {'kvinnor' if sex == 'women' else 'män'}: ange ett heltal 0 eller mer.",
+                                   {f"{dimension}.{category}.{sex}": "inte ett heltal ≥ 0"})
+        clean[category] = values
+    existing = {r.category: r for r in db.session.scalars(select(CountRow).where(
+        CountRow.insats_id == insats.id, CountRow.period == period, CountRow.dimension == dimension))}
+    for category, row in existing.items():
+        if category not in clean:
+            db.session.delete(row)
+    for category, values in clean.items():
+        row = existing.get(category)
+        if row is None:
+            db.session.add(CountRow(insats_id=insats.id, period=period, dimension=dimension, category=category,
+                                    women=values["women"], men=values["men"]))
+        else:
+            row.women, row.men = values["women"], values["men"]
+    db.session.flush()
+    return count_tables(insats).get(period, {}).get(dimension, [])
+
+
+def count_tables(insats: Insats) -> dict[str, dict[str, list[CountRow]]]:
+    """{period: {dimension: [rows in the category order]}}."""
+    tables: dict[str, dict[str, list[CountRow]]] = {}
+    for row in db.session.scalars(select(CountRow).where(CountRow.insats_id == insats.id).order_by(CountRow.period)):
+        tables.setdefault(row.period, {}).setdefault(row.dimension, []).append(row)
+    for dimensions in tables.values():
+        for dimension, rows in dimensions.items():
+            order = COUNT_DIMENSIONS[dimension][1]
+            rows.sort(key=lambda r: order.index(r.category))
+    return tables

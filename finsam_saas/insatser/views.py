@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services  # noqa: F401
 from finsam_saas.insatser.models import (
-    DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
+    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
     Application, Deviation, Insats, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings.models import Paragraph
@@ -115,6 +115,7 @@ def insats(insats_id: int):
     goal_results = {period: services.check_goals(insats, period, summary) for period, summary in outcomes.items()}
     return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios, quarters=quarters,
                            goals=services.goals_of(insats), goal_results=goal_results, measures=GOAL_MEASURES,
+                           count_tables=services.count_tables(insats), dimensions=COUNT_DIMENSIONS,
                            questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
                            deviation_kinds=DEVIATION_KINDS,
                            requisitions=requisitions, outcomes=outcomes, contacts=contacts,
@@ -217,6 +218,29 @@ def report_outcome(insats_id: int):
     flash(f"Utfallet för {form.text('period')} är sparat"
           + (f": {percent(share)} till arbete eller studier." if share is not None else "."), "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="utfall"))
+
+
+@blueprint.route("/<int:insats_id>/tabeller", methods=["POST"])
+@requires("insatser.report")
+def report_counts(insats_id: int):
+    insats = _visible(insats_id)
+    form.require_csrf()
+    dimension = form.text("dimension")
+    try:
+        if dimension not in COUNT_DIMENSIONS:
+            raise InvalidInput("Välj en tabell.", {"dimension": "okänd"})
+        rows = {}
+        for index, category in enumerate(COUNT_DIMENSIONS[dimension][1]):
+            women = form.int_field(f"{dimension}-{index}-women", f"{category}, kvinnor", required=False)
+            men = form.int_field(f"{dimension}-{index}-men", f"{category}, män", required=False)
+            if women is not None or men is not None:
+                rows[category] = {"women": women or 0, "men": men or 0}
+        services.record_counts(insats, form.text("period"), dimension, rows)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="tabeller")
+    flash(f"Tabellen {COUNT_DIMENSIONS[dimension][0].lower()} för {form.text('period')} är sparad.", "success")
+    return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="tabeller"))
 
 
 @blueprint.route("/<int:insats_id>/mal", methods=["POST"])

@@ -109,3 +109,27 @@ def test_goal_set_and_judged_on_the_page(client_a, app):
     data = {"period": "2017", **{f"women-{k}": str(v) for k, v in women.items()}, **{f"men-{k}": str(v) for k, v in men.items()}}
     page = client_a.post(f"{path}/utfall", data=data, follow_redirects=True).get_data(as_text=True)
     assert "uppnått (35,0 %)" in page
+
+
+def test_count_tables_for_age_and_anonymous_registrations(client_a, app):
+    answer = client_a.post(f"{A}/insatser/ny", data={"name": "Ung Intro", "owner": "Uppsala kommun", "kind": "individ",
+                                                     "start": "2018-05-21", "end": "2021-08-31"})
+    path = answer.headers["Location"]
+    saved = client_a.post(f"{path}/tabeller", data={"dimension": "age", "period": "2021H1", "age-0-women": "3",
+                                                    "age-0-men": "5", "age-1-women": "7", "age-1-men": "2"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Tabellen ålder för 2021H1 är sparad" in saved and "Ålder 2021H1" in saved and "16–19 år" in saved
+    client_a.post(f"{path}/tabeller", data={"dimension": "anonymous", "period": "2021H1", "anonymous-0-women": "4",
+                                            "anonymous-0-men": "1"})
+    with in_tenant(app, TENANT_A):
+        from finsam_saas.insatser import services
+        insats = db.session.scalar(select(Insats).where(Insats.name == "Ung Intro"))
+        tables = services.count_tables(insats)["2021H1"]
+        assert [(r.category, r.women, r.men) for r in tables["age"]] == [("16–19 år", 3, 5), ("20–24 år", 7, 2)]
+        assert (tables["anonymous"][0].women, tables["anonymous"][0].men) == (4, 1)
+    bad = client_a.post(f"{path}/tabeller", data={"dimension": "age", "period": "2022", "age-0-women": "1"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "utanför insatsens period" in bad
+    negative = client_a.post(f"{path}/tabeller", data={"dimension": "age", "period": "2021", "age-0-women": "-1"},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "kan inte vara negativt" in negative
