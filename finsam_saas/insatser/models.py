@@ -258,3 +258,67 @@ class CountRow(TenantScoped, db.Model):
     category: Mapped[str] = mapped_column(String(60), nullable=False)
     women: Mapped[int] = mapped_column(Integer, nullable=False)
     men: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+# Socialt bokslut (seeds 000 bilaga 1–2, 004): goal areas weighted by index points.
+DEFAULT_GOAL_AREAS = (
+    ("Samhälls- & medborgarnytta", 100),
+    ("God samordning & medlemsnytta", 50),
+    ("Jämlik samverkan", 50),
+    ("Deltagarnöjdhet", 25),
+    ("Medarbetarnöjdhet", 25),
+)
+FULFILMENT_SCALE = {1: "Inte alls", 2: "Till liten del", 3: "Till stor del", 4: "Till mycket stor del", 5: "Helt och hållet"}
+
+
+class SocialReport(TenantScoped, db.Model):
+    """One socialt bokslut per platform (insats) and year."""
+
+    __tablename__ = "social_reports"
+    __table_args__ = (UniqueConstraint("tenant_id", "insats_id", "year"), tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"))
+    insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    insats: Mapped[Insats] = relationship()
+    areas: Mapped[list["GoalArea"]] = relationship(order_by="GoalArea.position", cascade="all, delete-orphan",
+                                                   overlaps="insats")
+
+
+class GoalArea(TenantScoped, db.Model):
+    __tablename__ = "goal_areas"
+    __table_args__ = (tenant_fk(["report_id"], "social_reports", ondelete="CASCADE"),)
+    report_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    index_points: Mapped[int] = mapped_column(Integer, nullable=False)
+    assessed_step: Mapped[int | None] = mapped_column(Integer)  # the board's judgement, 1–5
+
+    questions: Mapped[list["SurveyQuestion"]] = relationship(order_by="SurveyQuestion.code", cascade="all, delete-orphan")
+
+
+class SurveyQuestion(TenantScoped, db.Model):
+    """A question's result: how many answered, how many were asked, how many chose the top three steps."""
+
+    __tablename__ = "survey_questions"
+    __table_args__ = (UniqueConstraint("tenant_id", "area_id", "code", "respondents"),
+                      tenant_fk(["area_id"], "goal_areas", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    code: Mapped[str] = mapped_column(String(10), nullable=False)
+    text: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    respondents: Mapped[str] = mapped_column(String(30), nullable=False)  # deltagare, medarbetare, chefer …
+    asked: Mapped[int] = mapped_column(Integer, nullable=False)
+    answered: Mapped[int] = mapped_column(Integer, nullable=False)
+    top_three: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Recommendation(TenantScoped, db.Model):
+    """An analysgrupp recommendation (May/June), followed up by the board in February."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", "number"),)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    addressed_to: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    follow_up: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    followed_up_on: Mapped[date | None] = mapped_column(Date)

@@ -10,4 +10,6 @@ register_permissions({
     "reports.assess": STAFF,
     "deviations.decide": frozenset({"admin"}),  # the förbundschef holds the admin role of the förbund
     "followup.print": BOARD,
+    "social.view": BOARD,
+    "social.edit": STAFF,
 })

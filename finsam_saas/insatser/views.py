@@ -11,14 +11,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
-from finsam_saas.insatser import jobs, permissions, services  # noqa: F401
+from finsam_saas.insatser import jobs, permissions, services, social  # noqa: F401
 from finsam_saas.insatser.models import (
     COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
-    Application, Deviation, Insats, InsatsContact, QuarterlyReport, Requisition, Spend,
+    FULFILMENT_SCALE, Application, Deviation, GoalArea, Insats, Recommendation, SocialReport, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform.charts import bar_chart
-from finsam_saas.platform.auth import requires
+from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
@@ -33,6 +33,8 @@ blueprint = tenant_blueprint("insatser", __name__, "/insatser")
 register_navigation("Insatser", [
     NavItem("Insatser", "insatser.index", "insatser.view"),
     NavItem("Ansökningar", "insatser.applications", "applications.create"),
+    NavItem("Socialt bokslut", "insatser.social_reports", "social.view"),
+    NavItem("Analysgruppen", "insatser.recommendations", "social.view"),
 ])
 
 
@@ -408,3 +410,90 @@ def decide(application_id: int):
         return redirect(url_for("insatser.applications"))
     flash(f"Ansökan är beviljad i § {paragraph.number}; insatsen {insats.name} har sina anslag.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats.id))
+
+
+# --- socialt bokslut and the analysgrupp ------------------------------------------------
+
+@blueprint.route("/socialt-bokslut", methods=["GET", "POST"])
+@requires("social.view")
+def social_reports():
+    if request.method == "POST":
+        if not can("social.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            insats = get_or_404(Insats, form.int_field("insats_id", "plattform"))
+            report = social.create_report(insats, form.int_field("year", "år"))
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "insatser.social_reports")
+        return redirect(url_for("insatser.social_report", social_report_id=report.id))
+    reports = db.session.scalars(select(SocialReport).order_by(SocialReport.year.desc())).all()
+    return render_template("insatser/social_reports.html", reports=reports, insatser=_all_insatser(),
+                           form=EmptyForm(), today=date.today())
+
+
+@blueprint.route("/socialt-bokslut/<int:social_report_id>")
+@requires("social.view")
+def social_report(social_report_id: int):
+    report = get_or_404(SocialReport, social_report_id)
+    areas, total = social.report_results(report)
+    return render_template("insatser/social_report.html", report=report, areas=areas, total=total,
+                           scale=FULFILMENT_SCALE, form=EmptyForm(), rules=social)
+
+
+@blueprint.route("/socialt-bokslut/<int:social_report_id>/omraden/<int:area_id>", methods=["POST"])
+@requires("social.edit")
+def social_area(social_report_id: int, area_id: int):
+    area = get_or_404(GoalArea, area_id)
+    form.require_csrf()
+    if area.report_id != social_report_id:
+        abort(404)
+    try:
+        if form.text("code"):
+            social.add_question(area, code=form.text("code"), text=form.text("text"),
+                                respondents=form.text("respondents"), asked=form.int_field("asked", "tillfrågade"),
+                                answered=form.int_field("answered", "svar"),
+                                top_three=form.int_field("top_three", "svar i de tre översta stegen"))
+        else:
+            social.set_area(area, index_points=form.int_field("index_points", "indexpoäng", required=False),
+                            assessed_step=form.int_field("assessed_step", "bedömning", required=False))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.social_report", social_report_id=social_report_id, _anchor=f"omrade-{area_id}")
+    flash(f"{area.title} är sparat.", "success")
+    return redirect(url_for("insatser.social_report", social_report_id=social_report_id, _anchor=f"omrade-{area_id}"))
+
+
+@blueprint.route("/rekommendationer", methods=["GET", "POST"])
+@requires("social.view")
+def recommendations():
+    if request.method == "POST":
+        if not can("social.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            social.add_recommendation(year=form.int_field("year", "år"), text=form.text("text"),
+                                      addressed_to=form.text("addressed_to"))
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "insatser.recommendations")
+        flash("Rekommendationen är registrerad.", "success")
+        return redirect(url_for("insatser.recommendations"))
+    rows = db.session.scalars(select(Recommendation).order_by(Recommendation.year.desc(), Recommendation.number)).all()
+    return render_template("insatser/recommendations.html", rows=rows, form=EmptyForm(), today=date.today(),
+                           due=social.follow_up_due)
+
+
+@blueprint.route("/rekommendationer/<int:recommendation_id>/uppfoljning", methods=["POST"])
+@requires("social.edit")
+def follow_up_recommendation(recommendation_id: int):
+    row = get_or_404(Recommendation, recommendation_id)
+    form.require_csrf()
+    try:
+        social.follow_up(row, text=form.text("follow_up"), on=form.date_field("on", "datum för uppföljningen"))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.recommendations")
+    flash(f"Uppföljningen av rekommendation {row.number} ({row.year}) är sparad.", "success")
+    return redirect(url_for("insatser.recommendations"))

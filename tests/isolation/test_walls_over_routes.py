@@ -97,14 +97,21 @@ def _make_insats(marker):
     report = insatser.submit_report(insats, year=2021, quarter=1, answers=answers, goals_on_track=True,
                                     forecast_met=True, comment=f"{marker} rapport")
     deviation = insatser.file_deviation(insats, kind="goal", description=f"{marker} avvikelse")
-    return {"insats": insats.id, "period": "2021", "year": 2021, "application": application.id,
+    from finsam_saas.insatser import social
+    report_ = social.create_report(insats, 2021)
+    social.add_question(report_.areas[3], code="1.4", text=f"{marker} fråga", respondents="deltagare",
+                        asked=10, answered=8, top_three=7)
+    recommendation = social.add_recommendation(year=2021, text=f"{marker} rekommendation")
+    return {"social_report": report_.id, "area": report_.areas[3].id, "recommendation": recommendation.id,
+            "insats": insats.id, "period": "2021", "year": 2021, "application": application.id,
             "report": report.id, "deviation": deviation.id}
 
 
 FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", "meeting_id": "meeting",
              "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
-             "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation"}
+             "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
+             "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report"}
 
 
 @pytest.fixture
