@@ -125,6 +125,7 @@ class Application(TenantScoped, db.Model):
         tenant_fk(["applicant_member_id"], "members"),
         tenant_fk(["paragraph_id"], "paragraphs"),
         tenant_fk(["insats_id"], "insatser"),
+        tenant_fk(["agenda_item_id"], "agenda_items"),
     )
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     applicant: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -136,6 +137,8 @@ class Application(TenantScoped, db.Model):
     start: Mapped[date | None] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    recommendation: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # the beredning's or AU's
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     decided_amounts: Mapped[dict | None] = mapped_column(JSON)
     paragraph_id: Mapped[int | None] = mapped_column(Integer)
     insats_id: Mapped[int | None] = mapped_column(Integer)

@@ -142,6 +142,37 @@ def create_application(*, title: str, applicant: str, amounts: dict, kind: str =
     return application
 
 
+def put_on_agenda(application: Application, meeting, *, recommendation: str = "") -> None:
+    """The prepared application goes on a board meeting's agenda as a beslut item."""
+    from finsam_saas.meetings import services as meetings
+
+    if application.status != "pending":
+        raise RuleViolation("already_decided", "Ansökan är redan beslutad.")
+    if application.agenda_item_id is not None:
+        raise RuleViolation("already_on_agenda", "Ansökan står redan på en dagordning.")
+    application.recommendation = recommendation.strip()
+    amounts = ", ".join(f"{int(amount / 1000):,} tkr för {year}".replace(",", " ") for year, amount in application.amounts.items())
+    proposal = f"Styrelsen beviljar ansökan med {amounts}."
+    item = meetings.add_item(meeting, {
+        "title": f"Ansökan: {application.title}", "kind": "beslut", "presenter": "",
+        "description": f"Sökande: {application.applicant}."
+                       + (f" Beredningens rekommendation: {application.recommendation}" if application.recommendation else ""),
+        "proposal": proposal})
+    application.agenda_item_id = item.id
+    db.session.flush()
+
+
+def decisions_by_paragraph(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str, int | None]]]:
+    """For the protokoll: which applications each § decided, and the insats it made."""
+    found: dict[int, list[tuple[str, str, int | None]]] = {}
+    if not paragraph_ids:
+        return found
+    for application in db.session.scalars(select(Application).where(Application.paragraph_id.in_(paragraph_ids))):
+        found.setdefault(application.paragraph_id, []).append(
+            (application.title, application.status_label, application.insats_id))
+    return found
+
+
 def pending_applications() -> list[Application]:
     return list(db.session.scalars(select(Application).where(Application.status == "pending").order_by(Application.created_at)))
 

@@ -16,7 +16,8 @@ from finsam_saas.insatser.models import (
     COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
     FULFILMENT_SCALE, Application, Deviation, GoalArea, Insats, Recommendation, SocialReport, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
-from finsam_saas.meetings.models import Paragraph
+from finsam_saas.meetings import services as meetings_services
+from finsam_saas.meetings.models import Meeting, Paragraph
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
@@ -29,6 +30,19 @@ from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("insatser", __name__, "/insatser")
+
+
+def _decision_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    links = {}
+    for paragraph_id, rows in services.decisions_by_paragraph(paragraph_ids).items():
+        links[paragraph_id] = [
+            (f"Beslut om ansökan {title}: {status.lower()}" + (" – till insatsen" if insats_id else ""),
+             url_for("insatser.insats", insats_id=insats_id) if insats_id else "")
+            for title, status, insats_id in rows]
+    return links
+
+
+meetings_services.register_paragraph_links(_decision_links)
 
 register_navigation("Insatser", [
     NavItem("Insatser", "insatser.index", "insatser.view"),
@@ -373,11 +387,17 @@ def applications():
             flash(error.message, "error")
             return render_template("insatser/applications.html", applications=_all_applications(), form=request.form,
                                    kinds=KIND_LABELS, paragraphs=_decision_paragraphs(), insatser=_all_insatser(),
-                                   csrf=EmptyForm()), 400
+                                   csrf=EmptyForm(), upcoming=_upcoming_meetings()), 400
         flash("Ansökan är registrerad och väntar på beslut.", "success")
         return redirect(url_for("insatser.applications"))
     return render_template("insatser/applications.html", applications=_all_applications(), form={}, kinds=KIND_LABELS,
-                           paragraphs=_decision_paragraphs(), insatser=_all_insatser(), csrf=EmptyForm())
+                           paragraphs=_decision_paragraphs(), insatser=_all_insatser(), csrf=EmptyForm(),
+                           upcoming=_upcoming_meetings())
+
+
+def _upcoming_meetings() -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).where(Meeting.date >= date.today(), Meeting.notice_sent_at.is_(None))
+                                   .order_by(Meeting.date)))
 
 
 def _all_applications() -> list[Application]:
@@ -386,6 +406,21 @@ def _all_applications() -> list[Application]:
 
 def _all_insatser() -> list[Insats]:
     return list(db.session.scalars(select(Insats).order_by(Insats.name)))
+
+
+@blueprint.route("/ansokningar/<int:application_id>/dagordning", methods=["POST"])
+@requires("applications.create")
+def put_on_agenda(application_id: int):
+    application = get_or_404(Application, application_id)
+    form.require_csrf()
+    try:
+        meeting = get_or_404(Meeting, form.int_field("meeting_id", "möte"))
+        services.put_on_agenda(application, meeting, recommendation=form.text("recommendation"))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.applications")
+    flash(f"Ansökan står på dagordningen till {meeting.body.name.lower()} {meeting.date}.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
 
 
 @blueprint.route("/ansokningar/<int:application_id>/beslut", methods=["POST"])

@@ -394,6 +394,25 @@ def vote_sentence(vote: dict) -> str:
     return text
 
 
+# --- what later modules hang on a § ----------------------------------------------
+
+# Modules that build on meetings (insatser decided in a §) register a function here:
+# paragraph ids -> {paragraph id: [(text, url)]}. Meetings never imports them.
+PARAGRAPH_LINKS: list = []
+
+
+def register_paragraph_links(provider) -> None:
+    PARAGRAPH_LINKS.append(provider)
+
+
+def paragraph_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    links: dict[int, list[tuple[str, str]]] = {}
+    for provider in PARAGRAPH_LINKS:
+        for paragraph_id, rows in provider(paragraph_ids).items():
+            links.setdefault(paragraph_id, []).extend(rows)
+    return links
+
+
 # --- justering and anslag ---------------------------------------------------
 
 def content_hash(minutes: Minutes) -> str:

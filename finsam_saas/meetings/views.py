@@ -260,6 +260,7 @@ def minutes(meeting_id: int):
         "meetings/minutes.html", minutes=minutes, meeting=minutes.meeting, form=EmptyForm(),
         quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, my_signers=my_signers,
         late=services.is_late(minutes.meeting.date, minutes.justerad_on), today=date.today(),
+        links=services.paragraph_links([p.id for p in minutes.paragraphs]),
     )
 
 

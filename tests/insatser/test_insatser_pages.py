@@ -6,6 +6,7 @@ from sqlalchemy import select
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Application, Insats
 from finsam_saas.meetings import services as meetings
+from finsam_saas.meetings import models as meetings_models
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.organisation.models import Body
 
@@ -133,3 +134,32 @@ def test_count_tables_for_age_and_anonymous_registrations(client_a, app):
     negative = client_a.post(f"{path}/tabeller", data={"dimension": "age", "period": "2021", "age-0-women": "-1"},
                              follow_redirects=True).get_data(as_text=True)
     assert "kan inte vara negativt" in negative
+
+
+def test_application_goes_on_the_agenda_and_the_paragraph_links_to_the_insats(client_a, app):
+    year = date.today().year
+    client_a.post(f"{A}/insatser/ansokningar", data={
+        "title": "Vuxentorget", "applicant": "Umeå kommun", "kind": "individ", "start": f"{year}-01-01",
+        "end": f"{year}-12-31", f"amount-{year}": "1285000"})
+    with in_tenant(app, TENANT_A):
+        body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
+        meeting = meetings.create_meeting(body, day=date.today(), with_template=False, items=[])
+        db.session.commit()
+        meeting_id = meeting.id
+        application_id = db.session.scalar(select(Application.id))
+    answer = client_a.post(f"{A}/insatser/ansokningar/{application_id}/dagordning",
+                           data={"meeting_id": str(meeting_id), "recommendation": "Bifall"}, follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert "Ansökan: Vuxentorget" in page and "Styrelsen beviljar ansökan med 1 285 tkr för" in page
+    assert "Beredningens rekommendation: Bifall" in page
+    with in_tenant(app, TENANT_A):
+        meeting = db.session.get(meetings_models.Meeting, meeting_id)
+        people = [f"Ledamot {n}" for n in range(5)]
+        minutes = meetings.start_minutes(meeting, chair=people[0], secretary="S", justerare=[people[1]],
+                                         attendees=[{"name": p, "role": "ledamot"} for p in people])
+        db.session.commit()
+        paragraph_id = minutes.paragraphs[0].id
+    client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut",
+                  data={"decision": "bifall", "paragraph_id": str(paragraph_id)})
+    protokoll = client_a.get(f"/t/{TENANT_A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    assert "Beslut om ansökan Vuxentorget: bifall – till insatsen" in protokoll
