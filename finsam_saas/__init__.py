@@ -41,15 +41,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from finsam_saas.extensions import csrf
     from finsam_saas.meetings import api as meetings_api, locks, public as meetings_public, views as meetings_views  # noqa: F401
+    from finsam_saas.economy import api as economy_api, views as economy_views
     from finsam_saas.insatser import api as insatser_api, views as insatser_views
     from finsam_saas.organisation import api as organisation_api, views as organisation_views
     from finsam_saas.platform import api as platform_api, views as platform_views
 
     for blueprint in (platform_views.blueprint, platform_views.tenant_pages, organisation_views.blueprint,
-                      meetings_views.blueprint, meetings_public.blueprint, insatser_views.blueprint):
+                      meetings_views.blueprint, meetings_public.blueprint, insatser_views.blueprint,
+                      economy_views.blueprint):
         app.register_blueprint(blueprint)
     for blueprint in (platform_api.public_api, platform_api.blueprint, platform_api.tenant_api,
-                      organisation_api.blueprint, meetings_api.blueprint, insatser_api.blueprint):
+                      organisation_api.blueprint, meetings_api.blueprint, insatser_api.blueprint,
+                      economy_api.blueprint):
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
         app.register_blueprint(blueprint)
 

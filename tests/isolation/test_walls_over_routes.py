@@ -79,6 +79,15 @@ def _make_meeting(tenant_slug, marker):
             "task": task.id, "minutes": minutes.id}
 
 
+def _make_economy(marker):
+    from finsam_saas.economy import services as economy
+    from finsam_saas.organisation.models import Member
+
+    kommuner = db.session.scalars(select(Member.name).where(Member.kind == "kommun")).all()
+    economy.set_fees(2021, 1_000_000, {name: 1000 for name in kommuner})
+    economy.put_budget(2021, [{"section": "income", "name": f"{marker} intäkt", "amount": 1_000_000}], equity_start=0)
+
+
 def _make_insats(marker):
     from datetime import date
 
@@ -126,6 +135,7 @@ def marked(any_app):
             write_tenant_file(tenant.slug, relative, f"{marker} innehåll".encode())
             meeting_ids = _make_meeting(tenant.slug, marker)
             meeting_ids.update(_make_insats(marker))
+            _make_economy(marker)
             db.session.commit()
             membership_id = _make_membership(tenant.id)
             objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id,
@@ -133,12 +143,19 @@ def marked(any_app):
     return objects
 
 
+# Keys that name a thing by its nature (a year, a period, a § number), not an object of B:
+# A's URL with B's year is A's own year, so those routes are checked for B's markers only.
+NATURAL_KEYS = {"year", "period", "number"}
+
+
 def _object_rules(app):
-    rules = []
-    for rule in app.url_map.iter_rules():
-        if "tenant" in rule.arguments and rule.arguments - {"tenant"}:
-            rules.append(rule)
-    return rules
+    return [rule for rule in app.url_map.iter_rules()
+            if "tenant" in rule.arguments and rule.arguments - {"tenant"} - NATURAL_KEYS]
+
+
+def _natural_key_rules(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if "tenant" in rule.arguments and rule.arguments - {"tenant"} and not rule.arguments - {"tenant"} - NATURAL_KEYS]
 
 
 def _url(rule, values):
@@ -153,8 +170,19 @@ def _clients(app):
     return html, {"Authorization": f"Bearer {token}"}
 
 
+def test_natural_key_routes_of_a_never_show_b(any_app, marked):
+    html, headers = _clients(any_app)
+    for rule in _natural_key_rules(any_app):
+        if "GET" not in rule.methods:
+            continue
+        url = _url(rule, {"tenant": TENANT_A, **{arg: marked[TENANT_A][FACTORIES[arg]] for arg in rule.arguments - {"tenant"}}})
+        answer = html.get(url, **({"headers": headers} if rule.rule.startswith("/api/") else {}))
+        assert answer.status_code == 200, f"{rule.rule}: {answer.status_code}"
+        assert marked[TENANT_B]["marker"].encode() not in answer.data
+
+
 def test_every_object_route_has_a_factory(app):
-    for rule in _object_rules(app):
+    for rule in [*_object_rules(app), *_natural_key_rules(app)]:
         unknown = rule.arguments - {"tenant"} - set(FACTORIES)
         assert not unknown, f"{rule.rule}: add a factory for {unknown} to this walk"
 

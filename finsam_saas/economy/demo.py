@@ -1,0 +1,77 @@
+"""Demo budgets and fees from the seed papers: Umeåregionen's budget 2021–2023 (seed 000),
+Uppsala län's fees 2021 (Not 2) and its decision room (seed 003), Skellefteå–Norsjö's
+2020 allocation (seed 002). Idempotent: a year that has a budget is left alone."""
+from __future__ import annotations
+
+from finsam_saas.economy import services
+
+# (section, name, 2021, 2022, 2023) in tkr as seed 000 prints them
+UMEA_LINES = [
+    ("income", "Försäkringskassan", 5690, 5690, 5690),
+    ("income", "Umeå kommun", 2359, 2353, 2353),
+    ("income", "Vännäs kommun", 146, 148, 148),
+    ("income", "Nordmalings kommun", 113, 114, 114),
+    ("income", "Vindelns kommun", 83, 85, 85),
+    ("income", "Robertsfors kommun", 106, 108, 108),
+    ("income", "Bjurholms kommun", 37, 37, 37),
+    ("income", "Region Västerbotten", 2845, 2845, 2845),
+    ("income", "Anställningsstöd, AF", 110, 113, 116),
+    ("board", "Arvoden till styrelsen", 200, 205, 210),
+    ("board", "Arvoden till revisorer", 50, 55, 60),
+    ("administration", "Kanslipersonal", 1580, 1620, 1660),
+    ("administration", "Ekonomihantering", 370, 375, 380),
+    ("administration", "Lokalhyra", 85, 90, 95),
+    ("administration", "Konferens och utbildning", 55, 55, 55),
+    ("administration", "Resor och logi", 55, 55, 55),
+    ("administration", "Övrigt kontor och adm.", 125, 140, 155),
+    ("operations", "Social redovisning", 35, 25, 0),
+    ("operations", "Hemsidor", 40, 25, 25),
+    ("operations", "Analys", 150, 50, 50),
+    ("operations", "Kompetensutveckling och mötesplatser", 260, 350, 450),
+    ("insatser", "Vännäs", 420, 430, 440),
+    ("insatser", "Nordmaling", 420, 430, 440),
+    ("insatser", "Vindeln", 420, 430, 440),
+    ("insatser", "Robertsfors", 420, 430, 440),
+    ("insatser", "Bjurholm", 420, 430, 440),
+    ("insatser", "Ungdomstorget", 3200, 2800, 2700),
+    ("insatser", "De sammanhållna insatserna för unga", 950, 800, 700),
+    ("insatser", "Vuxentorget", 2625, 2400, 2300),
+    ("insatser", "Insats NAFS", 395, 400, 410),
+    ("insatser", "Processledare integration", 310, 0, 0),
+    ("insatser", "Reserv HFE", 50, 0, 0),
+]
+
+# Not 2: each kommun's fee 2021; the fees are proportional to the working-age population.
+UPPSALA_FEES_2021 = {
+    "Enköpings kommun": 686_853, "Heby kommun": 208_959, "Håbo kommun": 326_677, "Knivsta kommun": 283_660,
+    "Tierps kommun": 317_500, "Uppsala kommun": 3_476_878, "Älvkarleby kommun": 141_577, "Östhammars kommun": 330_396,
+}
+
+
+def umea_budget_lines(column: int) -> list[dict]:
+    return [{"section": s, "name": n, "amount": values[column] * 1000}
+            for s, n, *values in UMEA_LINES if values[column]]
+
+
+def load_umearegionen() -> None:
+    for column, year in enumerate((2021, 2022, 2023)):
+        if services.current_budget(year) is None:
+            services.put_budget(year, umea_budget_lines(column), 2_040_000 if year == 2021 else None)
+
+
+def load_uppsala() -> None:
+    if services.fee_year(2021) is None:
+        services.set_fees(2021, 23_090_000, UPPSALA_FEES_2021)
+    if services.fee_year(2022) is None:
+        services.set_fees(2022, 23_090_000, UPPSALA_FEES_2021)
+    if services.current_budget(2022) is None:
+        # The decision room of seed 003 for 2022: carried 4 123 tkr after the 1 000 tkr bound reserve.
+        services.put_budget(2022, [
+            {"section": "income", "name": "Medlemsavgifter", "amount": 23_090_000},
+            {"section": "board", "name": "Förtroendevalda", "amount": 700_000},
+            {"section": "administration", "name": "Förvaltning", "amount": 4_400_000},
+            {"section": "insatser", "name": "Samverkansinsatser", "amount": 21_650_000},
+        ], equity_start=5_123_000)
+
+
+LOADERS = {"umearegionen": load_umearegionen, "uppsala-lan": load_uppsala}

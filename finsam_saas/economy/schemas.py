@@ -1,0 +1,20 @@
+"""Request shapes of the economy API (API.md)."""
+from marshmallow import Schema, fields, validate
+
+from finsam_saas.economy.models import SECTIONS
+
+
+class FeesIn(Schema):
+    total = fields.Integer(required=True, strict=True)
+    working_age_population = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True), required=True)
+
+
+class LineIn(Schema):
+    section = fields.String(required=True, validate=validate.OneOf(SECTIONS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class BudgetIn(Schema):
+    lines = fields.List(fields.Nested(LineIn), required=True)
+    equity_start = fields.Integer(load_default=None, allow_none=True, strict=True)

@@ -1,0 +1,239 @@
+"""The rules of the economy as plain functions: member fees split exactly, budgets with
+their equity chained year to year and held under the ceiling, and the decision room."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import select
+
+from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear
+from finsam_saas.extensions import db
+from finsam_saas.insatser.models import Application, Grant, Insats
+from finsam_saas.organisation.models import Member
+from finsam_saas.platform.rules import InvalidInput, RuleViolation
+
+STATE_LINE = "Försäkringskassan/Arbetsförmedlingen"
+
+
+# --- member fees -------------------------------------------------------------------------
+
+def largest_remainder(total: int, weights: list[Fraction]) -> list[int]:
+    """Whole kronor in proportion to the weights, adding up exactly to total."""
+    exact = [total * w / sum(weights) for w in weights]
+    floors = [int(x) for x in exact]
+    left = total - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+@dataclass(frozen=True)
+class Fee:
+    member: str
+    kind: str
+    amount: int
+    population_share: float | None = None  # a kommun's share of the working-age population, percent
+
+
+def fees_for(total: int, populations: dict[str, int], region: str) -> list[Fee]:
+    """The state 50 % (one line), the region 25 %, the kommuner 25 % by working-age population."""
+    kommuner = list(populations)
+    people = sum(populations.values())
+    weights = [Fraction(1, 2), Fraction(1, 4)] + [Fraction(1, 4) * Fraction(populations[k], people) for k in kommuner]
+    amounts = largest_remainder(total, weights)
+    fees = [Fee(STATE_LINE, "state", amounts[0]), Fee(region, "region", amounts[1])]
+    fees += [Fee(k, "kommun", a, round(populations[k] * 100 / people, 1)) for k, a in zip(kommuner, amounts[2:])]
+    return fees
+
+
+def _kommuner() -> list[Member]:
+    return list(db.session.scalars(select(Member).where(Member.kind == "kommun", Member.active.is_(True))
+                                   .order_by(Member.position)))
+
+
+def _region() -> str:
+    region = db.session.scalar(select(Member.name).where(Member.kind == "region", Member.active.is_(True)))
+    if region is None:
+        raise RuleViolation("no_region", "Förbundet har ingen region bland medlemmarna.")
+    return region
+
+
+def set_fees(year: int, total: int, populations: dict) -> list[Fee]:
+    if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
+        raise InvalidInput("Ange årets totala medlemsavgift i hela kronor.", {"total": "ogiltigt belopp"})
+    names = [k.name for k in _kommuner()]
+    unknown = [name for name in populations if name not in names]
+    if unknown:
+        raise InvalidInput(f"\"{unknown[0]}\" är inte en kommun bland förbundets medlemmar.",
+                           {f"working_age_population.{unknown[0]}": "okänd kommun"})
+    missing = [name for name in names if name not in populations]
+    if missing:
+        raise InvalidInput(f"Befolkning saknas för {missing[0]}.", {f"working_age_population.{missing[0]}": "saknas"})
+    for name, people in populations.items():
+        if not isinstance(people, int) or isinstance(people, bool) or people <= 0:
+            raise InvalidInput(f"{name}: ange antalet i arbetsför ålder som ett heltal över 0.",
+                               {f"working_age_population.{name}": "ogiltigt antal"})
+    row = db.session.scalar(select(FeeYear).where(FeeYear.year == year))
+    ordered = {name: populations[name] for name in names}
+    if row is None:
+        db.session.add(FeeYear(year=year, total=total, working_age_population=ordered))
+    else:
+        row.total, row.working_age_population = total, ordered
+    db.session.flush()
+    return fees_for(total, ordered, _region())
+
+
+def fee_year(year: int) -> FeeYear | None:
+    return db.session.scalar(select(FeeYear).where(FeeYear.year == year))
+
+
+def fees_of(year: int) -> tuple[FeeYear, list[Fee]] | None:
+    row = fee_year(year)
+    if row is None:
+        return None
+    return row, fees_for(row.total, row.working_age_population, _region())
+
+
+# --- budgets -------------------------------------------------------------------------------
+
+def current_budget(year: int) -> Budget | None:
+    return db.session.scalar(select(Budget).where(Budget.year == year).order_by(Budget.version.desc()).limit(1))
+
+
+def put_budget(year: int, lines: list[dict], equity_start: int | None = None) -> Budget:
+    """Replace the year's budget lines; a decided budget is locked, so the change is a new version."""
+    for index, line in enumerate(lines):
+        if line.get("section") not in SECTIONS:
+            raise InvalidInput(f"Rad {index + 1}: okänd sektion \"{line.get('section')}\".", {f"lines[{index}].section": "okänd sektion"})
+        if not (line.get("name") or "").strip():
+            raise InvalidInput(f"Rad {index + 1} saknar namn.", {f"lines[{index}].name": "saknas"})
+        amount = line.get("amount")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise InvalidInput(f"Rad {index + 1}: beloppet ska vara hela kronor, 0 eller mer (intäkt eller kostnad avgörs av sektionen).",
+                               {f"lines[{index}].amount": "ogiltigt belopp"})
+    if equity_start is None and current_budget(year) is None and equity_end(year - 1) is None:
+        raise InvalidInput(f"Ange eget kapital vid årets början: {year - 1} har ingen budget att hämta det från.",
+                           {"equity_start": "saknas"})
+    budget = current_budget(year)
+    if budget is None or budget.decided_paragraph_id is not None:
+        budget = Budget(year=year, version=(budget.version + 1) if budget else 1)
+        db.session.add(budget)
+        db.session.flush()
+    else:
+        budget.lines.clear()
+        db.session.flush()
+    budget.equity_start = equity_start
+    for position, line in enumerate(lines):
+        budget.lines.append(BudgetLine(budget_id=budget.id, position=position, section=line["section"],
+                                       name=line["name"].strip(), amount=line["amount"]))
+    db.session.flush()
+    return budget
+
+
+def decide_budget(budget: Budget, paragraph) -> None:
+    if budget.decided_paragraph_id is not None:
+        raise RuleViolation("budget_decided", "Budgeten är redan beslutad; ändringar blir en ny version.")
+    budget.decided_paragraph_id = paragraph.id
+    db.session.flush()
+
+
+def section_total(budget: Budget, section: str) -> int:
+    return sum(line.amount for line in budget.lines if line.section == section)
+
+
+def equity_start(year: int, budget: Budget | None = None, _seen: frozenset = frozenset()) -> int | None:
+    budget = budget or current_budget(year)
+    if budget is None:
+        return None
+    if budget.equity_start is not None:
+        return budget.equity_start
+    if year in _seen:
+        return None
+    return equity_end(year - 1, _seen | {year})
+
+
+def equity_end(year: int, _seen: frozenset = frozenset()) -> int | None:
+    budget = current_budget(year)
+    if budget is None:
+        return None
+    start = equity_start(year, budget, _seen)
+    if start is None:
+        return None
+    return start + budget_result(budget)
+
+
+def budget_result(budget: Budget) -> int:
+    income = section_total(budget, "income")
+    return income - sum(section_total(budget, s) for s in SECTIONS if s != "income")
+
+
+def equity_ceiling(year: int, settings: dict) -> int | None:
+    """Nationella rådet's ceiling as the tenant chose it: a fixed amount or a share of the year's fees."""
+    rule = (settings or {}).get("equity_ceiling")
+    if not rule:
+        return None
+    if rule["rule"] == "fixed":
+        return rule["amount"]
+    fees = fee_year(year)
+    base = fees.total if fees else (section_total(current_budget(year), "income") if current_budget(year) else 0)
+    return round(base * rule["percent"] / 100)
+
+
+def budget_summary(year: int, settings: dict) -> dict | None:
+    budget = current_budget(year)
+    if budget is None:
+        return None
+    income = section_total(budget, "income")
+    costs = sum(section_total(budget, s) for s in SECTIONS if s != "income")
+    start = equity_start(year, budget)
+    end = start + income - costs if start is not None else None
+    ceiling = equity_ceiling(year, settings)
+    return {
+        "year": year, "version": budget.version, "decided": budget.decided_paragraph_id is not None,
+        "lines": [{"section": l.section, "name": l.name, "amount": l.amount} for l in budget.lines],
+        "income_total": income, "cost_total": costs, "result": income - costs,
+        "equity_start": start, "equity_end": end, "equity_ceiling": ceiling,
+        "over_ceiling": bool(ceiling is not None and end is not None and end > ceiling),
+    }
+
+
+# --- beslutsutrymme ---------------------------------------------------------------------------
+
+def _decided_grants(year: int) -> int:
+    return sum(db.session.scalars(
+        select(Grant.amount).join(Insats, Insats.id == Grant.insats_id).where(Grant.year == year)))
+
+
+def _pending(year: int) -> int:
+    return sum(int(a.amounts.get(str(year), 0)) for a in db.session.scalars(
+        select(Application).where(Application.status == "pending")))
+
+
+def decision_room(first: int, last: int, settings: dict) -> list[dict]:
+    """Uppsala's "Ekonomisk information" (seed 003), per year, from the data."""
+    if last < first:
+        raise InvalidInput("Till-året är före från-året.", {"to": "före from"})
+    if last - first > 10:
+        raise InvalidInput("Högst tio år åt gången.", {"to": "för långt"})
+    bound_reserve = (settings or {}).get("bound_reserve", 0)
+    years, carried = [], None
+    for year in range(first, last + 1):
+        budget = current_budget(year)
+        fees = fee_year(year)
+        fee_total = fees.total if fees else (section_total(budget, "income") if budget else 0)
+        if carried is None:
+            start = equity_start(year, budget) if budget else None
+            carried = (start or 0) - bound_reserve
+        board = section_total(budget, "board") if budget else 0
+        administration = section_total(budget, "administration") if budget else 0
+        insatser = (section_total(budget, "insatser") if budget else 0) + _decided_grants(year)
+        result = fee_total - board - administration - insatser
+        room = carried + result
+        pending = _pending(year)
+        years.append({"year": year, "fees": fee_total, "carried": carried, "board": board,
+                      "administration": administration, "insatser": insatser, "result": result, "room": room,
+                      "pending": pending, "room_after_pending": room - pending})
+        carried = room
+    return years

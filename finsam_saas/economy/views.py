@@ -1,0 +1,121 @@
+"""Pages of the economy module: member fees, budget with equity, decision room."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from finsam_saas.economy import permissions, services  # noqa: F401
+from finsam_saas.economy.models import SECTION_LABELS, SECTIONS
+from finsam_saas.extensions import db
+from finsam_saas.meetings.models import Paragraph
+from finsam_saas.platform import formdata as form
+from finsam_saas.platform.auth import can, requires
+from finsam_saas.platform.charts import bar_chart
+from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+
+blueprint = tenant_blueprint("economy", __name__, "/ekonomi")
+
+register_navigation("Ekonomi", [
+    NavItem("Budget", "economy.budget", "economy.view"),
+    NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
+    NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
+])
+
+EMPTY_ROWS = 5
+
+
+def _year() -> int:
+    return request.args.get("ar", type=int) or date.today().year + 1
+
+
+@blueprint.route("/avgifter", methods=["GET", "POST"])
+@requires("economy.view")
+def fees():
+    year = _year()
+    kommuner = services._kommuner()
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            populations = {k.name: form.int_field(f"pop-{k.id}", f"arbetsför befolkning i {k.name}") for k in kommuner}
+            services.set_fees(year, form.int_field("total", "total medlemsavgift"), populations)
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.fees", ar=year)
+        flash(f"Medlemsavgifterna för {year} är sparade.", "success")
+        return redirect(url_for("economy.fees", ar=year))
+    found = services.fees_of(year)
+    return render_template("economy/fees.html", year=year, kommuner=kommuner, found=found, form=EmptyForm())
+
+
+@blueprint.route("/budget", methods=["GET", "POST"])
+@requires("economy.view")
+def budget():
+    year = _year()
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            lines = []
+            for index in range(int(request.form.get("rows", "0") or 0)):
+                name = form.text(f"name-{index}")
+                if not name:
+                    continue
+                lines.append({"section": form.text(f"section-{index}"), "name": name,
+                              "amount": form.int_field(f"amount-{index}", f"belopp för {name}")})
+            services.put_budget(year, lines, form.int_field("equity_start", "eget kapital vid årets början", required=False))
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.budget", ar=year)
+        flash(f"Budgeten för {year} är sparad.", "success")
+        return redirect(url_for("economy.budget", ar=year))
+    summary = services.budget_summary(year, g.tenant.settings)
+    plan = [services.budget_summary(y, g.tenant.settings) for y in (year, year + 1, year + 2)]
+    chart = None
+    if any(plan):
+        shown = [p for p in plan if p and p["equity_end"] is not None]
+        if shown:
+            chart = bar_chart("Eget kapital vid årets slut och taket", [str(p["year"]) for p in shown],
+                              [("Eget kapital", [p["equity_end"] / 1000 for p in shown]),
+                               ("Tak", [(p["equity_ceiling"] or 0) / 1000 for p in shown])])
+    paragraphs = db.session.scalars(select(Paragraph).where(Paragraph.kind == "beslut")
+                                    .order_by(Paragraph.year.desc(), Paragraph.number.desc()).limit(50)).all()
+    return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
+                           sections=SECTIONS, labels=SECTION_LABELS, empty_rows=EMPTY_ROWS, form=EmptyForm(),
+                           paragraphs=paragraphs)
+
+
+@blueprint.route("/budget/beslut", methods=["POST"])
+@requires("economy.edit")
+def decide_budget():
+    year = _year()
+    form.require_csrf()
+    try:
+        budget = services.current_budget(year)
+        if budget is None:
+            raise InvalidInput(f"Det finns ingen budget för {year}.", {"year": "saknas"})
+        services.decide_budget(budget, get_or_404(Paragraph, form.int_field("paragraph_id", "paragraf")))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.budget", ar=year)
+    flash(f"Budgeten för {year} är beslutad och låst. Ändringar blir en ny version.", "success")
+    return redirect(url_for("economy.budget", ar=year))
+
+
+@blueprint.route("/beslutsutrymme")
+@requires("economy.view")
+def decision_room():
+    first = request.args.get("fran", type=int) or date.today().year
+    last = request.args.get("till", type=int) or first + 2
+    try:
+        years = services.decision_room(first, last, g.tenant.settings)
+    except DomainError as error:
+        flash(error.message, "error")
+        years = []
+    return render_template("economy/decision_room.html", years=years, first=first, last=last)

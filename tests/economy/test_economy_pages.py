@@ -1,0 +1,53 @@
+"""The ekonom's pages: fees, budget with its ceiling warning and lock, decision room."""
+import html
+
+from support import TENANT_A, in_tenant
+
+A = f"/t/{TENANT_A}"
+
+
+def test_budget_page_chain_lock_and_new_version(client_a, app):
+    from finsam_saas.economy.demo import load_umearegionen
+    from finsam_saas.extensions import db
+
+    with in_tenant(app, TENANT_A):
+        load_umearegionen()
+        db.session.commit()
+    page = html.unescape(client_a.get(f"{A}/ekonomi/budget?ar=2021").get_data(as_text=True))
+    assert "11 489" in page and "-12 635" in page and "-1 146" in page and "894" in page and "783" in page
+    assert "<svg" in page
+    data = {"rows": "1", "section-0": "income", "name-0": "Medlemsavgifter", "amount-0": "20 000 000",
+            "equity_start": "2040000"}
+    saved = html.unescape(client_a.post(f"{A}/ekonomi/budget?ar=2021", data=data, follow_redirects=True).get_data(as_text=True))
+    assert "Budgeten för 2021 är sparad" in saved and "är över taket" in saved
+    bad = client_a.post(f"{A}/ekonomi/budget?ar=2021", data={"rows": "1", "section-0": "income", "name-0": "X",
+                                                             "amount-0": "mycket"}, follow_redirects=True)
+    assert "ska vara ett heltal" in html.unescape(bad.get_data(as_text=True))
+
+
+def test_fees_page(client_a, app):
+    with in_tenant(app, TENANT_A):
+        from sqlalchemy import select
+        from finsam_saas.extensions import db
+        from finsam_saas.organisation.models import Member
+        ids = {m.name: m.id for m in db.session.scalars(select(Member).where(Member.kind == "kommun"))}
+    data = {"total": "11 379 000", **{f"pop-{i}": "1000" for i in ids.values()}}
+    page = html.unescape(client_a.post(f"{A}/ekonomi/avgifter?ar=2021", data=data, follow_redirects=True).get_data(as_text=True))
+    assert "Medlemsavgifterna för 2021 är sparade" in page and "Försäkringskassan/Arbetsförmedlingen" in page
+    assert "5 689 500" in page and "16,7 % av arb-bef." in page
+
+
+def test_decision_room_page(client_a):
+    page = client_a.get(f"{A}/ekonomi/beslutsutrymme?fran=2022&till=2024").get_data(as_text=True)
+    assert "Beslutsutrymme efter ansökningar" in page
+    reversed_years = client_a.get(f"{A}/ekonomi/beslutsutrymme?fran=2024&till=2022").get_data(as_text=True)
+    assert "Till-året är före från-året" in html.unescape(reversed_years)
+
+
+def test_lasare_cannot_change_the_budget(app):
+    from support import login
+
+    client = app.test_client()
+    login(client, "lasare.a@test.se")
+    assert client.get(f"{A}/ekonomi/budget").status_code == 200
+    assert client.post(f"{A}/ekonomi/budget?ar=2021", data={"rows": "0"}).status_code == 403
