@@ -1,10 +1,13 @@
 """Economy: member fees per year, budgets with versions, and what the decision room is made of."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Integer, String, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from finsam_saas.extensions import db
+from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
 
 SECTIONS = ("income", "board", "administration", "operations", "insatser")
@@ -45,3 +48,45 @@ class BudgetLine(TenantScoped, db.Model):
     section: Mapped[str] = mapped_column(String(20), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     amount: Mapped[int] = mapped_column(BigInteger, nullable=False)  # positive; income or cost by section
+
+
+ATTEST_FUNCTIONS = {
+    "administrator": "Administratör", "bitradande_forbundschef": "Biträdande förbundschef",
+    "forbundschef": "Förbundschef", "ordforande": "Ordförande", "vice_ordforande": "Vice ordförande",
+}
+INVOICE_KINDS = {"invoice": "Faktura", "payout": "Utbetalning av verksamhets-/projektmedel (utanordning)"}
+
+
+class Attestant(TenantScoped, db.Model):
+    """Which user holds which function in the attestordning."""
+
+    __tablename__ = "attestants"
+    __table_args__ = (UniqueConstraint("tenant_id", "function"),)
+    function: Mapped[str] = mapped_column(String(30), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+
+class Invoice(TenantScoped, db.Model):
+    """A faktura or utanordning waiting for its mottagnings- and beslutsattest."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (tenant_fk(["insats_id"], "insatser"),)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    counterparty: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    cost_of: Mapped[str | None] = mapped_column(String(30))  # forbundschef | ordforande: whose own costs
+    insats_id: Mapped[int | None] = mapped_column(Integer)
+
+    attests: Mapped[list["Attest"]] = relationship(order_by="Attest.at", cascade="all, delete-orphan")
+
+
+class Attest(TenantScoped, db.Model):
+    __tablename__ = "attests"
+    __table_args__ = (UniqueConstraint("tenant_id", "invoice_id", "step"), tenant_fk(["invoice_id"], "invoices", ondelete="CASCADE"))
+    invoice_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    step: Mapped[str] = mapped_column(String(12), nullable=False)  # mottagning | beslut
+    user_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    function: Mapped[str] = mapped_column(String(30), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -4,16 +4,19 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
-from finsam_saas.economy import permissions, services  # noqa: F401
-from finsam_saas.economy.models import SECTION_LABELS, SECTIONS
+from finsam_saas.economy import attest, permissions, services  # noqa: F401
+from finsam_saas.economy.models import ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Invoice
 from finsam_saas.extensions import db
+from finsam_saas.insatser.models import Insats
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.models import Membership, User
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
@@ -21,6 +24,7 @@ blueprint = tenant_blueprint("economy", __name__, "/ekonomi")
 
 register_navigation("Ekonomi", [
     NavItem("Budget", "economy.budget", "economy.view"),
+    NavItem("Attest", "economy.attests", "attest.view"),
     NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
     NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
 ])
@@ -119,3 +123,64 @@ def decision_room():
         flash(error.message, "error")
         years = []
     return render_template("economy/decision_room.html", years=years, first=first, last=last)
+
+
+# --- attest ----------------------------------------------------------------------------
+
+@blueprint.route("/attest", methods=["GET", "POST"])
+@requires("attest.view")
+def attests():
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            insats_id = form.int_field("insats_id", "insats", required=False)
+            attest.register_invoice(
+                kind=form.text("kind"), counterparty=form.text("counterparty"), description=form.text("description"),
+                amount=form.int_field("amount", "belopp"), year=form.int_field("year", "år"),
+                cost_of=form.text("cost_of") or None, insats=get_or_404(Insats, insats_id) if insats_id else None)
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.attests")
+        flash("Underlaget är registrerat och väntar på attest.", "success")
+        return redirect(url_for("economy.attests"))
+    invoices = db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).all()
+    holders = {a.function: a.user_id for a in db.session.scalars(select(Attestant))}
+    users = {u.id: u for u in db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                                                 .where(Membership.tenant_id == g.tenant.id))}
+    mine = set(attest.functions_of(current_user.id))
+    return render_template("economy/attests.html", invoices=invoices, waiting=attest.waiting, holders=holders,
+                           users=users, mine=mine, functions=ATTEST_FUNCTIONS, kinds=INVOICE_KINDS,
+                           steps=attest.STEP_LABELS, insatser=db.session.scalars(select(Insats).order_by(Insats.name)).all(),
+                           form=EmptyForm(), today=date.today())
+
+
+@blueprint.route("/attest/<int:invoice_id>/<step>", methods=["POST"])
+@requires("attest.view")
+def give_attest(invoice_id: int, step: str):
+    invoice = get_or_404(Invoice, invoice_id)
+    form.require_csrf()
+    try:
+        attest.attest(invoice, step, current_user.id)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.attests")
+    flash(f"{attest.STEP_LABELS.get(step, step)} är given.", "success")
+    return redirect(url_for("economy.attests"))
+
+
+@blueprint.route("/attest/attestanter", methods=["POST"])
+@requires("memberships.manage")
+def set_attestants():
+    form.require_csrf()
+    try:
+        for function in ATTEST_FUNCTIONS:
+            user_id = form.int_field(f"user-{function}", ATTEST_FUNCTIONS[function].lower(), required=False)
+            if user_id:
+                attest.set_attestant(function, user_id)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.attests")
+    flash("Attestanterna är sparade.", "success")
+    return redirect(url_for("economy.attests"))

@@ -86,6 +86,10 @@ def _make_economy(marker):
     kommuner = db.session.scalars(select(Member.name).where(Member.kind == "kommun")).all()
     economy.set_fees(2021, 1_000_000, {name: 1000 for name in kommuner})
     economy.put_budget(2021, [{"section": "income", "name": f"{marker} intäkt", "amount": 1_000_000}], equity_start=0)
+    from finsam_saas.economy import attest
+
+    return {"invoice": attest.register_invoice(kind="invoice", counterparty=f"{marker} leverantör", amount=500,
+                                               year=2021).id, "step": "mottagning"}
 
 
 def _make_insats(marker):
@@ -120,7 +124,8 @@ FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", 
              "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
              "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
-             "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report"}
+             "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
+             "invoice_id": "invoice", "step": "step"}
 
 
 @pytest.fixture
@@ -135,7 +140,7 @@ def marked(any_app):
             write_tenant_file(tenant.slug, relative, f"{marker} innehåll".encode())
             meeting_ids = _make_meeting(tenant.slug, marker)
             meeting_ids.update(_make_insats(marker))
-            _make_economy(marker)
+            meeting_ids.update(_make_economy(marker))
             db.session.commit()
             membership_id = _make_membership(tenant.id)
             objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id,
@@ -145,7 +150,7 @@ def marked(any_app):
 
 # Keys that name a thing by its nature (a year, a period, a § number), not an object of B:
 # A's URL with B's year is A's own year, so those routes are checked for B's markers only.
-NATURAL_KEYS = {"year", "period", "number"}
+NATURAL_KEYS = {"year", "period", "number", "step"}
 
 
 def _object_rules(app):
