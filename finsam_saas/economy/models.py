@@ -90,3 +90,14 @@ class Attest(TenantScoped, db.Model):
     user_id: Mapped[int] = mapped_column(Integer, nullable=False)
     function: Mapped[str] = mapped_column(String(30), nullable=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class LineOutcome(TenantScoped, db.Model):
+    """The bookkeeping's outcome for a budget line name in a year, through a date."""
+
+    __tablename__ = "line_outcomes"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", "section", "name"),)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    section: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from finsam_saas.economy import attest, permissions, services  # noqa: F401
+from finsam_saas.economy import attest, outcome as outcome_rules, permissions, services  # noqa: F401
 from finsam_saas.economy.models import ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Invoice
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Insats
@@ -25,6 +25,7 @@ blueprint = tenant_blueprint("economy", __name__, "/ekonomi")
 register_navigation("Ekonomi", [
     NavItem("Budget", "economy.budget", "economy.view"),
     NavItem("Attest", "economy.attests", "attest.view"),
+    NavItem("Budget och utfall", "economy.outcome", "economy.view"),
     NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
     NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
 ])
@@ -184,3 +185,25 @@ def set_attestants():
         return form.back_with_error(error, "economy.attests")
     flash("Attestanterna är sparade.", "success")
     return redirect(url_for("economy.attests"))
+
+
+@blueprint.route("/utfall", methods=["GET", "POST"])
+@requires("economy.view")
+def outcome():
+    year = request.args.get("ar", type=int) or date.today().year
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename.lower().endswith((".csv", ".xlsx")):
+                raise InvalidInput("Välj en CSV- eller XLSX-fil från bokföringen.", {"file": "saknas"})
+            count = outcome_rules.import_outcome(year, upload.read(), upload.filename)
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.outcome", ar=year)
+        flash(f"{count} rader utfall för {year} är inlästa.", "success")
+        return redirect(url_for("economy.outcome", ar=year))
+    rows = outcome_rules.budget_vs_outcome(year)
+    return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm())

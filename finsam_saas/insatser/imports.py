@@ -3,8 +3,6 @@ follow-up exports: one row per insats, period and sex. The whole file is checked
 before anything is saved; the first bad row is named with its column."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,6 +11,7 @@ from finsam_saas.extensions import db
 from finsam_saas.insatser import services
 from finsam_saas.insatser.models import OUTCOME_FIELDS, Insats
 from finsam_saas.platform.rules import InvalidInput
+from finsam_saas.platform.tables import read_rows
 
 # Swedish column headers (as exported) → our field names; matched without case or spaces.
 COLUMNS = {
@@ -34,23 +33,6 @@ class ImportResult:
     insatser: list[str]
 
 
-def _rows_from(content: bytes, filename: str) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as error:
-            raise InvalidInput(f"Filen kunde inte läsas som Excel: {error}", {"file": "inte XLSX"})
-        return [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,\t")
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-
-
 def _header(row: list[str]) -> dict[str, int]:
     found = {}
     for index, title in enumerate(row):
@@ -67,7 +49,7 @@ def _header(row: list[str]) -> dict[str, int]:
 
 def parse_outcomes(content: bytes, filename: str) -> dict[tuple[str, str], dict]:
     """{(insats name, period): {"women": {...}, "men": {...}}}, or InvalidInput naming row and column."""
-    rows = [r for r in _rows_from(content, filename) if any(r)]
+    rows = [r for r in read_rows(content, filename) if any(r)]
     if not rows:
         raise InvalidInput("Filen är tom.", {"file": "tom"})
     header, parsed = _header(rows[0]), {}

@@ -69,3 +69,11 @@ def test_a_bad_row_rejects_the_whole_file_and_names_row_and_column(client_a, app
     page = _upload(client_a, "\n".join([HEADER, "Okänd insats;2017;Kvinnor;1;1;0;0;0;0;0;1"]).encode(), "utfall.csv")
     assert "\"Okänd insats\" finns inte i registret" in page
     assert "varken CSV eller XLSX" in _upload(client_a, b"MZ", "virus.exe")
+
+
+def test_a_file_that_is_not_a_table_is_refused_with_a_reason(client_a, app):
+    _insats(client_a)
+    page = _upload(client_a, "bara en rad utan kolumner".encode(), "utfall.csv")
+    assert "Misslyckades" in page and "saknar kolumnerna" in page
+    page = _upload(client_a, b"\xff\xfe not excel", "utfall.xlsx")
+    assert "kunde inte läsas som Excel" in page

@@ -1,0 +1,86 @@
+"""Budget against outcome (seed 001 6.6): the bookkeeping's export per line, imported from
+CSV or XLSX (whole file or nothing), set beside the budget with its deviation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from finsam_saas.economy import services
+from finsam_saas.economy.models import SECTIONS, LineOutcome
+from finsam_saas.extensions import db
+from finsam_saas.platform.rules import InvalidInput
+from finsam_saas.platform.tables import read_rows
+
+COLUMNS = {"sektion": "section", "rad": "name", "konto": "name", "namn": "name", "utfall": "amount", "belopp": "amount"}
+SECTION_NAMES = {**{s: s for s in SECTIONS}, "intäkter": "income", "styrelse": "board", "förtroendevalda": "board",
+                 "kansli": "administration", "förvaltning": "administration", "verksamhetsnära": "operations",
+                 "insatser": "insatser", "verksamheter": "insatser"}
+
+
+def import_outcome(year: int, content: bytes, filename: str) -> int:
+    rows = [r for r in read_rows(content, filename) if any(r)]
+    if not rows:
+        raise InvalidInput("Filen är tom.", {"file": "tom"})
+    header = {}
+    for index, title in enumerate(rows[0]):
+        key = COLUMNS.get(title.strip().lower())
+        if key and key not in header:
+            header[key] = index
+    missing = [k for k in ("section", "name", "amount") if k not in header]
+    if missing:
+        raise InvalidInput("Rad 1 ska ha kolumnerna Sektion, Rad och Utfall.", {"file": "kolumner saknas"})
+    parsed = {}
+    for number, row in enumerate(rows[1:], start=2):
+        cell = lambda key: row[header[key]].strip() if header[key] < len(row) else ""  # noqa: E731
+        section = SECTION_NAMES.get(cell("section").lower())
+        if section is None:
+            raise InvalidInput(f"Rad {number}, kolumn \"{rows[0][header['section']]}\": okänd sektion \"{cell('section')}\".",
+                               {f"row{number}.section": "okänd sektion"})
+        name = cell("name")
+        if not name:
+            raise InvalidInput(f"Rad {number}, kolumn \"{rows[0][header['name']]}\": namnet saknas.", {f"row{number}.name": "saknas"})
+        raw = cell("amount").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        try:
+            amount = round(float(raw))
+        except ValueError:
+            raise InvalidInput(f"Rad {number}, kolumn \"{rows[0][header['amount']]}\": \"{cell('amount')}\" är inte ett belopp.",
+                               {f"row{number}.amount": "inte ett belopp"})
+        parsed[(section, name)] = abs(amount)
+    for row in db.session.scalars(select(LineOutcome).where(LineOutcome.year == year)):
+        db.session.delete(row)
+    db.session.flush()
+    for (section, name), amount in parsed.items():
+        db.session.add(LineOutcome(year=year, section=section, name=name, amount=amount))
+    db.session.flush()
+    return len(parsed)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    section: str
+    name: str
+    budget: int | None
+    outcome: int | None
+
+    @property
+    def deviation(self) -> int | None:
+        if self.budget is None or self.outcome is None:
+            return None
+        return self.outcome - self.budget
+
+    @property
+    def deviation_percent(self) -> float | None:
+        if not self.budget or self.outcome is None:
+            return None
+        return round((self.outcome - self.budget) * 100 / self.budget, 1)
+
+
+def budget_vs_outcome(year: int) -> list[Comparison]:
+    budget = services.current_budget(year)
+    budgeted = {(l.section, l.name): l.amount for l in budget.lines} if budget else {}
+    outcomes = {(o.section, o.name): o.amount for o in db.session.scalars(select(LineOutcome).where(LineOutcome.year == year))}
+    keys = list(budgeted) + [k for k in outcomes if k not in budgeted]
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    keys.sort(key=lambda k: order[k[0]])
+    return [Comparison(section, name, budgeted.get((section, name)), outcomes.get((section, name))) for section, name in keys]

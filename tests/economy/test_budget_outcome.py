@@ -1,0 +1,27 @@
+"""Budget against outcome from the bookkeeping's export: whole file or nothing."""
+import html
+import io
+
+from finsam_saas.economy.demo import load_umearegionen
+from finsam_saas.extensions import db
+
+from support import TENANT_A, in_tenant
+
+A = f"/t/{TENANT_A}"
+
+
+def _upload(client, text):
+    return html.unescape(client.post(f"{A}/ekonomi/utfall?ar=2021", data={"file": (io.BytesIO(text.encode()), "utfall.csv")},
+                                     content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True))
+
+
+def test_outcome_beside_the_budget_with_deviation(client_a, app):
+    with in_tenant(app, TENANT_A):
+        load_umearegionen()
+        db.session.commit()
+    page = _upload(client_a, "Sektion;Rad;Utfall\nKansli;Kanslipersonal;1 738 000\nStyrelse;Arvoden till styrelsen;-180000\n")
+    assert "2 rader utfall för 2021 är inlästa" in page
+    assert "1 580" in page and "1 738" in page and "10,0 %" in page and "-10,0 %" in page
+    bad = _upload(client_a, "Sektion;Rad;Utfall\nKansli;Kanslipersonal;1 000\nOkänd;X;5\n")
+    assert "Rad 3, kolumn \"Sektion\": okänd sektion \"Okänd\"" in bad
+    assert "1 738" in bad  # the earlier import is untouched
