@@ -237,3 +237,24 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
                       "pending": pending, "room_after_pending": room - pending})
         carried = room
     return years
+
+
+def decision_room_for_meeting(meeting, settings: dict) -> dict | None:
+    """For a board meeting: the decision room of its year and the two after, and the effect of
+    each application on its agenda (the room after it, in agenda order)."""
+    if meeting.body.kind != "styrelse":
+        return None
+    years = decision_room(meeting.date.year, meeting.date.year + 2, settings)
+    item_ids = {item.id: item.number for item in meeting.items}
+    applications = sorted(
+        db.session.scalars(select(Application).where(Application.agenda_item_id.in_(list(item_ids)))),
+        key=lambda a: item_ids[a.agenda_item_id])
+    effects, room = [], {y["year"]: y["room"] for y in years}
+    for application in applications:
+        for year_text, amount in application.amounts.items():
+            year = int(year_text)
+            if year in room:
+                room[year] -= amount
+                effects.append({"item": item_ids[application.agenda_item_id], "title": application.title,
+                                "year": year, "amount": amount, "room_after": room[year]})
+    return {"years": years, "effects": effects}

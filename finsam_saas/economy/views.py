@@ -11,12 +11,13 @@ from finsam_saas.economy import attest, outcome as outcome_rules, permissions, s
 from finsam_saas.economy.models import ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Invoice
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Insats
+from finsam_saas.meetings import services as meetings_services
 from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.models import Membership, User
+from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
@@ -31,6 +32,17 @@ register_navigation("Ekonomi", [
 ])
 
 EMPTY_ROWS = 5
+
+
+def _decision_room_appendix(meeting):
+    # Read the settings from the meeting's own tenant: a job renders the kallelse without a request.
+    data = services.decision_room_for_meeting(meeting, db.session.get(Tenant, meeting.tenant_id).settings)
+    if data is None:
+        return None
+    return "Ekonomisk information: beslutsutrymme", "economy/_decision_room_table.html", data
+
+
+meetings_services.register_notice_appendix(_decision_room_appendix)
 
 
 def _year() -> int:

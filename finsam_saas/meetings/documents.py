@@ -17,7 +17,8 @@ def _tenant(tenant_id: int) -> Tenant:
 
 def notice_pdf(meeting: Meeting) -> bytes:
     tenant = _tenant(meeting.tenant_id)
-    html = render_template("pdf/notice.html", tenant=tenant, meeting=meeting)
+    html = render_template("pdf/notice.html", tenant=tenant, meeting=meeting,
+                           appendices=services.notice_appendices(meeting))
     return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
 
 

@@ -413,6 +413,19 @@ def paragraph_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]
     return links
 
 
+# Modules may add a generated bilaga to a meeting's kallelse (economy: the decision room).
+# A provider takes the meeting and returns (title, template name, context) or None.
+NOTICE_APPENDICES: list = []
+
+
+def register_notice_appendix(provider) -> None:
+    NOTICE_APPENDICES.append(provider)
+
+
+def notice_appendices(meeting: Meeting) -> list[tuple[str, str, dict]]:
+    return [found for provider in NOTICE_APPENDICES if (found := provider(meeting))]
+
+
 # --- justering and anslag ---------------------------------------------------
 
 def content_hash(minutes: Minutes) -> str:

@@ -77,6 +77,7 @@ def meeting(meeting_id: int):
     return render_template(
         "meetings/meeting.html", meeting=meeting, kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
         offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [], form=EmptyForm(),
+        appendices=services.notice_appendices(meeting),
         max_mb=bilagor.max_megabytes(),
     )
 
