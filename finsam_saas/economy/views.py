@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from finsam_saas.economy import attest, outcome as outcome_rules, permissions, services  # noqa: F401
+from finsam_saas.economy import attest, export, outcome as outcome_rules, permissions, services  # noqa: F401
 from finsam_saas.economy.models import ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Invoice
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Insats
@@ -219,3 +219,18 @@ def outcome():
         return redirect(url_for("economy.outcome", ar=year))
     rows = outcome_rules.budget_vs_outcome(year)
     return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm())
+
+
+@blueprint.route("/uppfoljning-finsam.<fmt>")
+@requires("economy.view")
+def finsam_export(fmt: str):
+    year = request.args.get("ar", type=int) or date.today().year - 1
+    rows = export.finsam_rows(year, g.tenant.settings)
+    if fmt == "xlsx":
+        content, mimetype = export.as_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        content, mimetype = export.as_csv(rows), "text/csv"
+    else:
+        abort(404)
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="uppfoljning-finsam-{g.tenant.slug}-{year}.{fmt}"'})

@@ -1,4 +1,6 @@
 """The meetings API (API.md): meetings, kallelse PDF, protokoll, §§, votes, justering."""
+from datetime import date
+
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
@@ -70,7 +72,7 @@ def list_meetings():
     query = select(Meeting).order_by(Meeting.date.desc())
     year = request.args.get("year", type=int)
     if year:
-        query = query.where(Meeting.date.between(f"{year}-01-01", f"{year}-12-31"))
+        query = query.where(Meeting.date.between(date(year, 1, 1), date(year, 12, 31)))
     return jsonify([{"id": m.id, "body": m.body.slug, "date": m.date.isoformat(), "theme": m.theme}
                     for m in db.session.scalars(query)])
 

@@ -88,7 +88,7 @@ def _make_economy(marker):
     economy.put_budget(2021, [{"section": "income", "name": f"{marker} intäkt", "amount": 1_000_000}], equity_start=0)
     from finsam_saas.economy import attest
 
-    return {"invoice": attest.register_invoice(kind="invoice", counterparty=f"{marker} leverantör", amount=500,
+    return {"fmt": "csv", "invoice": attest.register_invoice(kind="invoice", counterparty=f"{marker} leverantör", amount=500,
                                                year=2021).id, "step": "mottagning"}
 
 
@@ -125,7 +125,7 @@ FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", 
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
              "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
              "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
-             "invoice_id": "invoice", "step": "step"}
+             "invoice_id": "invoice", "step": "step", "fmt": "fmt"}
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def marked(any_app):
 
 # Keys that name a thing by its nature (a year, a period, a § number), not an object of B:
 # A's URL with B's year is A's own year, so those routes are checked for B's markers only.
-NATURAL_KEYS = {"year", "period", "number", "step"}
+NATURAL_KEYS = {"year", "period", "number", "step", "fmt"}
 
 
 def _object_rules(app):

@@ -210,3 +210,10 @@ def test_lasare_reads_but_cannot_write(app, api):
     reader = Api(app, "lasare.a@test.se")
     assert reader.get(f"/meetings/{meeting}").status_code == 200
     assert reader.post("/meetings", json={"body": "styrelse", "date": "2021-01-01"}).status_code == 403
+
+
+def test_meetings_listed_by_year(any_app):
+    api = Api(any_app)
+    _meeting(api, "2020-10-30")
+    _meeting(api, "2021-02-19")
+    assert [m["date"] for m in api.get("/meetings?year=2021").json] == ["2021-02-19"]
