@@ -272,10 +272,15 @@ def spend_table(year: int, insatser: list[Insats]) -> list[SpendRow]:
     return rows
 
 
-def requisition(insats: Insats, *, year: int, amount: int) -> Requisition:
-    """Never more than the year's grant (409 exceeds_grant)."""
+def requisition(insats: Insats, *, year: int, amount: int, today: date | None = None) -> Requisition:
+    """Never more than the year's grant (409 exceeds_grant), and never for a year that has
+    ended: its unused money is released (409 year_closed) unless an avvikelse moved it."""
     if amount <= 0:
         raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
+    if year < (today or date.today()).year:
+        raise RuleViolation(
+            "year_closed", f"{year} är slut och outnyttjade medel är återförda. En avvikelse kan flytta dem till "
+                           f"nästa år innan dess.", {"year": "året är slut"})
     grant = insats.grant_for(year)
     already = requisitioned(insats, year)
     if already + amount > grant:
@@ -460,6 +465,13 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
     db.session.add(deviation)
     db.session.flush()
     return deviation
+
+
+def released(insats: Insats, year: int, today: date | None = None) -> int | None:
+    """Unused money of a year that has ended (grant less requisitioned), or None while it runs."""
+    if year >= (today or date.today()).year:
+        return None
+    return max(insats.grant_for(year) - requisitioned(insats, year), 0)
 
 
 def requisitioned(insats: Insats, year: int) -> int:

@@ -132,6 +132,7 @@ def insats(insats_id: int):
     return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios, quarters=quarters,
                            goals=services.goals_of(insats), goal_results=goal_results, measures=GOAL_MEASURES,
                            count_tables=services.count_tables(insats), dimensions=COUNT_DIMENSIONS,
+                           released={g_.year: services.released(insats, g_.year, today) for g_ in insats.grants},
                            questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
                            deviation_kinds=DEVIATION_KINDS,
                            requisitions=requisitions, outcomes=outcomes, contacts=contacts,

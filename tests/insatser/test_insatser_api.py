@@ -1,5 +1,7 @@
 """Insatser through the API: outcomes and shares, spend and the consumption ratio,
 requisitions within the grant, the decision flow, and the insatsansvarig's view."""
+from datetime import date
+
 import pytest
 
 from finsam_saas.extensions import db
@@ -95,13 +97,17 @@ def test_framsteget_consumption_ratio(api):
 
 
 def test_requisitions_never_pass_the_grant(api):
-    insats = _insats(api, grants={"2021": 2_460_000})
-    assert api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1_230_000}).status_code == 201
-    assert api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1_230_000}).status_code == 201
-    refused = api.post(f"/insatser/{insats}/requisitions", json={"year": 2021, "amount": 1})
+    year = date.today().year
+    insats = _insats(api, start=f"{year - 1}-01-01", end=f"{year + 1}-12-31",
+                     grants={str(year - 1): 1_000_000, str(year): 2_460_000})
+    assert api.post(f"/insatser/{insats}/requisitions", json={"year": year, "amount": 1_230_000}).status_code == 201
+    assert api.post(f"/insatser/{insats}/requisitions", json={"year": year, "amount": 1_230_000}).status_code == 201
+    refused = api.post(f"/insatser/{insats}/requisitions", json={"year": year, "amount": 1})
     assert refused.status_code == 409 and refused.json["error"]["code"] == "exceeds_grant"
-    none_granted = api.post(f"/insatser/{insats}/requisitions", json={"year": 2019, "amount": 1})
-    assert none_granted.status_code == 409
+    none_granted = api.post(f"/insatser/{insats}/requisitions", json={"year": year + 1, "amount": 1})
+    assert none_granted.status_code == 409 and none_granted.json["error"]["code"] == "exceeds_grant"
+    closed = api.post(f"/insatser/{insats}/requisitions", json={"year": year - 1, "amount": 1})
+    assert closed.status_code == 409 and closed.json["error"]["code"] == "year_closed"
 
 
 def test_application_is_pending(api):

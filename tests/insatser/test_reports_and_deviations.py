@@ -53,7 +53,7 @@ def test_budget_deviation_carries_unused_money_into_next_year(app):
     insats_id = _insats(app)
     with in_tenant(app, TENANT_A):
         insats = db.session.get(Insats, insats_id)
-        services.requisition(insats, year=2021, amount=2_000_000)
+        services.requisition(insats, year=2021, amount=2_000_000, today=date(2021, 6, 1))
         with pytest.raises(RuleViolation, match="460000 kr"):
             services.file_deviation(insats, kind="budget", description="Flytta", amount=500_000, from_year=2021, to_year=2022)
         deviation = services.file_deviation(insats, kind="budget", description="Rekryteringen blev sen",
@@ -71,6 +71,9 @@ def test_budget_deviation_carries_unused_money_into_next_year(app):
     with in_tenant(app, TENANT_A):
         insats = db.session.get(Insats, insats_id)
         assert (insats.grant_for(2021), insats.grant_for(2022)) == (2_060_000, 2_400_000)
+        # At year end the rest of 2021 is released: the carried 400 000 kr live on in 2022.
+        assert services.released(insats, 2021, today=date(2022, 1, 10)) == 60_000
+        assert services.released(insats, 2022, today=date(2022, 1, 10)) is None
 
 
 def test_report_through_the_page_with_late_flag_and_assessment(app, client_a):
