@@ -56,3 +56,17 @@ def make_token(app, email: str) -> str:
         db.session.commit()
         db.session.remove()
     return token
+
+
+class ApiClient:
+    """Calls /api/v1/<tenant>/… with a fresh bearer token: `api.get("/meetings")`."""
+
+    def __init__(self, app, email: str = "kansli.a@test.se", tenant: str = TENANT_A):
+        self.client = app.test_client()
+        self.headers = {"Authorization": f"Bearer {make_token(app, email)}"}
+        self.prefix = f"/api/v1/{tenant}"
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            return getattr(self.client, method)(self.prefix + path, headers=self.headers, **kwargs)
+        return call

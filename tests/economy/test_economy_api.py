@@ -3,32 +3,20 @@ import pytest
 
 from finsam_saas.economy.demo import UPPSALA_FEES_2021, umea_budget_lines
 
-from support import TENANT_A, TENANT_B, make_token
+from support import ApiClient, TENANT_A, TENANT_B
 
 UPPSALA = "uppsala-lan"
-
-
-class Api:
-    def __init__(self, app, tenant, email):
-        self.client = app.test_client()
-        self.headers = {"Authorization": f"Bearer {make_token(app, email)}"}
-        self.prefix = f"/api/v1/{tenant}"
-
-    def __getattr__(self, method):
-        def call(path, **kwargs):
-            return getattr(self.client, method)(self.prefix + path, headers=self.headers, **kwargs)
-        return call
 
 
 @pytest.fixture
 def uppsala(app):
     app.test_cli_runner().invoke(args=["users", "grant", "kansli.a@test.se", UPPSALA, "kansli"])
-    return Api(app, UPPSALA, "kansli.a@test.se")
+    return ApiClient(app, "kansli.a@test.se", UPPSALA)
 
 
 @pytest.fixture
 def umea(app):
-    return Api(app, TENANT_A, "kansli.a@test.se")
+    return ApiClient(app, "kansli.a@test.se", TENANT_A)
 
 
 def test_uppsala_2021_fees_match_not_2_exactly(uppsala):
@@ -80,7 +68,7 @@ def test_budget_without_a_previous_year_needs_equity_start(umea):
 
 def test_skelleftea_ceiling_is_ten_percent_of_the_years_fees(app):
     app.test_cli_runner().invoke(args=["users", "grant", "kansli.b@test.se", TENANT_B, "kansli"])
-    api = Api(app, TENANT_B, "kansli.b@test.se")
+    api = ApiClient(app, "kansli.b@test.se", TENANT_B)
     api.put("/fees/2020", json={"total": 5_847_000, "working_age_population": {"Skellefteå kommun": 45_000, "Norsjö kommun": 2_500}})
     summary = api.put("/budgets/2020", json={"lines": [{"section": "income", "name": "Medlemsavgifter", "amount": 5_847_000},
                                                         {"section": "insatser", "name": "Insatser", "amount": 5_000_000}],
@@ -108,5 +96,5 @@ def test_uppsala_decision_room_2022(app, uppsala):
 
 def test_other_tenants_economy_is_404(app, umea):
     umea.put("/budgets/2021", json={"lines": umea_budget_lines(0), "equity_start": 2_040_000})
-    other = Api(app, TENANT_A, "kansli.b@test.se")
+    other = ApiClient(app, "kansli.b@test.se", TENANT_A)
     assert other.get("/budgets/2021").status_code == 404

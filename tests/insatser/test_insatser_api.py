@@ -9,7 +9,7 @@ from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.tenancy import tenant_context
 from sqlalchemy import select
 
-from support import TENANT_A, make_token
+from support import ApiClient, TENANT_A
 
 # Ungdomstorget 2017, seed 001 table 1
 UNGDOMSTORGET = {
@@ -20,20 +20,9 @@ UNGDOMSTORGET = {
 }
 
 
-class Api:
-    def __init__(self, app, email="kansli.a@test.se"):
-        self.client = app.test_client()
-        self.headers = {"Authorization": f"Bearer {make_token(app, email)}"}
-
-    def __getattr__(self, method):
-        def call(path, **kwargs):
-            return getattr(self.client, method)(f"/api/v1/{TENANT_A}{path}", headers=self.headers, **kwargs)
-        return call
-
-
 @pytest.fixture
 def api(app):
-    return Api(app)
+    return ApiClient(app)
 
 
 def _insats(api, name="Ungdomstorget", start="2017-01-01", end="2021-12-31", grants=None, owner="Umeå kommun"):
@@ -131,7 +120,7 @@ def test_insatsansvarig_sees_and_reports_only_their_own_insats(app, api):
             from finsam_saas.insatser.models import Insats
             services.add_contact(db.session.get(Insats, own), user.id)
             db.session.commit()
-    ansvarig = Api(app, "lasare.a@test.se")
+    ansvarig = ApiClient(app, "lasare.a@test.se")
     assert [i["name"] for i in ansvarig.get("/insatser").json] == ["Framsteget"]
     assert ansvarig.get(f"/insatser/{other}").status_code == 404
     assert ansvarig.put(f"/insatser/{other}/outcomes/2021", json=UNGDOMSTORGET).status_code == 404

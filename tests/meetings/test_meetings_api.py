@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from support import TENANT_A, TENANT_B, make_token
+from support import ApiClient, TENANT_A, TENANT_B
 
 BOARD = [
     {"name": "Peter Vigren", "member": "Umeå kommun", "role": "ledamot"},
@@ -14,18 +14,6 @@ BOARD = [
     {"name": "Christina Lidström", "member": "Bjurholms kommun", "role": "ledamot"},
     {"name": "Mikael Holmlund", "role": "ovrig", "title": "Förbundschef"},
 ]
-
-
-class Api:
-    def __init__(self, app, email="kansli.a@test.se", tenant=TENANT_A):
-        self.client = app.test_client()
-        self.headers = {"Authorization": f"Bearer {make_token(app, email)}"}
-        self.prefix = f"/api/v1/{tenant}"
-
-    def __getattr__(self, method):
-        def call(path, **kwargs):
-            return getattr(self.client, method)(self.prefix + path, headers=self.headers, **kwargs)
-        return call
 
 
 def _meeting(api, day="2020-10-30", items=3, body="styrelse"):
@@ -48,7 +36,7 @@ def _minutes(api, meeting_id, attendees=BOARD, justerare=("Anders Hahlin",)):
 
 @pytest.fixture
 def api(app):
-    return Api(app)
+    return ApiClient(app)
 
 
 def test_paragraphs_run_on_through_the_year_and_restart_in_january(api):
@@ -199,21 +187,21 @@ def test_minutes_pdf_has_paragraphs_beslut_and_bevis_dates(api):
 
 def test_other_tenants_meeting_is_404(app, api):
     meeting = _meeting(api)
-    other = Api(app, "kansli.b@test.se", TENANT_B)
+    other = ApiClient(app, "kansli.b@test.se", TENANT_B)
     assert other.get(f"/meetings/{meeting}").status_code == 404
     assert other.post(f"/meetings/{meeting}/minutes", json={}).status_code == 404
-    assert Api(app, "kansli.b@test.se", TENANT_A).get("/meetings").status_code == 404
+    assert ApiClient(app, "kansli.b@test.se", TENANT_A).get("/meetings").status_code == 404
 
 
 def test_lasare_reads_but_cannot_write(app, api):
     meeting = _meeting(api)
-    reader = Api(app, "lasare.a@test.se")
+    reader = ApiClient(app, "lasare.a@test.se")
     assert reader.get(f"/meetings/{meeting}").status_code == 200
     assert reader.post("/meetings", json={"body": "styrelse", "date": "2021-01-01"}).status_code == 403
 
 
 def test_meetings_listed_by_year(any_app):
-    api = Api(any_app)
+    api = ApiClient(any_app)
     _meeting(api, "2020-10-30")
     _meeting(api, "2021-02-19")
     assert [m["date"] for m in api.get("/meetings?year=2021").json] == ["2021-02-19"]
