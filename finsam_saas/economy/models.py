@@ -101,3 +101,44 @@ class LineOutcome(TenantScoped, db.Model):
     section: Mapped[str] = mapped_column(String(20), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+CONSEQUENCES = ("Försumbar", "Lindrig", "Kännbar", "Allvarlig", "Mycket allvarlig")
+PROBABILITIES = ("Osannolik", "Mindre sannolik", "Möjlig", "Sannolik", "Mycket sannolik")
+
+
+class Control(TenantScoped, db.Model):
+    """A control of the internkontrollplan (seed 004) with its consequence × probability rating."""
+
+    __tablename__ = "controls"
+    process: Mapped[str] = mapped_column(String(200), nullable=False)
+    control: Mapped[str] = mapped_column(String(300), nullable=False)
+    owner: Mapped[str] = mapped_column(String(200), nullable=False)
+    method: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    frequency: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    report_to: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    consequence: Mapped[int] = mapped_column(Integer, nullable=False)  # 1–5
+    probability: Mapped[int] = mapped_column(Integer, nullable=False)  # 1–5
+
+    @property
+    def risk(self) -> int:
+        return self.consequence * self.probability
+
+    @property
+    def consequence_label(self) -> str:
+        return CONSEQUENCES[self.consequence - 1]
+
+    @property
+    def probability_label(self) -> str:
+        return PROBABILITIES[self.probability - 1]
+
+
+class ControlFollowUp(TenantScoped, db.Model):
+    """The year's follow-up of one control."""
+
+    __tablename__ = "control_follow_ups"
+    __table_args__ = (UniqueConstraint("tenant_id", "control_id", "year"), tenant_fk(["control_id"], "controls", ondelete="CASCADE"))
+    control_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    result: Mapped[str] = mapped_column(String(20), nullable=False)  # utan_anmarkning | med_anmarkning
+    note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")

@@ -199,12 +199,26 @@ def budget_summary(year: int, settings: dict) -> dict | None:
     }
 
 
+def granted_insatser(year: int) -> dict[str, int]:
+    """The decided insatser's grants for the year, by insats name."""
+    rows = db.session.execute(select(Insats.name, Grant.amount).join(Grant, Grant.insats_id == Insats.id)
+                              .where(Grant.year == year, Grant.amount > 0).order_by(Insats.name))
+    return {name: amount for name, amount in rows}
+
+
+def draw_insats_lines(year: int) -> Budget:
+    """Put each granted insats in the budget's insatser section at its grant; other lines stay."""
+    budget = current_budget(year)
+    if budget is None:
+        raise InvalidInput(f"Det finns ingen budget för {year} att hämta anslagen till.", {"year": "saknas"})
+    grants = granted_insatser(year)
+    lines = [{"section": l.section, "name": l.name, "amount": l.amount} for l in budget.lines
+             if not (l.section == "insatser" and l.name in grants)]
+    lines += [{"section": "insatser", "name": name, "amount": amount} for name, amount in grants.items()]
+    return put_budget(year, lines, budget.equity_start)
+
+
 # --- beslutsutrymme ---------------------------------------------------------------------------
-
-def _decided_grants(year: int) -> int:
-    return sum(db.session.scalars(
-        select(Grant.amount).join(Insats, Insats.id == Grant.insats_id).where(Grant.year == year)))
-
 
 def _pending(year: int) -> int:
     return sum(int(a.amounts.get(str(year), 0)) for a in db.session.scalars(
@@ -228,7 +242,10 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
             carried = (start or 0) - bound_reserve
         board = section_total(budget, "board") if budget else 0
         administration = section_total(budget, "administration") if budget else 0
-        insatser = (section_total(budget, "insatser") if budget else 0) + _decided_grants(year)
+        # Lines drawn from the grants are the grants themselves: count them once.
+        granted = granted_insatser(year)
+        other_lines = sum(l.amount for l in budget.lines if l.section == "insatser" and l.name not in granted) if budget else 0
+        insatser = other_lines + sum(granted.values())
         result = fee_total - board - administration - insatser
         room = carried + result
         pending = _pending(year)

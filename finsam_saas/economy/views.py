@@ -7,8 +7,10 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from finsam_saas.economy import attest, export, outcome as outcome_rules, permissions, services  # noqa: F401
-from finsam_saas.economy.models import ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Invoice
+from finsam_saas.economy import attest, export, internal_control as control_rules, outcome as outcome_rules, permissions, services  # noqa: F401
+from finsam_saas.economy.models import (
+    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Control, Invoice,
+)
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Insats
 from finsam_saas.meetings import services as meetings_services
@@ -29,6 +31,7 @@ register_navigation("Ekonomi", [
     NavItem("Budget och utfall", "economy.outcome", "economy.view"),
     NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
     NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
+    NavItem("Internkontroll", "economy.internal_control", "economy.view"),
 ])
 
 EMPTY_ROWS = 5
@@ -106,6 +109,20 @@ def budget():
     return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
                            sections=SECTIONS, labels=SECTION_LABELS, empty_rows=EMPTY_ROWS, form=EmptyForm(),
                            paragraphs=paragraphs)
+
+
+@blueprint.route("/budget/insatser", methods=["POST"])
+@requires("economy.edit")
+def draw_insats_lines():
+    year = _year()
+    form.require_csrf()
+    try:
+        services.draw_insats_lines(year)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.budget", ar=year)
+    flash(f"Insatsernas anslag för {year} står nu i budgeten.", "success")
+    return redirect(url_for("economy.budget", ar=year))
 
 
 @blueprint.route("/budget/beslut", methods=["POST"])
@@ -234,3 +251,41 @@ def finsam_export(fmt: str):
         abort(404)
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="uppfoljning-finsam-{g.tenant.slug}-{year}.{fmt}"'})
+
+
+@blueprint.route("/internkontroll", methods=["GET", "POST"])
+@requires("economy.view")
+def internal_control():
+    year = request.args.get("ar", type=int) or date.today().year
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            control_rules.add_control(
+                process=form.text("process"), control=form.text("control"), owner=form.text("owner"),
+                method=form.text("method"), frequency=form.text("frequency"), report_to=form.text("report_to"),
+                consequence=form.int_field("consequence", "konsekvens"), probability=form.int_field("probability", "sannolikhet"))
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.internal_control", ar=year)
+        flash("Kontrollen är tillagd i internkontrollplanen.", "success")
+        return redirect(url_for("economy.internal_control", ar=year))
+    return render_template("economy/internal_control.html", year=year, rows=control_rules.plan(year),
+                           consequences=CONSEQUENCES, probabilities=PROBABILITIES, results=control_rules.RESULTS,
+                           level=control_rules.risk_level, form=EmptyForm())
+
+
+@blueprint.route("/internkontroll/<int:control_id>/uppfoljning", methods=["POST"])
+@requires("economy.edit")
+def follow_up_control(control_id: int):
+    control = get_or_404(Control, control_id)
+    year = form.int_field("year", "år") if form.text("year") else date.today().year
+    form.require_csrf()
+    try:
+        control_rules.follow_up(control, year=year, result=form.text("result"), note=form.text("note"))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.internal_control", ar=year)
+    flash(f"Uppföljningen {year} av \"{control.control}\" är sparad.", "success")
+    return redirect(url_for("economy.internal_control", ar=year))

@@ -98,3 +98,26 @@ def test_other_tenants_economy_is_404(app, umea):
     umea.put("/budgets/2021", json={"lines": umea_budget_lines(0), "equity_start": 2_040_000})
     other = ApiClient(app, "kansli.b@test.se", TENANT_A)
     assert other.get("/budgets/2021").status_code == 404
+
+
+def test_insats_lines_drawn_from_grants_are_counted_once_in_the_decision_room(app, umea):
+    from datetime import date
+
+    from finsam_saas.economy import services
+    from finsam_saas.extensions import db
+    from finsam_saas.insatser import services as insatser
+    from support import in_tenant
+
+    umea.put("/budgets/2030", json={"lines": [{"section": "income", "name": "Avgifter", "amount": 10_000_000},
+                                              {"section": "insatser", "name": "Reserv", "amount": 100_000}],
+                                    "equity_start": 1_000_000})
+    with in_tenant(app, TENANT_A):
+        insatser.create_insats(name="Ungdomstorget", owner="Umeå kommun", kind="individ", start=date(2030, 1, 1),
+                               end=date(2030, 12, 31), grants={"2030": 3_000_000})
+        before = services.decision_room(2030, 2030, {})[0]["insatser"]
+        services.draw_insats_lines(2030)
+        db.session.commit()
+        after = services.decision_room(2030, 2030, {})[0]["insatser"]
+    lines = {l["name"]: l["amount"] for l in umea.get("/budgets/2030").json["lines"]}
+    assert lines == {"Avgifter": 10_000_000, "Reserv": 100_000, "Ungdomstorget": 3_000_000}
+    assert before == after == 3_100_000

@@ -88,7 +88,11 @@ def _make_economy(marker):
     economy.put_budget(2021, [{"section": "income", "name": f"{marker} intäkt", "amount": 1_000_000}], equity_start=0)
     from finsam_saas.economy import attest
 
-    return {"fmt": "csv", "invoice": attest.register_invoice(kind="invoice", counterparty=f"{marker} leverantör", amount=500,
+    from finsam_saas.economy import internal_control
+
+    control = internal_control.add_control(process=f"{marker} process", control=f"{marker} kontroll", owner="Chef",
+                                           consequence=2, probability=2)
+    return {"control": control.id, "fmt": "csv", "invoice": attest.register_invoice(kind="invoice", counterparty=f"{marker} leverantör", amount=500,
                                                year=2021).id, "step": "mottagning"}
 
 
@@ -125,7 +129,7 @@ FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", 
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
              "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
              "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
-             "invoice_id": "invoice", "step": "step", "fmt": "fmt"}
+             "invoice_id": "invoice", "step": "step", "fmt": "fmt", "control_id": "control"}
 
 
 @pytest.fixture
