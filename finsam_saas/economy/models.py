@@ -142,3 +142,18 @@ class ControlFollowUp(TenantScoped, db.Model):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     result: Mapped[str] = mapped_column(String(20), nullable=False)  # utan_anmarkning | med_anmarkning
     note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+
+
+class FinancialReport(TenantScoped, db.Model):
+    """A delårsrapport or årsredovisning: the balance figures it needs beside the budget and outcome."""
+
+    __tablename__ = "financial_reports"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", "kind"),)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)  # delar | helar
+    income: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    costs: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    equity: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    total_assets: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    current_assets: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    short_term_liabilities: Mapped[int] = mapped_column(BigInteger, nullable=False)

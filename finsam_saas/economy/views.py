@@ -7,9 +7,10 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from finsam_saas.economy import attest, export, internal_control as control_rules, outcome as outcome_rules, permissions, services  # noqa: F401
+from finsam_saas.economy import attest, export, internal_control as control_rules, jobs as economy_jobs, outcome as outcome_rules, permissions, reports as report_rules, services  # noqa: F401
 from finsam_saas.economy.models import (
-    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Control, Invoice,
+    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Control,
+    FinancialReport, Invoice,
 )
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Insats
@@ -19,6 +20,7 @@ from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
@@ -32,6 +34,7 @@ register_navigation("Ekonomi", [
     NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
     NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
     NavItem("Internkontroll", "economy.internal_control", "economy.view"),
+    NavItem("Delårsrapport och årsredovisning", "economy.financial_reports", "economy.view"),
 ])
 
 EMPTY_ROWS = 5
@@ -289,3 +292,30 @@ def follow_up_control(control_id: int):
         return form.back_with_error(error, "economy.internal_control", ar=year)
     flash(f"Uppföljningen {year} av \"{control.control}\" är sparad.", "success")
     return redirect(url_for("economy.internal_control", ar=year))
+
+
+@blueprint.route("/rapporter", methods=["GET", "POST"])
+@requires("economy.view")
+def financial_reports():
+    if request.method == "POST":
+        if not can("economy.edit"):
+            abort(403)
+        form.require_csrf()
+        try:
+            row = report_rules.save_report(
+                year=form.int_field("year", "år"), kind=form.text("kind"),
+                income=form.int_field("income", "intäkter"), costs=form.int_field("costs", "kostnader"),
+                equity=form.int_field("equity", "eget kapital", allow_negative=True),
+                total_assets=form.int_field("total_assets", "totalt kapital"),
+                current_assets=form.int_field("current_assets", "omsättningstillgångar"),
+                short_term_liabilities=form.int_field("short_term_liabilities", "kortfristiga skulder"))
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "economy.financial_reports")
+        job = enqueue_for_tenant(economy_jobs.render_financial_report,
+                                 title=f"{report_rules.KINDS[row.kind]} {row.year}", report_id=row.id)
+        return redirect(url_for("tenant.job", job_id=job.id))
+    rows = db.session.scalars(select(FinancialReport).order_by(FinancialReport.year.desc())).all()
+    return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS,
+                           soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,
+                           form=EmptyForm(), today=date.today())
