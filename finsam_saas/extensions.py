@@ -9,7 +9,7 @@ from finsam_saas.platform.session import TenantSession
 
 
 class Base(DeclarativeBase):
-    pass
+    """The declarative base of every model."""
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession})

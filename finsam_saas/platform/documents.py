@@ -30,7 +30,7 @@ def font_config() -> FontConfiguration:
 
 
 class RefusedURL(ValueError):
-    pass
+    """A document asked for a file or address outside what it may read."""
 
 
 class SafeURLFetcher(URLFetcher):
