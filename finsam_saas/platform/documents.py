@@ -1,7 +1,7 @@
 """The WeasyPrint base: print templates to PDF, PDF/A for archived papers.
 
-Fonts ship in static/fonts; one FontConfiguration and one image cache serve
-the whole process. The url_fetcher reads only the project's static files and
+Fonts ship in static/fonts; one FontConfiguration serves the whole process, and
+one image cache each set of readable directories. The url_fetcher reads only the project's static files and
 the directories the caller allows (the current tenant's files): never another
 tenant's files, never file:// elsewhere, never the network.
 """
@@ -19,7 +19,9 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ARCHIVE_VARIANT = "pdf/a-3b"
 
 _font_config: FontConfiguration | None = None
-_image_cache: dict = {}
+# WeasyPrint serves a cached image without asking the fetcher again, so one cache per set
+# of readable directories: a tenant's document never gets another tenant's cached file.
+_image_caches: dict[tuple[str, ...], dict] = {}
 
 
 def font_config() -> FontConfiguration:
@@ -61,9 +63,11 @@ def make_url_fetcher(allowed_dirs: list[Path]) -> SafeURLFetcher:
 
 def render_pdf(html: str, *, tenant_files_dir: Path | None = None, archive: bool = False) -> bytes:
     """The document's title and language come from its <title> and <html lang>."""
-    fetcher = make_url_fetcher([tenant_files_dir] if tenant_files_dir else [])
+    allowed = [tenant_files_dir] if tenant_files_dir else []
+    fetcher = make_url_fetcher(allowed)
+    cache = _image_caches.setdefault(tuple(sorted(str(Path(d).resolve()) for d in allowed)), {})
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-    options = {"font_config": font_config(), "cache": _image_cache}
+    options = {"font_config": font_config(), "cache": cache}
     if archive:
         options["pdf_variant"] = ARCHIVE_VARIANT
     return document.write_pdf(**options)

@@ -60,3 +60,14 @@ def test_url_fetcher_serves_the_tenants_files_and_nothing_else(tmp_path):
     escaped = f'<img src="{mine.as_uri()}/../uppsala-lan/hemlig.png" alt="">'
     pdf = render_pdf(f"<html><body>{escaped}</body></html>", tenant_files_dir=mine)
     assert sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages) == 0
+
+
+def test_an_image_cached_for_one_tenant_is_not_served_to_another(tmp_path):
+    mine = tmp_path / "files" / "umearegionen"
+    other = tmp_path / "files" / "uppsala-lan"
+    mine.mkdir(parents=True)
+    other.mkdir(parents=True)
+    (mine / "logga.png").write_bytes(PNG)
+    html = f'<html><body><img src="{(mine / "logga.png").as_uri()}" alt=""></body></html>'
+    assert sum(len(p.images) for p in PdfReader(io.BytesIO(render_pdf(html, tenant_files_dir=mine))).pages) == 1
+    assert sum(len(p.images) for p in PdfReader(io.BytesIO(render_pdf(html, tenant_files_dir=other))).pages) == 0
