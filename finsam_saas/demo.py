@@ -8,13 +8,14 @@ from finsam_saas.extensions import db
 from finsam_saas.economy.demo import LOADERS as ECONOMY_DEMOS
 from finsam_saas.insatser.demo import LOADERS as INSATS_DEMOS
 from finsam_saas.meetings.demo import LOADERS as MEETING_DEMOS
+from finsam_saas.nns.demo import LOADERS as NNS_DEMOS
 from finsam_saas.organisation.services import load_tenant_files, sync_tenants
 from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.tenancy import Actor, acting_as, tenant_context
 
 DEMO_PASSWORD = "demo-losen-2026"
 
-MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS, ECONOMY_DEMOS)
+MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS, ECONOMY_DEMOS, NNS_DEMOS)
 
 # (email, name, [(tenant, role)])
 DEMO_USERS = [
@@ -26,6 +27,8 @@ DEMO_USERS = [
     ("kansli@uppsala-lan.demo", "Kansliet Uppsala län", [("uppsala-lan", "kansli")]),
     ("sekreterare@nns.demo", "NNS sekreterare", [("nns", "kansli")]),
     ("valberedning@nns.demo", "NNS valberedning", [("nns", "valberedning")]),
+    # A member förbund that is not a tenant here acts in NNS through an invited contact.
+    ("kontakt@sodertalje.demo", "Kontakt Södertälje", [("nns", "medlemsforbund")]),
     # One person in several förbund, as in the joint analysis project (seed 004).
     ("analys@norr.demo", "Analytiker i norr", [("umearegionen", "kansli"), ("skelleftea-norsjo", "kansli")]),
 ]

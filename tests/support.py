@@ -21,7 +21,11 @@ USERS = {
     "lasare.a@test.se": [("umearegionen", "lasare")],
     "ledamot.a@test.se": [("umearegionen", "ledamot")],
     "flera@test.se": [("umearegionen", "kansli"), ("skelleftea-norsjo", "kansli")],
+    "sekreterare.nns@test.se": [("nns", "kansli")],
+    "valberedning.nns@test.se": [("nns", "valberedning")],
 }
+NNS = "nns"
+UMEA_MEMBER, SKELLEFTEA_MEMBER = "Samordningsförbundet Umeåregionen", "Samordningsförbundet Skellefteå–Norsjö"
 TENANT_A, TENANT_B = "umearegionen", "skelleftea-norsjo"
 
 
@@ -70,3 +74,20 @@ class ApiClient:
         def call(path, **kwargs):
             return getattr(self.client, method)(self.prefix + path, headers=self.headers, **kwargs)
         return call
+
+
+@contextmanager
+def serving(app):
+    """The app on a real threaded HTTP server on loopback; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -12,7 +12,7 @@ MEMBER_KIND_LABELS = {"state": "Staten", "region": "Region", "kommun": "Kommun",
 
 BODY_KINDS = (
     "styrelse", "au", "beredningsgrupp", "strategisk_grupp", "presidium",
-    "medlemssamrad", "valberedning", "revisorer", "annat",
+    "medlemssamrad", "medlemsmote", "valberedning", "revisorer", "annat",
 )
 SEAT_KINDS = ("ordinarie", "ersattare")
 POSITIONS = ("ordforande", "vice_ordforande", "andre_vice_ordforande", "kassor", "sammankallande", "ledamot")

@@ -22,7 +22,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-ROLES = ("admin", "kansli", "ledamot", "revisor", "lasare", "insatsansvarig", "valberedning")
+# medlemsforbund: in NNS, the invited contact of a member förbund that acts for it there.
+ROLES = ("admin", "kansli", "ledamot", "revisor", "lasare", "insatsansvarig", "valberedning", "medlemsforbund")
 
 ROLE_LABELS = {
     "admin": "Administratör",
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     "lasare": "Läsare",
     "insatsansvarig": "Insatsansvarig",
     "valberedning": "Valberedning",
+    "medlemsforbund": "Företrädare för medlemsförbund",
 }
 
 

@@ -13,7 +13,10 @@ from finsam_saas.organisation import services as organisation
 from finsam_saas.platform.auth import issue_token, requires, revoke_token
 from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
 from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, User
-from finsam_saas.platform.web import get_or_404, tenant_blueprint
+from finsam_saas.platform.invitations import user_for_invitation
+from finsam_saas.platform.web import LANDINGS, get_or_404, tenant_blueprint
+
+MIN_PASSWORD = 10
 
 blueprint = Blueprint("platform", __name__)
 tenant_pages = tenant_blueprint("tenant", __name__)
@@ -32,6 +35,10 @@ def _safe_next(target: str | None) -> str | None:
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("platform.login"))
+    for landing in LANDINGS:
+        target = landing(current_user)
+        if target:
+            return redirect(target)
     memberships = current_user.memberships
     if len(memberships) == 1:
         return redirect(url_for("tenant.start", tenant=memberships[0].tenant.slug))
@@ -50,6 +57,29 @@ def login():
         flash("Fel e-postadress eller lösenord.", "error")
         return render_template("platform/login.html", form=form), 401
     return render_template("platform/login.html", form=form)
+
+
+@blueprint.route("/inbjudan/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    user = user_for_invitation(token)
+    if user is None:
+        flash("Inbjudningslänken är ogiltig, redan använd eller för gammal. Be om en ny.", "error")
+        return redirect(url_for("platform.login"))
+    error = None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        password = request.form.get("password") or ""
+        if len(password) < MIN_PASSWORD:
+            error = f"Lösenordet måste ha minst {MIN_PASSWORD} tecken."
+        elif password != request.form.get("password_again"):
+            error = "Lösenorden är inte lika."
+        else:
+            user.set_password(password)
+            db.session.commit()
+            login_user(user)
+            flash("Ditt lösenord är sparat och du är inloggad.", "success")
+            return redirect(url_for("platform.index"))
+    return render_template("platform/invitation.html", user=user, form=EmptyForm(), error=error,
+                           min_password=MIN_PASSWORD), 400 if error else 200
 
 
 @blueprint.route("/logga-ut", methods=["POST"])

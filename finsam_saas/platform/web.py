@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Membership, Tenant
-from finsam_saas.platform.tenancy import Actor, set_actor, set_tenant
+from finsam_saas.platform.tenancy import Actor, set_actor, set_tenant, tenant_context
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class NavItem:
     label: str
     endpoint: str
     action: str  # the permission that shows it
+    tenant_kinds: tuple[str, ...] = ()  # shown only in tenants of these kinds; all when empty
+
+    def shown_in(self, tenant) -> bool:
+        return not self.tenant_kinds or tenant.kind in self.tenant_kinds
 
 
 # Modules add their navigation here: (module label, [NavItem]).
@@ -32,6 +36,24 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = []
 
 def register_navigation(module_label: str, items: list[NavItem]) -> None:
     NAVIGATION.append((module_label, items))
+
+
+# Modules that let people in who hold no membership of a tenant (NNS admits the
+# kansli of its member förbund): fn(tenant, user) -> a membership-like object or None.
+GUEST_ADMISSIONS: list = []
+
+
+def register_guest_admission(admit) -> None:
+    GUEST_ADMISSIONS.append(admit)
+
+
+# Where a user lands after login when a module knows better than the tenant list:
+# fn(user) -> URL or None.
+LANDINGS: list = []
+
+
+def register_landing(landing) -> None:
+    LANDINGS.append(landing)
 
 
 def _pull_tenant(endpoint, values):
@@ -50,6 +72,9 @@ def _enter_tenant(user) -> None:
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
         )
+    if membership is None and tenant is not None and user is not None:
+        with tenant_context(tenant.id):
+            membership = next(filter(None, (admit(tenant, user) for admit in GUEST_ADMISSIONS)), None)
     if membership is None:
         abort(404)
     g.tenant, g.membership = tenant, membership
@@ -68,6 +93,20 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Bluep
     blueprint = Blueprint(name, import_name, url_prefix=f"/t/<tenant>{url_prefix}")
     blueprint.url_value_preprocessor(_pull_tenant)
     blueprint.url_defaults(_push_tenant)
+    blueprint.before_request(_html_membership_required)
+    return blueprint
+
+
+def _fix_tenant(slug: str):
+    def pull(endpoint, values):
+        g.tenant_slug = slug
+    return pull
+
+
+def fixed_tenant_blueprint(name: str, import_name: str, slug: str, url_prefix: str = "") -> Blueprint:
+    """Pages of one named tenant (NNS's own functions), safe by default like tenant_blueprint."""
+    blueprint = Blueprint(name, import_name, url_prefix=f"/t/{slug}{url_prefix}")
+    blueprint.url_value_preprocessor(_fix_tenant(slug))
     blueprint.before_request(_html_membership_required)
     return blueprint
 
@@ -126,10 +165,14 @@ def _api_membership_required():
     return None
 
 
-def api_blueprint(name: str, import_name: str, tenant: bool = True) -> Blueprint:
-    prefix = "/api/v1/<tenant>" if tenant else "/api/v1"
+def api_blueprint(name: str, import_name: str, tenant: bool = True, slug: str | None = None) -> Blueprint:
+    """The API of every tenant (/api/v1/<tenant>), of one named tenant (slug), or of none."""
+    prefix = f"/api/v1/{slug}" if slug else "/api/v1/<tenant>" if tenant else "/api/v1"
     blueprint = Blueprint(name, import_name, url_prefix=prefix)
-    if tenant:
+    if slug:
+        blueprint.url_value_preprocessor(_fix_tenant(slug))
+        blueprint.before_request(_api_membership_required)
+    elif tenant:
         blueprint.url_value_preprocessor(_pull_tenant)
         blueprint.url_defaults(_push_tenant)
         blueprint.before_request(_api_membership_required)

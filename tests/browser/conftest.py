@@ -5,10 +5,10 @@ The browser tests skip when chromium is missing, unless REQUIRE_BROWSER=1
 """
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
+from support import serving
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
@@ -16,12 +16,8 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 @pytest.fixture
 def live_server(app):
     app.config["WTF_CSRF_ENABLED"] = True  # the real forms, as a user meets them
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,410 @@
+"""NNS's pages: the member register, positions, the valberedning, medlemsmöten with
+motions, röstlängd and polls, and a member förbund's own page (also reachable from
+inside a förbund's own workspace, see participation.py)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings.models import Meeting
+from finsam_saas.nns import documents, jobs, participation, services, voting
+from finsam_saas.nns.access import NNS_SLUG, is_nns_staff, represented_member_id
+from finsam_saas.nns.models import (
+    MOTION_PROPOSAL_LABELS, MOTION_PROPOSALS, POSITION_ROLE_LABELS, POSITION_ROLES, GeneralMeeting, MemberContact,
+    Motion, NominationRound, Ombud, Poll,
+)
+from finsam_saas.organisation.models import Member
+from finsam_saas.platform import formdata as form
+from finsam_saas.platform.auth import can, requires
+from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.rules import DomainError
+from finsam_saas.platform.web import NavItem, fixed_tenant_blueprint, get_or_404, register_navigation
+
+blueprint = fixed_tenant_blueprint("nns", __name__, NNS_SLUG)
+
+register_navigation("NNS", [
+    NavItem("Medlemsregister", "nns.register", "nns.register", ("association",)),
+    NavItem("Förtroendeuppdrag", "nns.positions", "nns.view", ("association",)),
+    NavItem("Valberedning", "nns.rounds", "nns.nominations.manage", ("association",)),
+    NavItem("Medlemsmöten", "nns.general_meetings", "nns.view", ("association",)),
+    NavItem("Vårt förbund i NNS", "nns.forbund", "nns.roll.register", ("association",)),
+    NavItem("NNS", "nns_participation.page_in_forbund", "nns.participate", ("forbund",)),
+])
+
+
+def _done(success: str, endpoint: str, action, **values):
+    """Run a form's action: commit and say so, or undo, say why, and go back."""
+    form.require_csrf()
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, endpoint, **values)
+    flash(success, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def _general(meeting_id: int) -> GeneralMeeting:
+    get_or_404(Meeting, meeting_id)
+    general = services.general_meeting(meeting_id)
+    if general is None:
+        abort(404)
+    return general
+
+
+def _of_meeting(model, object_id: int, general: GeneralMeeting):
+    obj = get_or_404(model, object_id)
+    if obj.meeting_id != general.meeting_id:
+        abort(404)
+    return obj
+
+
+# --- member register --------------------------------------------------------------
+
+@blueprint.route("/medlemmar")
+@requires("nns.register")
+def register():
+    year = request.args.get("ar", type=int) or date.today().year
+    return render_template("nns/register.html", members=services.member_forbund(), contacts=services.contacts(),
+                           fees=services.fees_of_year(year), year=year)
+
+
+@blueprint.post("/medlemmar/<int:member_id>/kontakter")
+@requires("nns.register")
+def add_contact(member_id: int):
+    member = get_or_404(Member, member_id)
+
+    def action():
+        contact = services.add_contact(member, name=form.text("name"), email=form.text("email"))
+        if request.form.get("login") == "on":
+            services.give_login(contact, g.tenant)
+            db.session.flush()
+            jobs.invite_later(contact)
+    return _done(f"Kontaktpersonen för {member.name} är tillagd.", "nns.register", action)
+
+
+@blueprint.post("/kontakter/<int:contact_id>/ta-bort")
+@requires("nns.register")
+def remove_contact(contact_id: int):
+    contact = get_or_404(MemberContact, contact_id)
+    return _done(f"{contact.name} är borttagen som kontaktperson.", "nns.register",
+                 lambda: services.remove_contact(contact, g.tenant))
+
+
+@blueprint.post("/medlemmar/<int:member_id>/avgift")
+@requires("nns.register")
+def set_fee(member_id: int):
+    member = get_or_404(Member, member_id)
+    year = form.int_field("year", "år") if request.form.get("year") else date.today().year
+    return _done(f"Medlemsavgiften {year} för {member.name} är sparad.", "nns.register",
+                 lambda: services.set_fee(member, year, form.int_field("amount", "avgift"),
+                                          form.date_field("paid_on", "betaldatum", required=False)), ar=year)
+
+
+# --- positions ------------------------------------------------------------------------
+
+@blueprint.route("/uppdrag")
+@requires("nns.view")
+def positions():
+    arsmote = request.args.get("arsmote", type=int) or date.today().year + 1
+    return render_template("nns/positions.html", positions=services.positions(), arsmote=arsmote,
+                           roles=[(r, POSITION_ROLE_LABELS[r]) for r in POSITION_ROLES],
+                           members=services.member_forbund())
+
+
+@blueprint.post("/uppdrag")
+@requires("nns.positions")
+def add_position():
+    def action():
+        member_id = form.int_field("member_id", "förbund", required=False)
+        services.add_position(role=form.text("role"), holder=form.text("holder"),
+                              member=services.active_member(member_id) if member_id else None,
+                              term_ends=form.int_field("term_ends", "årsmötet mandatet går ut"),
+                              elected_year=form.int_field("elected_year", "valår", required=False),
+                              note=form.text("note"))
+    return _done("Uppdraget är sparat.", "nns.positions", action)
+
+
+# --- the valberedning ---------------------------------------------------------------------
+
+@blueprint.route("/valberedning")
+@requires("nns.nominations.manage")
+def rounds():
+    arsmote = request.args.get("arsmote", type=int) or date.today().year + 1
+    return render_template("nns/rounds.html", rounds=_all(NominationRound, NominationRound.deadline.desc()),
+                           arsmote=arsmote, seats=services.seats_from_positions(arsmote),
+                           meetings=services.all_meetings())
+
+
+def _all(model, order):
+    from sqlalchemy import select
+    return list(db.session.scalars(select(model).order_by(order)))
+
+
+@blueprint.post("/valberedning")
+@requires("nns.nominations.manage")
+def open_round():
+    holder = {}
+
+    def action():
+        arsmote = form.int_field("arsmote", "årsmöte")
+        meeting_id = form.int_field("meeting_id", "årsmöte", required=False)
+        holder["round"] = services.open_round(
+            title=form.text("title") or f"Nomineringar inför årsmötet {arsmote}",
+            deadline=form.date_field("deadline", "sista dag för nomineringar"),
+            seats=services.seats_from_positions(arsmote),
+            meeting=get_or_404(Meeting, meeting_id) if meeting_id else None)
+    response = _done("Nomineringen är öppnad.", "nns.rounds", action)
+    if "round" in holder and holder["round"].id:
+        return redirect(url_for("nns.round_page", round_id=holder["round"].id))
+    return response
+
+
+@blueprint.route("/valberedning/<int:round_id>")
+@requires("nns.nominations.manage")
+def round_page(round_id: int):
+    round_ = get_or_404(NominationRound, round_id)
+    return render_template("nns/round.html", round=round_, by_role=services.nominations_by_role(round_),
+                           today=date.today())
+
+
+@blueprint.post("/valberedning/<int:round_id>/forslag")
+@requires("nns.nominations.manage")
+def write_proposal(round_id: int):
+    round_ = get_or_404(NominationRound, round_id)
+    proposals = {seat.id: (form.text(f"proposed_{seat.id}"), form.text(f"proposed_member_{seat.id}"))
+                 for seat in round_.seats}
+    return _done("Valberedningens förslag är sparat.", "nns.round_page",
+                 lambda: services.write_proposal(round_, text=request.form.get("text", ""), proposals=proposals),
+                 round_id=round_id)
+
+
+@blueprint.post("/valberedning/<int:round_id>/utskick")
+@requires("nns.nominations.manage")
+def send_call(round_id: int):
+    round_ = get_or_404(NominationRound, round_id)
+    form.require_csrf()
+    job = enqueue_for_tenant(jobs.send_nomination_call, title=f"Utskick: {round_.title}", round_id=round_.id)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+@blueprint.route("/valberedning/<int:round_id>/forslag.pdf")
+@requires("nns.nominations.manage")
+def proposal_pdf(round_id: int):
+    return _pdf(documents.proposal_pdf(get_or_404(NominationRound, round_id)), f"valberedningens-forslag-{round_id}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+# --- medlemsmöten ---------------------------------------------------------------------------
+
+@blueprint.route("/medlemsmoten")
+@requires("nns.view")
+def general_meetings():
+    return render_template("nns/general_meetings.html", meetings=services.all_meetings(), today=date.today())
+
+
+@blueprint.post("/medlemsmoten")
+@requires("nns.meeting.run")
+def create_general_meeting():
+    holder = {}
+
+    def action():
+        holder["general"] = services.create_general_meeting(
+            day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"),
+            end=form.time_field("end", "sluttid"), place=form.text("place"), kind=form.text("kind") or "medlemsmote",
+            motion_deadline=form.date_field("motion_deadline", "sista dag för motioner", required=False))
+    response = _done("Mötet är skapat med NNS:s dagordning.", "nns.general_meetings", action)
+    if "general" in holder and holder["general"].meeting_id:
+        return redirect(url_for("nns.general_meeting", meeting_id=holder["general"].meeting_id))
+    return response
+
+
+@blueprint.route("/medlemsmoten/<int:meeting_id>")
+@requires("nns.view")
+def general_meeting(meeting_id: int):
+    general = _general(meeting_id)
+    own = represented_member_id()
+    return render_template(
+        "nns/general_meeting.html", general=general, meeting=general.meeting, motions=services.motions_of(general),
+        roll=services.roll(general), polls=voting.polls_of(general), own_member=own, staff=is_nns_staff(),
+        papers_due=services.papers_due(general), papers_late=services.papers_late(general),
+        members=services.member_forbund() if can("nns.meeting.run") else [],
+        proposals=[(p, MOTION_PROPOSAL_LABELS[p]) for p in MOTION_PROPOSALS], today=date.today(),
+    )
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/motioner/<int:motion_id>/yttrande")
+@requires("nns.motion.respond")
+def respond(meeting_id: int, motion_id: int):
+    general = _general(meeting_id)
+    motion = _of_meeting(Motion, motion_id, general)
+    return _done("Styrelsens yttrande är sparat.", "nns.general_meeting",
+                 lambda: services.respond_to_motion(motion, text=request.form.get("text", ""),
+                                                    proposal=form.text("proposal")), meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/handlingar-utskickade")
+@requires("nns.meeting.run")
+def papers_sent(meeting_id: int):
+    general = _general(meeting_id)
+    return _done("Handlingarna är markerade som utskickade.", "nns.general_meeting",
+                 lambda: services.mark_papers_sent(general), meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/ombud")
+@requires("nns.meeting.run")
+def add_ombud(meeting_id: int):
+    general = _general(meeting_id)
+
+    def action():
+        member = services.active_member(form.int_field("member_id", "förbund"), "member_id")
+        services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
+                                replace=request.form.get("replace") == "on")
+    return _done("Ombudet är anmält.", "nns.general_meeting", action, meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/ombud/<int:ombud_id>/ta-bort")
+@requires("nns.meeting.run")
+def remove_ombud(meeting_id: int, ombud_id: int):
+    general = _general(meeting_id)
+    ombud = _of_meeting(Ombud, ombud_id, general)
+    return _done("Ombudet är borttaget från röstlängden.", "nns.general_meeting",
+                 lambda: services.remove_ombud(general, ombud), meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/funktionarer")
+@requires("nns.meeting.run")
+def set_officials(meeting_id: int):
+    general = _general(meeting_id)
+    return _done("Ordförande och rösträknare är sparade.", "nns.general_meeting",
+                 lambda: services.set_officials(general, form.lines("officials")), meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/rostlangd")
+@requires("nns.meeting.run")
+def fix_roll(meeting_id: int):
+    general = _general(meeting_id)
+    return _done("Röstlängden är fastställd och införd i protokollet.", "nns.general_meeting",
+                 lambda: services.fix_roll(general), meeting_id=meeting_id)
+
+
+@blueprint.route("/medlemsmoten/<int:meeting_id>/rostlangd.pdf")
+@requires("nns.view")
+def roll_pdf(meeting_id: int):
+    general = _general(meeting_id)
+    return _pdf(documents.roll_pdf(general), f"rostlangd-{general.meeting.date}.pdf")
+
+
+@blueprint.route("/medlemsmoten/<int:meeting_id>/motioner.pdf")
+@requires("nns.view")
+def motions_pdf(meeting_id: int):
+    general = _general(meeting_id)
+    return _pdf(documents.motions_pdf(general), f"motioner-{general.meeting.date}.pdf")
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar")
+@requires("nns.meeting.run")
+def create_poll(meeting_id: int):
+    general = _general(meeting_id)
+
+    def action():
+        voting.create_poll(general, title=form.text("title"), options=form.lines("options"),
+                           secret=request.form.get("secret") == "on",
+                           chair_preference=form.text("chair_preference") or None,
+                           item_number=form.int_field("item_number", "punkt", required=False))
+    return _done("Omröstningen är förberedd.", "nns.general_meeting", action, meeting_id=meeting_id)
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>/<any(oppna, stang, ordforande):step>")
+@requires("nns.meeting.run")
+def poll_step(meeting_id: int, poll_id: int, step: str):
+    general = _general(meeting_id)
+    poll = _of_meeting(Poll, poll_id, general)
+    actions = {
+        "oppna": ("Omröstningen är öppnad.", lambda: voting.open_poll(general, poll)),
+        "stang": ("Omröstningen är stängd och räknad.", lambda: voting.close_poll(general, poll)),
+        "ordforande": ("Ordförandens förslag är sparat.",
+                       lambda: voting.set_chair_preference(poll, form.text("chair_preference") or None)),
+    }
+    message, action = actions[step]
+    return _done(message, "nns.poll_page", action, meeting_id=meeting_id, poll_id=poll_id)
+
+
+def _may_follow_count(general: GeneralMeeting) -> bool:
+    return can("nns.meeting.run") or current_user.email.lower() in (general.officials or [])
+
+
+@blueprint.route("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>")
+@requires("nns.view")
+def poll_page(meeting_id: int, poll_id: int):
+    general = _general(meeting_id)
+    poll = _of_meeting(Poll, poll_id, general)
+    if poll.status != "closed" and not _may_follow_count(general):
+        abort(403)
+    return render_template("nns/poll.html", general=general, meeting=general.meeting, poll=poll,
+                           result=voting.result(poll), roll_size=len(services.roll(general)),
+                           sentence=voting.result_sentence(poll) if poll.status == "closed" else "")
+
+
+@blueprint.route("/medlemsmoten/<int:meeting_id>/rosta", methods=["GET", "POST"])
+@requires("nns.vote")
+def vote(meeting_id: int):
+    general = _general(meeting_id)
+    ombud = services.ombud_of(general, current_user.email)
+    if request.method == "POST":
+        poll = _of_meeting(Poll, form.int_field("poll_id", "omröstning"), general)
+        return _done("Din röst är registrerad.", "nns.vote",
+                     lambda: voting.cast_vote(general, poll, email=current_user.email, option=form.text("option")),
+                     meeting_id=meeting_id)
+    polls = voting.polls_of(general)
+    voted = {p.id for p in polls if ombud and voting.voted(p, ombud.member_id)}
+    return render_template("nns/vote.html", general=general, meeting=general.meeting, ombud=ombud, polls=polls,
+                           voted=voted)
+
+
+# --- a member förbund's own page --------------------------------------------------------------
+
+@blueprint.route("/forbund")
+@requires("nns.roll.register")
+def forbund():
+    member_id = represented_member_id()
+    if member_id is None:
+        flash("Sidan är för medlemsförbundens företrädare; NNS:s egna sidor finns i menyn.", "info")
+        return redirect(url_for("nns.general_meetings"))
+    return participation.page(member_id, endpoints=FORBUND_ENDPOINTS)
+
+
+FORBUND_ENDPOINTS = {"motion": "nns.forbund_motion", "nominering": "nns.forbund_nomination",
+                     "ombud": "nns.forbund_ombud", "back": "nns.forbund"}
+
+
+def _forbund_act(what: str):
+    member_id = represented_member_id()
+    if member_id is None:
+        abort(403)
+    return participation.act(what, member_id, back=FORBUND_ENDPOINTS["back"])
+
+
+@blueprint.post("/forbund/motion")
+@requires("nns.motion.submit")
+def forbund_motion():
+    return _forbund_act("motion")
+
+
+@blueprint.post("/forbund/nominering")
+@requires("nns.nominate")
+def forbund_nomination():
+    return _forbund_act("nominering")
+
+
+@blueprint.post("/forbund/ombud")
+@requires("nns.roll.register")
+def forbund_ombud():
+    return _forbund_act("ombud")

@@ -1,0 +1,182 @@
+"""Polls at NNS's medlemsmöte: one vote per förbund by its ombud on the fixed roll,
+the chair's preference on a tie, and closed ballots that link no förbund to its choice."""
+import io
+import json
+
+from pypdf import PdfReader
+from sqlalchemy import inspect, select, text
+
+from finsam_saas.extensions import db
+from finsam_saas.platform.models import AuditEntry
+
+from nns_support import add_forbund, meeting_with_roll, nns_api, tokens
+from support import NNS, in_tenant
+
+
+def _vote(client, meeting_id, poll_id, token, option):
+    return client.post(f"/api/v1/nns/meetings/{meeting_id}/polls/{poll_id}/votes", json={"option": option},
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def _poll(api, meeting_id, **body):
+    answer = api.post(f"/meetings/{meeting_id}/polls", json=body)
+    assert answer.status_code == 201, answer.json
+    poll_id = answer.json["id"]
+    assert api.post(f"/meetings/{meeting_id}/polls/{poll_id}/open").status_code == 200
+    return poll_id
+
+
+def test_open_poll_tied_two_two_goes_to_the_chairs_choice(any_app):
+    ombud = add_forbund(any_app, 4)
+    meeting_id = meeting_with_roll(any_app, ombud)
+    api = nns_api(any_app)
+    poll_id = _poll(api, meeting_id, title="Motion om gemensam statistik", options=["Bifall", "Avslag"],
+                    chair_preference="Bifall", item_number=10)
+    keys = tokens(any_app, [email for _, email in ombud])
+    client = any_app.test_client()
+    for (member, email), option in zip(ombud, ["Bifall", "Avslag", "Bifall", "Avslag"]):
+        assert _vote(client, meeting_id, poll_id, keys[email], option).status_code == 201
+
+    live = api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json
+    assert live["status"] == "open" and live["counts"] == {"Bifall": 2, "Avslag": 2}
+    assert {"member": ombud[1][0], "option": "Avslag"} in live["votes"]  # open voting: who voted what is shown
+
+    closed = api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close").json
+    assert closed["winner"] == "Bifall" and closed["decided_by_chair"] is True
+    assert closed["counts"] == {"Bifall": 2, "Avslag": 2}
+    assert sorted(closed["voters"]) == sorted(m for m, _ in ombud)
+    minutes = api.get(f"/meetings/{meeting_id}").json["minutes"]
+    paragraph = next(p for p in minutes["paragraphs"] if "motioner" in p["title"].lower())
+    assert "Lika röstetal; Bifall vann som det förslag ordföranden biträdde" in paragraph["text"]
+
+
+def test_tie_without_chair_preference_cannot_be_closed_until_stated(any_app):
+    ombud = add_forbund(any_app, 2)
+    meeting_id = meeting_with_roll(any_app, ombud)
+    api = nns_api(any_app)
+    poll_id = _poll(api, meeting_id, title="Arvoden", options=["Ja", "Nej"])
+    keys = tokens(any_app, [e for _, e in ombud])
+    client = any_app.test_client()
+    _vote(client, meeting_id, poll_id, keys[ombud[0][1]], "Ja")
+    _vote(client, meeting_id, poll_id, keys[ombud[1][1]], "Nej")
+    refused = api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close")
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "tie_needs_chair"
+    assert api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json["status"] == "open"
+
+
+def test_bad_votes_are_refused_and_change_nothing(any_app):
+    ombud = add_forbund(any_app, 3)
+    meeting_id = meeting_with_roll(any_app, ombud[:2])  # the third förbund has no ombud on the roll
+    api = nns_api(any_app)
+    poll_id = _poll(api, meeting_id, title="Medlemsavgift 2022", options=["Bifall", "Avslag"])
+    keys = tokens(any_app, [e for _, e in ombud] + ["kansli.b@test.se"])
+    client = any_app.test_client()
+    assert _vote(client, meeting_id, poll_id, keys[ombud[0][1]], "Bifall").status_code == 201
+
+    second = _vote(client, meeting_id, poll_id, keys[ombud[0][1]], "Avslag")
+    assert second.status_code == 409 and second.json["error"]["code"] == "already_voted"
+    outsider = _vote(client, meeting_id, poll_id, keys[ombud[2][1]], "Avslag")
+    assert outsider.status_code in (403, 404)  # not on the roll: never a vote
+    kansli_not_ombud = _vote(client, meeting_id, poll_id, keys["kansli.b@test.se"], "Avslag")
+    assert kansli_not_ombud.status_code == 403
+    unknown = _vote(client, meeting_id, poll_id, keys[ombud[1][1]], "Kanske")
+    assert unknown.status_code == 400 and "option" in unknown.json["error"]["fields"]
+
+    assert api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json["counts"] == {"Bifall": 1, "Avslag": 0}
+    api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close")
+    late = _vote(client, meeting_id, poll_id, keys[ombud[1][1]], "Avslag")
+    assert late.status_code == 409 and late.json["error"]["code"] == "poll_closed"
+    final = api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json
+    assert final["counts"] == {"Bifall": 1, "Avslag": 0} and final["voters"] == [ombud[0][0]]
+
+
+def test_roll_refuses_two_ombud_for_one_forbund_and_non_members(any_app):
+    ombud = add_forbund(any_app, 2)
+    meeting_id = meeting_with_roll(any_app, ombud, start_minutes=False)
+    api = nns_api(any_app)
+    twice = api.put(f"/meetings/{meeting_id}/roll", json={"ombud": [
+        {"member": ombud[0][0], "email": "a@test.se"}, {"member": ombud[0][0], "email": "b@test.se"}]})
+    assert twice.status_code == 400 and "ombud[1].member" in twice.json["error"]["fields"]
+    stranger = api.put(f"/meetings/{meeting_id}/roll", json={"ombud": [{"member": "Bolaget AB", "email": "c@test.se"}]})
+    assert stranger.status_code == 400 and "inte ett medlemsförbund" in stranger.json["error"]["message"]
+    # Nothing of the registered roll was lost by the refused writes.
+    roll = api.get(f"/meetings/{meeting_id}/roll").json["ombud"]
+    assert sorted(o["member"] for o in roll) == sorted(m for m, _ in ombud)
+    # A förbund's second ombud is refused unless it replaces the first, before the roll is fixed.
+    second = api.post(f"/meetings/{meeting_id}/roll/ombud", json={"member": ombud[0][0], "name": "Ny", "email": "ny@test.se"})
+    assert second.status_code == 409 and second.json["error"]["code"] == "ombud_exists"
+    substitute = api.post(f"/meetings/{meeting_id}/roll/ombud",
+                          json={"member": ombud[0][0], "name": "Ersättare", "email": "ny@test.se", "replace": True})
+    assert substitute.status_code == 201
+
+
+def test_secret_ballot_links_no_forbund_to_its_option(any_app):
+    ombud = add_forbund(any_app, 5)
+    meeting_id = meeting_with_roll(any_app, ombud)
+    api = nns_api(any_app)
+    poll_id = _poll(api, meeting_id, title="Val av revisor", options=["Johan Fält", "Anna Strand"], secret=True,
+                    item_number=4)
+    keys = tokens(any_app, [e for _, e in ombud])
+    client = any_app.test_client()
+    choices = ["Johan Fält", "Anna Strand", "Johan Fält", "Johan Fält", "Anna Strand"]
+    for (member, email), option in zip(ombud, choices):
+        assert _vote(client, meeting_id, poll_id, keys[email], option).status_code == 201
+
+    during = api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json
+    assert "votes" not in during and during["counts"] is None and during["ballots"] == 5
+    closed = api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close").json
+    assert closed["counts"] == {"Johan Fält": 3, "Anna Strand": 2} and closed["winner"] == "Johan Fält"
+    assert "votes" not in closed
+
+    with in_tenant(any_app, NNS):
+        engine = db.session.get_bind()
+        columns = {c["name"] for c in inspect(engine).get_columns("nns_ballot_tallies")}
+        assert columns == {"tenant_id", "id", "poll_id", "option", "ballots"}  # no voter, no time, no order
+        options = db.session.execute(text("SELECT option FROM nns_poll_voters WHERE poll_id = :p"),
+                                     {"p": poll_id}).scalars().all()
+        assert options == [None] * 5
+        ballots = db.session.execute(text("SELECT sum(ballots) FROM nns_ballot_tallies WHERE poll_id = :p"),
+                                     {"p": poll_id}).scalar()
+        assert ballots == 5 == len(options)
+        audit = db.session.scalars(select(AuditEntry)).all()
+        for entry in audit:
+            assert entry.object_type != "BallotTally"
+            if entry.object_type == "PollVoter":
+                assert (entry.after or {}).get("option") is None
+        logged = json.dumps([e.after for e in audit], ensure_ascii=False)
+        for member, _ in ombud:
+            for option in ("Johan Fält", "Anna Strand"):
+                assert f'"{member}", "{option}"' not in logged
+
+    for path in (f"/meetings/{meeting_id}/minutes.pdf", f"/meetings/{meeting_id}/roll.pdf"):
+        pdf = api.get(path)
+        assert pdf.status_code == 200
+        lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).splitlines()
+        for line in lines:
+            assert not (any(m in line for m, _ in ombud) and any(o in line for o in ("Johan Fält", "Anna Strand"))), line
+        assert any("sluten omröstning med 5 röstande" in line for line in lines) or "roll" in path
+
+
+def test_poll_needs_a_fixed_roll(any_app):
+    ombud = add_forbund(any_app, 2)
+    meeting_id = meeting_with_roll(any_app, ombud, start_minutes=False)
+    api = nns_api(any_app)
+    poll = api.post(f"/meetings/{meeting_id}/polls", json={"title": "Fråga", "options": ["Ja", "Nej"]}).json
+    refused = api.post(f"/meetings/{meeting_id}/polls/{poll['id']}/open")
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "roll_not_fixed"
+    fix = api.post(f"/meetings/{meeting_id}/roll/fix")
+    assert fix.status_code == 409 and fix.json["error"]["code"] == "minutes_not_started"
+
+
+def test_roll_is_fixed_as_a_paragraph_with_the_list(any_app):
+    ombud = add_forbund(any_app, 3)
+    meeting_id = meeting_with_roll(any_app, ombud)
+    api = nns_api(any_app)
+    minutes = api.get(f"/meetings/{meeting_id}").json["minutes"]
+    roll_paragraph = next(p for p in minutes["paragraphs"] if "röstlängd" in p["title"].lower())
+    assert roll_paragraph["decision"].startswith("att fastställa röstlängden till 3 röstberättigade ombud")
+    for member, _ in ombud:
+        assert member in roll_paragraph["text"]
+    late = api.post(f"/meetings/{meeting_id}/roll/ombud", json={"member": ombud[0][0], "name": "X", "email": "x@test.se",
+                                                               "replace": True})
+    assert late.status_code == 409 and late.json["error"]["code"] == "roll_fixed"
