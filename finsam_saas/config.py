@@ -33,6 +33,8 @@ class Config:
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "finsam")
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@finsam.local")
+        # Links in mail are built from this, never from the request's Host header.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", instance / "outbox"))
         self.FILES_DIR = Path(os.environ.get("FILES_DIR", instance / "files"))
         self.MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))

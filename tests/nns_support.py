@@ -1,7 +1,7 @@
 """Helpers for the NNS tests: extra member förbund with ombud logins, and a medlemsmöte."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.organisation.models import Member
@@ -16,7 +16,8 @@ def add_forbund(app, count: int, *, passwords: bool = False) -> list[tuple[str, 
     password only when asked: hashing is slow); returns [(member name, email)]."""
     rows = []
     with in_tenant(app, NNS):
-        for n in range(count):
+        first = db.session.scalar(select(func.count(Member.id)).where(Member.name.like("Testförbundet %")))
+        for n in range(first, first + count):
             name, email = f"Testförbundet {n:02d}", f"ombud{n:02d}@test.se"
             db.session.add(Member(name=name, kind="forbund", position=100 + n))
             user = User(email=email, name=f"Ombud {n:02d}")

@@ -91,3 +91,24 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@contextmanager
+def counted_queries(app):
+    """Count the SQL statements the app sends while the block runs: yields a list that fills up."""
+    from sqlalchemy import event
+
+    from finsam_saas.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -8,13 +8,14 @@ from flask import Response, abort, g, jsonify, request
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
 from finsam_saas.meetings.models import Meeting
-from finsam_saas.nns import documents, services, voting
+from finsam_saas.nns import documents, jobs, services, voting
 from finsam_saas.nns.access import NNS_SLUG, acting_member, represented_member_id
 from finsam_saas.nns.models import GeneralMeeting, Motion, NominationRound, Poll
 from finsam_saas.nns.schemas import (
     GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, VoteIn,
 )
 from finsam_saas.platform.auth import requires
+from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.openapi import documented
 from finsam_saas.platform.schemas import load
 from finsam_saas.platform.web import api_blueprint, get_or_404
@@ -90,6 +91,7 @@ def put_roll(meeting_id: int):
     data = _body(RollIn())
     ombud = services.replace_roll(general, data["ombud"])
     db.session.commit()
+    enqueue_for_tenant(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}", meeting_id=meeting_id)
     return jsonify({"ombud": [{"member": o.member.name, "name": o.name, "email": o.email} for o in ombud]})
 
 
@@ -104,6 +106,7 @@ def register_ombud(meeting_id: int):
     if member is None:
         services.member_named(None, "member")
     ombud = services.register_ombud(general, member, name=data["name"], email=data["email"], replace=data["replace"])
+    jobs.invite_ombud_now(ombud, f"{general.kind_label.lower()} {general.meeting.date}")
     db.session.commit()
     return jsonify({"member": member.name, "name": ombud.name, "email": ombud.email}), 201
 

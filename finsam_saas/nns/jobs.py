@@ -2,17 +2,15 @@
 and the invitation of a contact person."""
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.nns import services
-from finsam_saas.nns.models import MemberContact, NominationRound
+from finsam_saas.nns.models import MemberContact, NominationRound, Ombud
 from finsam_saas.platform.invitations import send_invitation
 from finsam_saas.platform.jobs import report_progress
-from finsam_saas.platform.mail import send_mail
-from finsam_saas.platform.models import Membership, Tenant, User, utcnow
-from finsam_saas.platform.tenancy import tenant_context
+from finsam_saas.platform.mail import Attachment as MailAttachment, send_mail
+from finsam_saas.platform.models import Membership, User, utcnow
 
 
 def _kansli_emails(tenant_id: int) -> list[str]:
@@ -64,3 +62,66 @@ def invite_later(contact: MemberContact) -> None:
     if user is not None and not user.password_hash:
         send_invitation(user, why=f"Du är inbjuden att företräda {contact.member.name} i NNS "
                                   "(nomineringar, motioner och ombud till medlemsmöten).")
+
+
+def _ombud_user(ombud: Ombud) -> User | None:
+    """The ombud's login, made and invited when there is none yet; None when it has one."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == ombud.email))
+    if user is None:
+        user = User(email=ombud.email, name=ombud.name)
+        db.session.add(user)
+        db.session.flush()
+    if user.password_hash:
+        return None
+    return user
+
+
+def invite_ombud_now(ombud: Ombud, meeting_label: str) -> bool:
+    """Invite one newly registered ombud who has no login (one message, sent at once)."""
+    user = _ombud_user(ombud)
+    if user is None:
+        return False
+    send_invitation(user, why=f"Du är anmäld som ombud för {ombud.member.name} vid NNS {meeting_label} "
+                              "och röstar för förbundet där.")
+    return True
+
+
+def invite_ombud(job, meeting_id: int) -> dict:
+    """Invite every ombud of a meeting's roll who has no login yet."""
+    general = services.general_meeting(meeting_id)
+    if general is None:
+        raise LookupError(f"Mötet {meeting_id} är inget medlemsmöte.")
+    label = f"{general.kind_label.lower()} {general.meeting.date.isoformat()}"
+    roll = services.roll(general)
+    invited = 0
+    for index, ombud in enumerate(roll, start=1):
+        invited += invite_ombud_now(ombud, label)
+        db.session.commit()
+        report_progress(job, 100 * index // max(len(roll), 1))
+    return {"invited": invited, "ombud": len(roll)}
+
+
+def send_papers(job, meeting_id: int) -> dict:
+    """Mail the motions with the styrelse's yttranden to every member förbund, and note when."""
+    from finsam_saas.nns.documents import motions_pdf
+
+    general = services.general_meeting(meeting_id)
+    if general is None:
+        raise LookupError(f"Mötet {meeting_id} är inget medlemsmöte.")
+    services.mark_papers_sent(general)  # refuses while a motion has no yttrande
+    pdf = MailAttachment(f"motioner-{general.meeting.date.isoformat()}.pdf", motions_pdf(general), "application/pdf")
+    report_progress(job, 20)
+    members = recipients()
+    subject = f"Handlingar till NNS {general.kind_label.lower()} {general.meeting.date.isoformat()}: motioner med yttranden"
+    body = (f"Hej,\n\nHär är de motioner som kommit in till NNS {general.kind_label.lower()} "
+            f"{general.meeting.date.isoformat()}, med styrelsens yttranden och förslag.\n\nNNS styrelse\n")
+    sent, without = 0, []
+    for index, (name, emails) in enumerate(members, start=1):
+        for email in emails:
+            send_mail(email, subject, body, [pdf])
+            sent += 1
+        if not emails:
+            without.append(name)
+        report_progress(job, 20 + 80 * index // max(len(members), 1))
+    db.session.commit()
+    return {"sent": sent, "members": len(members), "without_address": without}

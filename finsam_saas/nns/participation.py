@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.nns import services
+from finsam_saas.nns import jobs, services
 from finsam_saas.nns.access import NNS_SLUG, member_of_tenant
 from finsam_saas.nns.models import POSITION_ROLE_LABELS, POSITION_ROLES, Motion, Nomination, NominationRound, Ombud
 from finsam_saas.platform import formdata as form
@@ -77,9 +77,11 @@ def act(what: str, member_id: int, *, back: str):
                               by_email=current_user.email)
             message = "Nomineringen är skickad till valberedningen."
         else:
-            services.register_ombud(_general_from_form(), member, name=form.text("name"), email=form.text("email"),
-                                    replace=request.form.get("replace") == "on")
-            message = "Ombudet är anmält."
+            general = _general_from_form()
+            ombud = services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
+                                            replace=request.form.get("replace") == "on")
+            invited = jobs.invite_ombud_now(ombud, f"{general.kind_label.lower()} {general.meeting.date}")
+            message = "Ombudet är anmält" + (" och har fått en inbjudan att logga in." if invited else ".")
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, back)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
@@ -126,6 +127,17 @@ def contacts() -> dict[int, list[MemberContact]]:
     found: dict[int, list[MemberContact]] = {}
     for contact in db.session.scalars(select(MemberContact).order_by(MemberContact.name)):
         found.setdefault(contact.member_id, []).append(contact)
+    return found
+
+
+def ombud_by_member() -> dict[int, list[tuple[GeneralMeeting, Ombud]]]:
+    """Each member förbund's ombud, meeting by meeting, newest meeting first."""
+    meetings_ = {g.meeting_id: g for g in all_meetings()}
+    found: dict[int, list[tuple[GeneralMeeting, Ombud]]] = {}
+    for ombud in db.session.scalars(select(Ombud)):
+        found.setdefault(ombud.member_id, []).append((meetings_[ombud.meeting_id], ombud))
+    for rows in found.values():
+        rows.sort(key=lambda row: row[0].meeting.date, reverse=True)
     return found
 
 
@@ -274,17 +286,18 @@ def general_meeting(meeting_id: int) -> GeneralMeeting | None:
     return db.session.scalar(select(GeneralMeeting).where(GeneralMeeting.meeting_id == meeting_id))
 
 
+def _with_meeting():
+    return (select(GeneralMeeting)
+            .join(Meeting, (Meeting.tenant_id == GeneralMeeting.tenant_id) & (Meeting.id == GeneralMeeting.meeting_id))
+            .options(contains_eager(GeneralMeeting.meeting)))
+
+
 def upcoming_meetings(today: date | None = None) -> list[GeneralMeeting]:
-    return list(db.session.scalars(
-        select(GeneralMeeting).join(Meeting, (Meeting.tenant_id == GeneralMeeting.tenant_id) &
-                                    (Meeting.id == GeneralMeeting.meeting_id))
-        .where(Meeting.date >= _today(today)).order_by(Meeting.date)))
+    return list(db.session.scalars(_with_meeting().where(Meeting.date >= _today(today)).order_by(Meeting.date)))
 
 
 def all_meetings() -> list[GeneralMeeting]:
-    return list(db.session.scalars(
-        select(GeneralMeeting).join(Meeting, (Meeting.tenant_id == GeneralMeeting.tenant_id) &
-                                    (Meeting.id == GeneralMeeting.meeting_id)).order_by(Meeting.date.desc())))
+    return list(db.session.scalars(_with_meeting().order_by(Meeting.date.desc())))
 
 
 def papers_due(general: GeneralMeeting) -> date:
@@ -304,7 +317,8 @@ def set_officials(general: GeneralMeeting, emails: list[str]) -> None:
 # --- motions ----------------------------------------------------------------------------
 
 def motions_of(general: GeneralMeeting) -> list[Motion]:
-    return list(db.session.scalars(select(Motion).where(Motion.meeting_id == general.meeting_id).order_by(Motion.id)))
+    return list(db.session.scalars(select(Motion).where(Motion.meeting_id == general.meeting_id)
+                                   .options(selectinload(Motion.member)).order_by(Motion.id)))
 
 
 def submit_motion(general: GeneralMeeting, *, member: Member | None, title: str, text: str, by_email: str = "",
@@ -359,8 +373,8 @@ def mark_papers_sent(general: GeneralMeeting) -> None:
 # --- the röstlängd ------------------------------------------------------------------------
 
 def roll(general: GeneralMeeting) -> list[Ombud]:
-    return sorted(db.session.scalars(select(Ombud).where(Ombud.meeting_id == general.meeting_id)),
-                  key=lambda o: o.member.name)
+    return sorted(db.session.scalars(select(Ombud).where(Ombud.meeting_id == general.meeting_id)
+                                     .options(selectinload(Ombud.member))), key=lambda o: o.member.name)
 
 
 def _roll_open(general: GeneralMeeting) -> None:

@@ -69,7 +69,7 @@ def _of_meeting(model, object_id: int, general: GeneralMeeting):
 def register():
     year = request.args.get("ar", type=int) or date.today().year
     return render_template("nns/register.html", members=services.member_forbund(), contacts=services.contacts(),
-                           fees=services.fees_of_year(year), year=year)
+                           fees=services.fees_of_year(year), year=year, ombud=services.ombud_by_member())
 
 
 @blueprint.post("/medlemmar/<int:member_id>/kontakter")
@@ -250,12 +250,28 @@ def respond(meeting_id: int, motion_id: int):
                                                     proposal=form.text("proposal")), meeting_id=meeting_id)
 
 
-@blueprint.post("/medlemsmoten/<int:meeting_id>/handlingar-utskickade")
+@blueprint.post("/medlemsmoten/<int:meeting_id>/skicka-motioner")
 @requires("nns.meeting.run")
-def papers_sent(meeting_id: int):
+def send_papers(meeting_id: int):
     general = _general(meeting_id)
-    return _done("Handlingarna är markerade som utskickade.", "nns.general_meeting",
-                 lambda: services.mark_papers_sent(general), meeting_id=meeting_id)
+    form.require_csrf()
+    unanswered = [m.title for m in services.motions_of(general) if not m.proposal]
+    if unanswered:
+        flash("Styrelsen har inte yttrat sig över: " + "; ".join(unanswered) + ".", "error")
+        return redirect(url_for("nns.general_meeting", meeting_id=meeting_id))
+    job = enqueue_for_tenant(jobs.send_papers, title=f"Utskick: motioner till {general.meeting.date}",
+                             meeting_id=meeting_id)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+@blueprint.post("/medlemsmoten/<int:meeting_id>/bjud-in-ombud")
+@requires("nns.meeting.run")
+def invite_ombud(meeting_id: int):
+    general = _general(meeting_id)
+    form.require_csrf()
+    job = enqueue_for_tenant(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}",
+                             meeting_id=meeting_id)
+    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud")
@@ -265,9 +281,11 @@ def add_ombud(meeting_id: int):
 
     def action():
         member = services.active_member(form.int_field("member_id", "förbund"), "member_id")
-        services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
-                                replace=request.form.get("replace") == "on")
-    return _done("Ombudet är anmält.", "nns.general_meeting", action, meeting_id=meeting_id)
+        ombud = services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
+                                        replace=request.form.get("replace") == "on")
+        jobs.invite_ombud_now(ombud, f"{general.kind_label.lower()} {general.meeting.date}")
+    return _done("Ombudet är anmält; den som saknar inloggning får en inbjudan.", "nns.general_meeting", action,
+                 meeting_id=meeting_id)
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud/<int:ombud_id>/ta-bort")

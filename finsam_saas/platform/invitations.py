@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from finsam_saas.extensions import db
@@ -40,9 +42,16 @@ def user_for_invitation(token: str) -> User | None:
     return user
 
 
+def public_link(endpoint: str, **values) -> str:
+    """An absolute link for mail, from PUBLIC_URL (in a job there is no request to take it from)."""
+    parts = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme, script_name=parts.path or "/")
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def send_invitation(user: User, *, why: str) -> str:
     """Mail the user a link to choose a password; returns the link."""
-    link = url_for("platform.accept_invitation", token=invitation_token(user), _external=True)
+    link = public_link("platform.accept_invitation", token=invitation_token(user))
     send_mail(user.email, "Inbjudan till Finsam",
               f"Hej {user.display_name},\n\n{why}\n\nVälj ditt lösenord här (länken gäller i {INVITATION_DAYS} dagar "
               f"och kan användas en gång):\n{link}\n")

@@ -2,7 +2,7 @@
 demo from seeds 000 and 003."""
 import io
 from datetime import date, timedelta
-from email import message_from_bytes
+from email import message_from_bytes as _parse, policy
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -13,6 +13,10 @@ from finsam_saas.nns.models import GeneralMeeting, MemberContact
 
 from nns_support import nns_api
 from support import NNS, PASSWORD, TENANT_A, UMEA_MEMBER, in_tenant, login
+
+
+def message_from_bytes(raw: bytes):
+    return _parse(raw, policy=policy.default)
 
 
 def _text(response) -> str:
@@ -64,13 +68,30 @@ def test_secretary_runs_a_medlemsmote_from_the_pages(app):
         db.session.commit()
     page = client.get(meeting_url).get_data(as_text=True)
     assert "Varning" in page and "inte utskickade" in page
-    refused = client.post(f"{meeting_url}/handlingar-utskickade", follow_redirects=True).get_data(as_text=True)
+    refused = client.post(f"{meeting_url}/skicka-motioner", follow_redirects=True).get_data(as_text=True)
     assert "inte yttrat sig" in refused
+    with in_tenant(app, NNS):
+        motion = services.motions_of(services.general_meeting(meeting_id))[0]
+        motion_id = motion.id
+    client.post(f"{meeting_url}/motioner/{motion_id}/yttrande", data={"text": "Bra förslag.", "proposal": "bifall"})
+    sent = client.post(f"{meeting_url}/skicka-motioner", follow_redirects=True)
+    assert "Klart" in sent.get_data(as_text=True)
+    mails = [message_from_bytes(p.read_bytes()) for p in app.config["OUTBOX_DIR"].glob("*.eml")]
+    papers = [m for m in mails if "motioner med yttranden" in m["Subject"]]
+    assert {m["To"] for m in papers} >= {"kansli.a@test.se", "kansli.b@test.se"}
+    attachment = next(part for part in papers[0].iter_attachments())
+    assert "Bra förslag." in _text(type("R", (), {"data": attachment.get_payload(decode=True)}))
+    assert "Varning" not in client.get(meeting_url).get_data(as_text=True)
     with in_tenant(app, NNS):
         members = {m.name: m.id for m in services.member_forbund()}
     ok = client.post(f"{meeting_url}/ombud", data={"member_id": members[UMEA_MEMBER], "name": "Johanna",
                                                    "email": "kansli.a@test.se"}, follow_redirects=True)
     assert "Ombudet är anmält" in ok.get_data(as_text=True)
+    gotland = client.post(f"{meeting_url}/ombud", data={"member_id": members["Samordningsförbundet Gotland"],
+                                                        "name": "Gun", "email": "gun@gotland.test"})
+    assert gotland.status_code == 302
+    invitations = [message_from_bytes(p.read_bytes()) for p in app.config["OUTBOX_DIR"].glob("*.eml")]
+    assert [m["To"] for m in invitations if m["Subject"] == "Inbjudan till Finsam"] == ["gun@gotland.test"]
     twice = client.post(f"{meeting_url}/ombud", data={"member_id": members[UMEA_MEMBER], "name": "Någon annan",
                                                       "email": "annan@test.se"}, follow_redirects=True)
     assert "endast ett ombud per förbund" in twice.get_data(as_text=True)
@@ -99,7 +120,7 @@ def test_valberedning_sends_the_call_and_writes_its_proposal(app):
     recipients = {message_from_bytes(p.read_bytes())["To"] for p in outbox}
     # Contacts of förbund that are not tenants, and the kansli of those that are.
     assert "kontakt@gotland.test" in recipients and "kansli.a@test.se" in recipients and "kansli.b@test.se" in recipients
-    body = message_from_bytes(outbox[0].read_bytes()).get_payload(decode=True).decode()
+    body = message_from_bytes(outbox[0].read_bytes()).get_body(("plain",)).get_content()
     assert "Johan Fält" in body and "2099-01-31" in body
     umea = nns_api(app).__class__(app, "kansli.a@test.se", NNS)
     umea.post(f"/nomination-rounds/{round_id}/nominations", json={"candidate": "Ann Ek", "role": "revisor", "consent": True})
@@ -123,7 +144,7 @@ def test_invited_contact_chooses_a_password_and_acts_only_for_its_forbund(app):
     client.post(f"/t/nns/medlemmar/{gotland}/kontakter", data={"name": "Gun Gotland", "email": "gun@gotland.test",
                                                                  "login": "on"})
     mail = [message_from_bytes(p.read_bytes()) for p in app.config["OUTBOX_DIR"].glob("*.eml")]
-    invitation = next(m for m in mail if m["To"] == "gun@gotland.test").get_payload(decode=True).decode()
+    invitation = next(m for m in mail if m["To"] == "gun@gotland.test").get_body(("plain",)).get_content()
     link = next(line for line in invitation.splitlines() if "/inbjudan/" in line)
     path = link[link.index("/inbjudan/"):]
     guest = app.test_client()
