@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install run test browser setup worker bench clean
+.PHONY: install run test browser setup worker bench load faults backup restore-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,24 @@ test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "Inga tester kördes."; exit 1; fi; exit $$status
 
+# The proofs beyond `make test`, each against PostgreSQL (BENCH_PG, default the local server as
+# postgres) on loopback, each exiting non-zero when a bound is broken. See docs/performance.md.
 bench: install
 	$(PY) -m bench
+
+load: install
+	$(PY) -m bench.load
+
+faults: install
+	$(PY) -m bench.faults
+
+# pg_dump of DATABASE_URL (or MIGRATION_DATABASE_URL) into backups/.
+backup: install
+	$(PY) -m bench.backup
+
+# Demo data dumped, restored into a fresh database, and compared table by table.
+restore-check: install
+	$(PY) -m bench.backup restore-check
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,7 +1,7 @@
 """finsam_saas: board work for samordningsförbund and NNS."""
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 from finsam_saas.config import INSTANCE_DIR, PROJECT_DIR, Config
 
@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_context(app)
@@ -24,9 +25,22 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def register_converters(app: Flask) -> None:
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseInteger(IntegerConverter):
+        """An id or year in a URL: larger than a database integer is no object of ours (404)."""
+
+        def __init__(self, map, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseInteger
+
+
 def register_extensions(app: Flask) -> None:
     from finsam_saas.extensions import csrf, db, login_manager, migrate
-    from finsam_saas.platform import audit, formatting  # noqa: F401  (audit registers its listener)
+    from finsam_saas.platform import audit, formatting, ratelimit  # noqa: F401  (audit registers its listener)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
@@ -35,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Logga in för att se sidan."
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    ratelimit.init_app(app)
     formatting.register_filters(app)
 
 
@@ -44,13 +59,15 @@ def register_blueprints(app: Flask) -> None:
     from finsam_saas.meetings import api as meetings_api, locks, public as meetings_public, views as meetings_views  # noqa: F401
     from finsam_saas.insatser import api as insatser_api, views as insatser_views
     from finsam_saas.economy import api as economy_api, views as economy_views
+    from finsam_saas.analysis import views as analysis_views
     from finsam_saas.organisation import api as organisation_api, views as organisation_views
     from finsam_saas.nns import api as nns_api, participation as nns_participation, views as nns_views
     from finsam_saas.platform import api as platform_api, views as platform_views
 
     for blueprint in (platform_views.blueprint, platform_views.tenant_pages, organisation_views.blueprint,
                       meetings_views.blueprint, meetings_public.blueprint, insatser_views.blueprint,
-                      economy_views.blueprint, nns_views.blueprint, nns_participation.blueprint):
+                      economy_views.blueprint, analysis_views.blueprint, nns_views.blueprint,
+                      nns_participation.blueprint):
         app.register_blueprint(blueprint)
     for blueprint in (platform_api.public_api, platform_api.blueprint, platform_api.tenant_api,
                       organisation_api.blueprint, meetings_api.blueprint, insatser_api.blueprint,
@@ -74,6 +91,16 @@ def register_request_context(app: Flask) -> None:
         if token is not None:
             reset_tenant(token)
 
+    @app.before_request
+    def _refuse_unstorable_text():
+        from flask import abort
+
+        from finsam_saas.platform.schemas import unstorable
+
+        for values in (request.args, request.form):
+            if any(unstorable(v) for v in values.values()):
+                abort(400, "Formuläret innehåller ett tecken som inte kan sparas (NUL).")
+
     @app.context_processor
     def _shell():
         return {"navigation": NAVIGATION, "can": can}
@@ -82,6 +109,10 @@ def register_request_context(app: Flask) -> None:
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",

@@ -31,10 +31,14 @@ class Config:
         self.APP_DB_PASSWORD = os.environ.get("APP_DB_PASSWORD") or None
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "finsam")
+        # How often a job whose worker died is tried again before it is reported failed.
+        self.JOB_RETRIES = int(os.environ.get("JOB_RETRIES", 1))
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@finsam.local")
         # Links in mail are built from this, never from the request's Host header.
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # Counts from 1 up to this are never published to other förbund (analysis).
+        self.SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", 5))
         self.OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", instance / "outbox"))
         self.FILES_DIR = Path(os.environ.get("FILES_DIR", instance / "files"))
         self.MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
@@ -44,6 +48,9 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # In production behind TLS: HSTS=1 and SESSION_COOKIE_SECURE=1 (docker-compose.yml sets both).
+        self.HSTS = _bool("HSTS", False)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

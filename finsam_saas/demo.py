@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
+from finsam_saas.analysis.demo import LOADERS as ANALYSIS_DEMOS
 from finsam_saas.economy.demo import LOADERS as ECONOMY_DEMOS
 from finsam_saas.insatser.demo import LOADERS as INSATS_DEMOS
 from finsam_saas.meetings.demo import LOADERS as MEETING_DEMOS
@@ -15,7 +16,7 @@ from finsam_saas.platform.tenancy import Actor, acting_as, tenant_context
 
 DEMO_PASSWORD = "demo-losen-2026"
 
-MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS, ECONOMY_DEMOS, NNS_DEMOS)
+MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS, ECONOMY_DEMOS, ANALYSIS_DEMOS, NNS_DEMOS)
 
 # (email, name, [(tenant, role)])
 DEMO_USERS = [

@@ -87,6 +87,22 @@ def _make_sqlite_app(sqlite_template, tmp_path, **extra):
 
 
 @pytest.fixture
+def app_with(sqlite_template, tmp_path):
+    """Makes a SQLite app with settings of the test's own: app_with(HSTS=True)."""
+    made = []
+
+    def make(**extra):
+        instance = tmp_path / f"app{len(made)}"
+        instance.mkdir()
+        made.append(_make_sqlite_app(sqlite_template, instance, **extra))
+        return made[-1]
+
+    yield make
+    for app_ in made:
+        _dispose(app_)
+
+
+@pytest.fixture
 def app(sqlite_template, tmp_path):
     app = _make_sqlite_app(sqlite_template, tmp_path)
     yield app

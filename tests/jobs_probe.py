@@ -29,3 +29,14 @@ def edit_first_paragraph(job, meeting_id: int) -> None:
     meeting = db.session.get(Meeting, meeting_id)
     meeting.minutes.paragraphs[0].text = "Ändrad av ett jobb"
     db.session.commit()
+
+
+def die_midway(job) -> None:
+    """Dies as an out-of-memory kill would, halfway through its work."""
+    import os
+    import signal
+
+    from finsam_saas.platform.jobs import report_progress
+
+    report_progress(job, 50)
+    os.kill(os.getpid(), signal.SIGKILL)

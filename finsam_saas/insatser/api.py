@@ -55,6 +55,34 @@ def get_insats(insats_id: int):
     return jsonify(insats_json(_visible(insats_id)))
 
 
+@blueprint.get("/followup")
+@requires("insatser.view")
+def followup_data():
+    """The half-year follow-up PM's data (?year=2021&half=1): insatser, spend, outcomes, goals, reports."""
+    from datetime import date
+
+    from finsam_saas.insatser import followup
+
+    year = request.args.get("year", type=int) or date.today().year
+    half = request.args.get("half", type=int) or (1 if date.today().month <= 6 else 2)
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(f"Året {year} är inte rimligt.", {"year": "utanför 2000–2100"})
+    data = followup.followup(year, half)
+    return jsonify({
+        "year": data.year, "half": data.half, "summary": data.summary,
+        "insatser": [{
+            **insats_json(i),
+            "spend": next(({"through": r.through.isoformat() if r.through else None, "amount": r.amount,
+                            "consumption_ratio": r.ratio} for r in data.spend if r.insats.id == i.id), None),
+            "outcome": data.outcomes.get(i.id),
+            "goals": [{"measure": res.goal.measure, "target": res.goal.target, "actual": res.actual, "met": res.met}
+                      for res in data.goal_results.get(i.id, [])],
+            "report": ({"quarter": data.reports[i.id].quarter, "status": data.reports[i.id].status}
+                       if i.id in data.reports else None),
+        } for i in data.insatser],
+    })
+
+
 @blueprint.put("/insatser/<int:insats_id>/spend/<int:year>")
 @requires("insatser.report")
 @documented(requestBody=SpendIn)

@@ -1,6 +1,7 @@
 """Demo insatser from the seed papers: Uppsala län's 15 insatser of 2021 with grants and
 spend through 2021-06-30 (seed 003 tables 1 and 4, ekonomisk information), and
-Umeåregionen's 2017 outcome tables (seed 001 bilaga 1). Idempotent."""
+Umeåregionen's 2017 outcome tables (seed 001 bilaga 1), and Skellefteå–Norsjö's
+Arbetsmarknadstorget with its budget 2020–2022 (seed 002, övergripande planering). Idempotent."""
 from __future__ import annotations
 
 from datetime import date
@@ -71,4 +72,12 @@ def load_umearegionen() -> None:
         services.record_outcome(insats, "2017", {"women": women, "men": men})
 
 
-LOADERS = {"uppsala-lan": load_uppsala, "umearegionen": load_umearegionen}
+def load_skelleftea() -> None:
+    # "Arbetsmarknadstorget 2145 1900 1800 3 355 3 355 3 355" tkr, budget 2020 and plan 2021–2022 [002]
+    if not _exists("Arbetsmarknadstorget"):
+        services.create_insats(name="Arbetsmarknadstorget", owner="Skellefteå kommun", kind="individ",
+                               start=date(2020, 1, 1), end=date(2022, 12, 31),
+                               grants={"2020": 3_355_000, "2021": 3_355_000, "2022": 3_355_000})
+
+
+LOADERS = {"uppsala-lan": load_uppsala, "umearegionen": load_umearegionen, "skelleftea-norsjo": load_skelleftea}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services
@@ -38,7 +39,8 @@ def followup(year: int, half: int) -> FollowUp:
         raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     first, last = services.period_bounds(f"{year}H{half}")
     insatser = list(db.session.scalars(
-        select(Insats).where(Insats.start <= last, Insats.end >= first).order_by(Insats.kind, Insats.name)))
+        select(Insats).where(Insats.start <= last, Insats.end >= first).order_by(Insats.kind, Insats.name)
+        .options(selectinload(Insats.grants))))
     ids = [i.id for i in insatser]
     quarters = (1, 2) if half == 1 else (3, 4)
     reports = {}
@@ -47,12 +49,15 @@ def followup(year: int, half: int) -> FollowUp:
             .order_by(QuarterlyReport.quarter)):
         reports[report.insats_id] = report  # the latest quarter of the half wins
     outcomes = {}
+    all_outcomes = services.outcomes_for(ids, [f"{year}H{half}", str(year)])
     for insats in insatser:
-        by_period = services.outcomes_of(insats)
+        by_period = all_outcomes.get(insats.id, {})
         summary = by_period.get(f"{year}H{half}") or (by_period.get(str(year)) if half == 2 else None)
         if summary:
             outcomes[insats.id] = summary
-    goal_results = {i.id: services.check_goals(i, f"{year}H{half}", outcomes[i.id]) for i in insatser if i.id in outcomes}
+    goals = services.goals_for(ids)
+    goal_results = {i.id: services.check_goals(i, f"{year}H{half}", outcomes[i.id], goals.get(i.id, []))
+                    for i in insatser if i.id in outcomes}
     result = FollowUp(year, half, first, last, insatser, reports, services.spend_table(year, insatser), outcomes,
                       goal_results)
     result.summary = _summary(result)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
@@ -26,7 +27,7 @@ PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$"
 
 def visible_insatser(role: str, user_id: int) -> list[Insats]:
     """Everything for the förbund's own people; an insatsansvarig sees only their own insatser."""
-    query = select(Insats).order_by(Insats.name)
+    query = select(Insats).order_by(Insats.name).options(selectinload(Insats.grants))
     if role == "insatsansvarig":
         query = query.join(InsatsContact, InsatsContact.insats_id == Insats.id).where(InsatsContact.user_id == user_id)
     return list(db.session.scalars(query))
@@ -375,11 +376,19 @@ def outcome_summary(by_sex: dict[str, dict]) -> dict:
 
 
 def outcomes_of(insats: Insats) -> dict[str, dict]:
-    rows = db.session.scalars(select(Outcome).where(Outcome.insats_id == insats.id).order_by(Outcome.period))
-    periods: dict[str, dict] = {}
-    for row in rows:
-        periods.setdefault(row.period, {})[row.sex] = {f: getattr(row, f) for f in OUTCOME_FIELDS}
-    return {period: outcome_summary(values) for period, values in periods.items() if set(values) == set(SEXES)}
+    return outcomes_for([insats.id]).get(insats.id, {})
+
+
+def outcomes_for(insats_ids: list[int], periods: list[str] | None = None) -> dict[int, dict[str, dict]]:
+    """Outcome summaries of many insatser in one query: {insats id: {period: summary}}."""
+    query = select(Outcome).where(Outcome.insats_id.in_(insats_ids)).order_by(Outcome.period)
+    if periods is not None:
+        query = query.where(Outcome.period.in_(periods))
+    found: dict[int, dict[str, dict]] = {}
+    for row in db.session.scalars(query):
+        found.setdefault(row.insats_id, {}).setdefault(row.period, {})[row.sex] = {f: getattr(row, f) for f in OUTCOME_FIELDS}
+    return {insats_id: {period: outcome_summary(values) for period, values in by_period.items() if set(values) == set(SEXES)}
+            for insats_id, by_period in found.items()}
 
 
 # --- kvartalsrapporter -------------------------------------------------------------------
@@ -512,7 +521,14 @@ def set_goal(insats: Insats, measure: str, target: float) -> Goal:
 
 
 def goals_of(insats: Insats) -> list[Goal]:
-    return list(db.session.scalars(select(Goal).where(Goal.insats_id == insats.id).order_by(Goal.measure)))
+    return goals_for([insats.id]).get(insats.id, [])
+
+
+def goals_for(insats_ids: list[int]) -> dict[int, list[Goal]]:
+    found: dict[int, list[Goal]] = {}
+    for goal in db.session.scalars(select(Goal).where(Goal.insats_id.in_(insats_ids)).order_by(Goal.measure)):
+        found.setdefault(goal.insats_id, []).append(goal)
+    return found
 
 
 @dataclass(frozen=True)
@@ -527,11 +543,13 @@ class GoalResult:
         return None if self.actual is None else self.actual >= self.goal.target
 
 
-def check_goals(insats: Insats, period: str, summary: dict | None = None) -> list[GoalResult]:
+def check_goals(insats: Insats, period: str, summary: dict | None = None,
+                goals: list[Goal] | None = None) -> list[GoalResult]:
     summary = summary or outcomes_of(insats).get(period)
     if summary is None:
         return []
-    return [GoalResult(goal, period, summary["shares"][goal.measure]) for goal in goals_of(insats)]
+    goals = goals_of(insats) if goals is None else goals
+    return [GoalResult(goal, period, summary["shares"][goal.measure]) for goal in goals]
 
 
 # --- count tables ----------------------------------------------------------------------------

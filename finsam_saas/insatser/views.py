@@ -330,18 +330,14 @@ def add_contact(insats_id: int):
 @requires("insatser.edit")
 def import_outcomes():
     form.require_csrf()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash("Välj en CSV- eller XLSX-fil.", "error")
-        return redirect(url_for("insatser.index"))
-    if not upload.filename.lower().endswith((".csv", ".xlsx")):
-        flash(f"\"{upload.filename}\" är varken CSV eller XLSX.", "error")
-        return redirect(url_for("insatser.index"))
-    content = upload.read()
-    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
+    try:
+        filename, content = form.uploaded_table()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.index")
+    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
     write_tenant_file(g.tenant.slug, relative, content)
-    job = enqueue_for_tenant(jobs.import_outcomes, title=f"Import av utfall från {upload.filename}",
-                             path=relative, filename=upload.filename)
+    job = enqueue_for_tenant(jobs.import_outcomes, title=f"Import av utfall från {filename}",
+                             path=relative, filename=filename)
     return redirect(url_for("tenant.job", job_id=job.id))
 
 

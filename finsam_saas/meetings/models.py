@@ -80,7 +80,7 @@ class AgendaItem(TenantScoped, db.Model):
     matter_id: Mapped[int | None] = mapped_column(Integer)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", overlaps="matter")
-    matter: Mapped[Matter | None] = relationship(overlaps="meeting,items")
+    matter: Mapped[Matter | None] = relationship(overlaps="meeting,items", lazy="selectin")
 
     @property
     def kind_label(self) -> str:

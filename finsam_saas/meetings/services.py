@@ -255,6 +255,7 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
             raise InvalidInput("Ordföranden kan inte också vara justerare.", {f"justerare[{index}]": "är ordförande"})
     minutes = Minutes(meeting_id=meeting.id, chair=chair.strip(), secretary=secretary.strip())
     db.session.add(minutes)
+    meeting.minutes = minutes  # one object seen from both sides, in this session too
     db.session.flush()
     for row in rows:
         minutes.attendees.append(Attendee(minutes_id=minutes.id, **row))

@@ -12,7 +12,7 @@ from finsam_saas.nns import documents, jobs, services, voting
 from finsam_saas.nns.access import NNS_SLUG, acting_member, represented_member_id
 from finsam_saas.nns.models import GeneralMeeting, Motion, NominationRound, Poll
 from finsam_saas.nns.schemas import (
-    GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, VoteIn,
+    GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, BallotIn,
 )
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.jobs import enqueue_for_tenant
@@ -179,12 +179,12 @@ def close_poll(meeting_id: int, poll_id: int):
 
 @blueprint.post("/meetings/<int:meeting_id>/polls/<int:poll_id>/votes")
 @requires("nns.vote")
-@documented(requestBody=VoteIn)
+@documented(requestBody=BallotIn)
 def vote(meeting_id: int, poll_id: int):
     """The ombud's vote for their förbund, with the ombud's own token."""
     general = _general(meeting_id)
     poll = _poll(general, poll_id)
-    data = _body(VoteIn())
+    data = _body(BallotIn())
     voting.cast_vote(general, poll, email=g.api_user.email, option=data["option"])
     db.session.commit()
     return jsonify({"accepted": True}), 201

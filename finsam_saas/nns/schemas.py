@@ -50,7 +50,7 @@ class PollIn(Schema):
     item_number = fields.Integer(load_default=None, allow_none=True, strict=True)
 
 
-class VoteIn(Schema):
+class BallotIn(Schema):
     option = fields.String(required=True)
 
 

@@ -20,7 +20,6 @@ from finsam_saas.organisation.models import Member
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.jobs import enqueue_for_tenant
-from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.web import NavItem, fixed_tenant_blueprint, get_or_404, register_navigation
 
 blueprint = fixed_tenant_blueprint("nns", __name__, NNS_SLUG)
@@ -35,16 +34,6 @@ register_navigation("NNS", [
 ])
 
 
-def _done(success: str, endpoint: str, action, **values):
-    """Run a form's action: commit and say so, or undo, say why, and go back."""
-    form.require_csrf()
-    try:
-        action()
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, endpoint, **values)
-    flash(success, "success")
-    return redirect(url_for(endpoint, **values))
 
 
 def _general(meeting_id: int) -> GeneralMeeting:
@@ -83,14 +72,14 @@ def add_contact(member_id: int):
             services.give_login(contact, g.tenant)
             db.session.flush()
             jobs.invite_later(contact)
-    return _done(f"Kontaktpersonen för {member.name} är tillagd.", "nns.register", action)
+    return form.act(f"Kontaktpersonen för {member.name} är tillagd.", "nns.register", action)
 
 
 @blueprint.post("/kontakter/<int:contact_id>/ta-bort")
 @requires("nns.register")
 def remove_contact(contact_id: int):
     contact = get_or_404(MemberContact, contact_id)
-    return _done(f"{contact.name} är borttagen som kontaktperson.", "nns.register",
+    return form.act(f"{contact.name} är borttagen som kontaktperson.", "nns.register",
                  lambda: services.remove_contact(contact, g.tenant))
 
 
@@ -99,7 +88,7 @@ def remove_contact(contact_id: int):
 def set_fee(member_id: int):
     member = get_or_404(Member, member_id)
     year = form.int_field("year", "år") if request.form.get("year") else date.today().year
-    return _done(f"Medlemsavgiften {year} för {member.name} är sparad.", "nns.register",
+    return form.act(f"Medlemsavgiften {year} för {member.name} är sparad.", "nns.register",
                  lambda: services.set_fee(member, year, form.int_field("amount", "avgift"),
                                           form.date_field("paid_on", "betaldatum", required=False)), ar=year)
 
@@ -125,7 +114,7 @@ def add_position():
                               term_ends=form.int_field("term_ends", "årsmötet mandatet går ut"),
                               elected_year=form.int_field("elected_year", "valår", required=False),
                               note=form.text("note"))
-    return _done("Uppdraget är sparat.", "nns.positions", action)
+    return form.act("Uppdraget är sparat.", "nns.positions", action)
 
 
 # --- the valberedning ---------------------------------------------------------------------
@@ -157,7 +146,7 @@ def open_round():
             deadline=form.date_field("deadline", "sista dag för nomineringar"),
             seats=services.seats_from_positions(arsmote),
             meeting=get_or_404(Meeting, meeting_id) if meeting_id else None)
-    response = _done("Nomineringen är öppnad.", "nns.rounds", action)
+    response = form.act("Nomineringen är öppnad.", "nns.rounds", action)
     if "round" in holder and holder["round"].id:
         return redirect(url_for("nns.round_page", round_id=holder["round"].id))
     return response
@@ -177,7 +166,7 @@ def write_proposal(round_id: int):
     round_ = get_or_404(NominationRound, round_id)
     proposals = {seat.id: (form.text(f"proposed_{seat.id}"), form.text(f"proposed_member_{seat.id}"))
                  for seat in round_.seats}
-    return _done("Valberedningens förslag är sparat.", "nns.round_page",
+    return form.act("Valberedningens förslag är sparat.", "nns.round_page",
                  lambda: services.write_proposal(round_, text=request.form.get("text", ""), proposals=proposals),
                  round_id=round_id)
 
@@ -220,7 +209,7 @@ def create_general_meeting():
             day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"),
             end=form.time_field("end", "sluttid"), place=form.text("place"), kind=form.text("kind") or "medlemsmote",
             motion_deadline=form.date_field("motion_deadline", "sista dag för motioner", required=False))
-    response = _done("Mötet är skapat med NNS:s dagordning.", "nns.general_meetings", action)
+    response = form.act("Mötet är skapat med NNS:s dagordning.", "nns.general_meetings", action)
     if "general" in holder and holder["general"].meeting_id:
         return redirect(url_for("nns.general_meeting", meeting_id=holder["general"].meeting_id))
     return response
@@ -245,7 +234,7 @@ def general_meeting(meeting_id: int):
 def respond(meeting_id: int, motion_id: int):
     general = _general(meeting_id)
     motion = _of_meeting(Motion, motion_id, general)
-    return _done("Styrelsens yttrande är sparat.", "nns.general_meeting",
+    return form.act("Styrelsens yttrande är sparat.", "nns.general_meeting",
                  lambda: services.respond_to_motion(motion, text=request.form.get("text", ""),
                                                     proposal=form.text("proposal")), meeting_id=meeting_id)
 
@@ -284,7 +273,7 @@ def add_ombud(meeting_id: int):
         ombud = services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
                                         replace=request.form.get("replace") == "on")
         jobs.invite_ombud_now(ombud, f"{general.kind_label.lower()} {general.meeting.date}")
-    return _done("Ombudet är anmält; den som saknar inloggning får en inbjudan.", "nns.general_meeting", action,
+    return form.act("Ombudet är anmält; den som saknar inloggning får en inbjudan.", "nns.general_meeting", action,
                  meeting_id=meeting_id)
 
 
@@ -293,7 +282,7 @@ def add_ombud(meeting_id: int):
 def remove_ombud(meeting_id: int, ombud_id: int):
     general = _general(meeting_id)
     ombud = _of_meeting(Ombud, ombud_id, general)
-    return _done("Ombudet är borttaget från röstlängden.", "nns.general_meeting",
+    return form.act("Ombudet är borttaget från röstlängden.", "nns.general_meeting",
                  lambda: services.remove_ombud(general, ombud), meeting_id=meeting_id)
 
 
@@ -301,7 +290,7 @@ def remove_ombud(meeting_id: int, ombud_id: int):
 @requires("nns.meeting.run")
 def set_officials(meeting_id: int):
     general = _general(meeting_id)
-    return _done("Ordförande och rösträknare är sparade.", "nns.general_meeting",
+    return form.act("Ordförande och rösträknare är sparade.", "nns.general_meeting",
                  lambda: services.set_officials(general, form.lines("officials")), meeting_id=meeting_id)
 
 
@@ -309,7 +298,7 @@ def set_officials(meeting_id: int):
 @requires("nns.meeting.run")
 def fix_roll(meeting_id: int):
     general = _general(meeting_id)
-    return _done("Röstlängden är fastställd och införd i protokollet.", "nns.general_meeting",
+    return form.act("Röstlängden är fastställd och införd i protokollet.", "nns.general_meeting",
                  lambda: services.fix_roll(general), meeting_id=meeting_id)
 
 
@@ -337,7 +326,7 @@ def create_poll(meeting_id: int):
                            secret=request.form.get("secret") == "on",
                            chair_preference=form.text("chair_preference") or None,
                            item_number=form.int_field("item_number", "punkt", required=False))
-    return _done("Omröstningen är förberedd.", "nns.general_meeting", action, meeting_id=meeting_id)
+    return form.act("Omröstningen är förberedd.", "nns.general_meeting", action, meeting_id=meeting_id)
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>/<any(oppna, stang, ordforande):step>")
@@ -352,7 +341,7 @@ def poll_step(meeting_id: int, poll_id: int, step: str):
                        lambda: voting.set_chair_preference(poll, form.text("chair_preference") or None)),
     }
     message, action = actions[step]
-    return _done(message, "nns.poll_page", action, meeting_id=meeting_id, poll_id=poll_id)
+    return form.act(message, "nns.poll_page", action, meeting_id=meeting_id, poll_id=poll_id)
 
 
 def _may_follow_count(general: GeneralMeeting) -> bool:
@@ -378,7 +367,7 @@ def vote(meeting_id: int):
     ombud = services.ombud_of(general, current_user.email)
     if request.method == "POST":
         poll = _of_meeting(Poll, form.int_field("poll_id", "omröstning"), general)
-        return _done("Din röst är registrerad.", "nns.vote",
+        return form.act("Din röst är registrerad.", "nns.vote",
                      lambda: voting.cast_vote(general, poll, email=current_user.email, option=form.text("option")),
                      meeting_id=meeting_id)
     polls = voting.polls_of(general)

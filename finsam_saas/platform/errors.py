@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from finsam_saas.extensions import db
@@ -52,6 +53,14 @@ def register(app) -> None:
     def _http(error):
         message = error.description if error.description and error.code in (400, 409) else None
         return render_error(error.code or 500, message)
+
+    @app.errorhandler(DataError)
+    def _unfit_value(error):
+        # A value the database will not hold (too long for its column, out of range) that
+        # no check caught earlier: the input's fault, so 400, and nothing is kept.
+        db.session.rollback()
+        app.logger.warning("Värde som databasen inte tar emot: %s", error.orig)
+        return render_error(400, "Ett värde är för långt eller för stort för att sparas. Inget har sparats.")
 
     @app.errorhandler(Exception)
     def _unexpected(error):

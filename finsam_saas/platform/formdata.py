@@ -70,3 +70,25 @@ def back_with_error(error: DomainError, endpoint: str, **values):
     db.session.rollback()
     flash(error.message, "error")
     return redirect(url_for(endpoint, **values))
+
+
+def act(success: str, endpoint: str, action, **values):
+    """Run a form's action: commit and say so, or undo, say why, and go back to the page."""
+    require_csrf()
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        return back_with_error(error, endpoint, **values)
+    flash(success, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def uploaded_table(name: str = "file") -> tuple[str, bytes]:
+    """An uploaded CSV or XLSX file: (filename, content), or InvalidInput naming what is wrong."""
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        raise InvalidInput("Välj en CSV- eller XLSX-fil.", {name: "saknas"})
+    if not upload.filename.lower().endswith((".csv", ".xlsx")):
+        raise InvalidInput(f"\"{upload.filename}\" är varken CSV eller XLSX.", {name: "fel filtyp"})
+    return upload.filename, upload.read()

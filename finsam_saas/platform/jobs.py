@@ -15,11 +15,15 @@ import os
 import traceback
 
 from flask import current_app, has_app_context
+from rq import Retry
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Job, Membership, User, utcnow
 from finsam_saas.platform.tenancy import Actor, acting_as, current_actor, require_tenant_id, tenant_context
+
+QUEUE_DOWN = "Jobbkön svarar inte just nu, så jobbet kunde inte startas. Inget har ändrats; försök igen om en stund."
+
 
 class JobRefused(RuntimeError):
     """The job may not run: its actor has no membership in its tenant any more."""
@@ -46,12 +50,24 @@ def enqueue_for_tenant(func, *, title: str, **kwargs) -> Job:
     db.session.commit()
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        queue = _queue(redis_url, current_app.config["RQ_QUEUE"])
-        rq_job = queue.enqueue(
-            "finsam_saas.platform.jobs.run_job",
-            job.id, tenant_id, actor.user_id, _function_path(func), kwargs,
-            job_timeout=600, result_ttl=86400, failure_ttl=7 * 86400,
-        )
+        from redis.exceptions import RedisError
+
+        retries = current_app.config.get("JOB_RETRIES", 1)
+        try:
+            queue = _queue(redis_url, current_app.config["RQ_QUEUE"])
+            rq_job = queue.enqueue(
+                "finsam_saas.platform.jobs.run_job",
+                job.id, tenant_id, actor.user_id, _function_path(func), kwargs,
+                job_timeout=600, result_ttl=86400, failure_ttl=7 * 86400,
+                # A worker lost mid-job (killed, out of memory) gets its work again, at once.
+                retry=Retry(max=retries) if retries else None,
+            )
+        except RedisError as error:
+            # The page still answers: the job says plainly why it did not start.
+            current_app.logger.error("Jobbkön nås inte: %s", error)
+            job.state, job.error, job.finished_at = "failed", QUEUE_DOWN, utcnow()
+            db.session.commit()
+            return job
         job.rq_id = rq_job.id
         db.session.commit()
     else:
@@ -131,6 +147,32 @@ def _check_actor(actor_id: int | None, tenant_id: int) -> Actor:
         name = user.email if user else f"användare {actor_id}"
         raise JobRefused(f"{name} är inte längre medlem i organisationen; jobbet kördes inte.")
     return Actor(user.id, user.email)
+
+
+ABANDONED = "Arbetsprocessen avbröts mitt i jobbet och har gett upp efter nya försök. Inget halvfärdigt har sparats; starta jobbet igen."
+
+
+def refresh_from_queue(job: Job) -> Job:
+    """A job whose worker died never writes its own end: ask the queue, and say so on the job."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if job.state not in ("queued", "started") or not job.rq_id or not redis_url:
+        return job
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job as QueuedJob, JobStatus
+
+    try:
+        queued = QueuedJob.fetch(job.rq_id, connection=Redis.from_url(redis_url))
+        status = queued.get_status(refresh=True)
+    except NoSuchJobError:
+        status = JobStatus.FAILED
+    except RedisError:
+        return job  # the queue is away: the job waits, and the page says it is queued
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        job.state, job.error, job.finished_at = "failed", ABANDONED, utcnow()
+        db.session.commit()
+    return job
 
 
 def report_progress(job: Job, percent: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -14,6 +14,8 @@ from finsam_saas.platform.auth import issue_token, requires, revoke_token
 from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
 from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, User
 from finsam_saas.platform.invitations import user_for_invitation
+from finsam_saas.platform.jobs import refresh_from_queue
+from finsam_saas.platform.ratelimit import login_limiter
 from finsam_saas.platform.web import LANDINGS, get_or_404, tenant_blueprint
 
 MIN_PASSWORD = 10
@@ -49,11 +51,19 @@ def index():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        limiter = login_limiter()
+        wait = limiter.blocked(form.email.data)
+        if wait:
+            flash(f"För många misslyckade inloggningar. Försök igen om {max(1, round(wait / 60))} minuter.", "error")
+            response = make_response(render_template("platform/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user)
             flash(f"Välkommen, {user.display_name}.", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("platform.index"))
+        limiter.failed(form.email.data)
         flash("Fel e-postadress eller lösenord.", "error")
         return render_template("platform/login.html", form=form), 401
     return render_template("platform/login.html", form=form)
@@ -153,13 +163,13 @@ def jobs():
 @tenant_pages.route("/jobb/<int:job_id>")
 @requires("jobs.view")
 def job(job_id: int):
-    return render_template("platform/job.html", job=get_or_404(Job, job_id))
+    return render_template("platform/job.html", job=refresh_from_queue(get_or_404(Job, job_id)))
 
 
 @tenant_pages.route("/jobb/<int:job_id>/status")
 @requires("jobs.view")
 def job_status(job_id: int):
-    job = get_or_404(Job, job_id)
+    job = refresh_from_queue(get_or_404(Job, job_id))
     return {"state": job.state, "label": job.state_label, "progress": job.progress, "error": job.error}
 
 

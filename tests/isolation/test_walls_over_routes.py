@@ -124,12 +124,24 @@ def _make_insats(marker):
             "report": report.id, "deviation": deviation.id}
 
 
+def _make_analysis(tenant, marker):
+    """A joint project the tenant owns and a publication of its 2021 figures (from _make_insats)."""
+    from datetime import date
+
+    from finsam_saas.analysis import projects, publishing
+
+    project = projects.create_project(tenant, name=f"{marker} projekt", start=date(2024, 1, 1), end=date(2025, 12, 31))
+    publication = publishing.publish(tenant, 2021, by=f"{marker}@test.se")
+    return {"project": project.id, "publication": publication.id}
+
+
 FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", "meeting_id": "meeting",
              "number": "number", "attachment_id": "attachment", "signer_id": "signer", "task_id": "task",
              "minutes_id": "minutes", "item_id": "standing_item", "insats_id": "insats", "period": "period",
              "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
              "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
-             "invoice_id": "invoice", "step": "step", "fmt": "fmt", "control_id": "control"}
+             "invoice_id": "invoice", "step": "step", "fmt": "fmt", "control_id": "control",
+             "project_id": "project", "publication_id": "publication"}
 
 
 @pytest.fixture
@@ -145,6 +157,7 @@ def marked(any_app):
             meeting_ids = _make_meeting(tenant.slug, marker)
             meeting_ids.update(_make_insats(marker))
             meeting_ids.update(_make_economy(marker))
+            meeting_ids.update(_make_analysis(tenant, marker))
             db.session.commit()
             membership_id = _make_membership(tenant.id)
             objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id,

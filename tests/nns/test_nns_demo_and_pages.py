@@ -8,7 +8,6 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns.models import GeneralMeeting, MemberContact
 
 from nns_support import nns_api

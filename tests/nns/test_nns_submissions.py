@@ -2,10 +2,9 @@
 förbund tenant's kansli working from inside its own workspace."""
 from datetime import date, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from finsam_saas.extensions import db
-from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.session import TENANT_TABLES
 
 from nns_support import nns_api

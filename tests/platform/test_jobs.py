@@ -146,3 +146,21 @@ def test_job_on_postgres_worker_respects_rls(pg_app, redis_url):
         assert job.state == "finished", job.error
         assert job.result["tenant_id"] == tenants[TENANT_A]
         assert job.result["bodies"]
+
+
+def test_a_worker_killed_mid_job_is_tried_again_then_reported_and_serves_no_file(app, redis_url, client_a):
+    app.config["REDIS_URL"] = redis_url
+    with in_tenant(app, TENANT_A):
+        job_id = enqueue_for_tenant(jobs_probe.die_midway, title="Protokoll som PDF").id
+    worker = _run_worker(app, redis_url)  # the work horse dies twice: the first run and its one retry
+    assert worker.returncode == 0, worker.stderr
+    status = client_a.get(f"/t/{TENANT_A}/jobb/{job_id}/status").json
+    assert status["state"] == "failed" and "avbröts mitt i jobbet" in status["error"]
+    assert client_a.get(f"/t/{TENANT_A}/jobb/{job_id}/fil").status_code == 404
+
+
+def test_with_redis_down_pages_serve_and_the_job_says_why(app, client_a):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    answer = client_a.post(f"/t/{TENANT_A}/organisation/utskrift", follow_redirects=True)
+    assert answer.status_code == 200 and "Jobbkön svarar inte just nu" in answer.get_data(as_text=True)
+    assert client_a.get(f"/t/{TENANT_A}/moten/").status_code == 200

@@ -1,0 +1,295 @@
+"""Analysis pages: comparisons with other förbund and the nation, publishing, SCB's
+helårsekvivalenter, the medlemssamråd's page, and joint projects."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from finsam_saas.analysis import compare, documents, helars, jobs, projects, publishing
+from finsam_saas.analysis.models import Publication
+from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
+from finsam_saas.extensions import db
+from finsam_saas.insatser.models import Recommendation
+from finsam_saas.platform import formdata as form
+from finsam_saas.platform.auth import BOARD, STAFF, register_permissions, requires
+from finsam_saas.platform.charts import bar_chart, line_chart
+from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.models import Tenant
+from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+
+register_permissions({
+    "analysis.view": BOARD,
+    "analysis.publish": STAFF,
+    "analysis.import": STAFF,
+    "analysis.projects": STAFF,
+})
+
+blueprint = tenant_blueprint("analysis", __name__, "/analys")
+
+register_navigation("Analys", [
+    NavItem("Jämförelser", "analysis.index", "analysis.view", ("forbund",)),
+    NavItem("Helårsekvivalenter", "analysis.helarsekvivalenter", "analysis.view", ("forbund",)),
+    NavItem("Medlemssamråd", "analysis.member_report", "analysis.view", ("forbund",)),
+    NavItem("Publicera", "analysis.publish_page", "analysis.publish", ("forbund",)),
+    NavItem("Gemensamma projekt", "analysis.projects_page", "analysis.view", ("forbund",)),
+])
+
+UNIT_SUFFIX = documents.UNIT_SUFFIX
+
+
+def _only_forbund():
+    if g.tenant.kind != "forbund":
+        abort(404)
+
+
+blueprint.before_request(_only_forbund)
+
+
+
+
+# --- comparisons -------------------------------------------------------------------
+
+@blueprint.route("/")
+@requires("analysis.view")
+def index():
+    measure = request.args.get("matt") or "andel_arbete_studier"
+    dimension = request.args.get("indelning") or ALL
+    if measure not in MEASURES or dimension not in DIMENSION_LABELS:
+        abort(404)
+    periods = compare.published_periods()
+    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
+    comparison = compare.compare(measure, period, dimension)
+    trend = compare.trend(measure, dimension)
+    unit = UNIT_SUFFIX[MEASURES[measure][1]]
+    own = comparison.own(g.tenant.id)
+    bars = bar_chart(f"{comparison.label} {period}", [e.name for e in comparison.entries],
+                     [(comparison.label, [e.value for e in comparison.entries])], unit=unit) if comparison.entries else None
+    own_series = trend.series.get(g.tenant.short_name, {})
+    lines = line_chart(f"{trend.label} över åren", trend.periods,
+                       [(g.tenant.short_name, [own_series.get(p) for p in trend.periods]),
+                        ("Snitt för förbund som publicerat", [trend.averages.get(p) for p in trend.periods])],
+                       unit=unit) if trend.periods else None
+    return render_template("analysis/index.html", measures=MEASURES, dimensions=DIMENSION_LABELS, measure=measure,
+                           dimension=dimension, period=period, periods=periods, comparison=comparison, own=own,
+                           trend=trend, bars=bars, lines=lines, unit=MEASURES[measure][1])
+
+
+# --- publishing ------------------------------------------------------------------------
+
+@blueprint.route("/publicera")
+@requires("analysis.publish")
+def publish_page():
+    year = request.args.get("ar", type=int) or date.today().year - 1
+    try:
+        draft = publishing.draft(year, g.tenant)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("analysis.publish_page"))
+    return render_template("analysis/publish.html", year=year, draft=draft, units=MEASURES,
+                           publications=publishing.publications_of(g.tenant.id))
+
+
+@blueprint.post("/publicera")
+@requires("analysis.publish")
+def publish():
+    year = request.form.get("year", type=int) or 0
+    return form.act(f"Siffrorna för {year} är publicerade.", "analysis.publish_page",
+                 lambda: publishing.publish(g.tenant, year, by=current_user.email), ar=year)
+
+
+@blueprint.post("/publiceringar/<int:publication_id>/aterkalla")
+@requires("analysis.publish")
+def withdraw(publication_id: int):
+    publication = db.session.get(Publication, publication_id)
+    if publication is None or publication.tenant_id != g.tenant.id:
+        abort(404)
+    return form.act(f"Publiceringen för {publication.period} är återkallad och syns inte längre.", "analysis.publish_page",
+                 lambda: publishing.withdraw(publication, by=current_user.email))
+
+
+# --- helårsekvivalenter ------------------------------------------------------------------
+
+@blueprint.route("/helarsekvivalenter")
+@requires("analysis.view")
+def helarsekvivalenter():
+    kommuner = helars.own_kommuner()
+    table = helars.shares(kommuner)
+    periods = sorted({(r.year, r.half) for rows in table.values() for r in rows})
+    labels = [f"{y}H{h}" for y, h in periods]
+    series = []
+    for name, rows in table.items():
+        by_period = {(r.year, r.half): r.share for r in rows}
+        series.append((name, [by_period.get(p) for p in periods]))
+    chart = line_chart("Helårsekvivalenter som andel av befolkningen 20–64 år", labels, series, unit="%") if periods else None
+    return render_template("analysis/helars.html", table=table, chart=chart, benefits=helars.BENEFITS)
+
+
+@blueprint.post("/helarsekvivalenter")
+@requires("analysis.import")
+def import_helarsekvivalenter():
+    form.require_csrf()
+    try:
+        filename, content = form.uploaded_table()
+    except DomainError as error:
+        return form.back_with_error(error, "analysis.helarsekvivalenter")
+    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
+    write_tenant_file(g.tenant.slug, relative, content)
+    job = enqueue_for_tenant(jobs.import_helarsekvivalenter, title=f"Import av helårsekvivalenter från {filename}",
+                             path=relative, filename=filename)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+# --- the medlemssamråd's page -------------------------------------------------------------
+
+@blueprint.route("/medlemssamrad")
+@requires("analysis.view")
+def member_report():
+    periods = compare.published_periods()
+    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
+    return render_template("analysis/member_report.html", periods=periods,
+                           **documents.member_report_context(g.tenant, period))
+
+
+@blueprint.post("/medlemssamrad")
+@requires("analysis.view")
+def member_report_pdf():
+    form.require_csrf()
+    period = form.text("period")
+    if not (len(period) == 4 and period.isdigit()):
+        flash("Välj ett år.", "error")
+        return redirect(url_for("analysis.member_report"))
+    job = enqueue_for_tenant(jobs.render_member_report, title=f"Medlemssamråd {period}: jämförelse", period=period)
+    return redirect(url_for("tenant.job", job_id=job.id))
+
+
+# --- joint projects --------------------------------------------------------------------------
+
+def _project(project_id: int):
+    project = projects.project_for(g.tenant.id, project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+@blueprint.route("/projekt")
+@requires("analysis.view")
+def projects_page():
+    return render_template("analysis/projects.html", projects=projects.visible_projects(g.tenant.id))
+
+
+@blueprint.post("/projekt")
+@requires("analysis.projects")
+def create_project():
+    holder = {}
+
+    def action():
+        holder["project"] = projects.create_project(
+            g.tenant, name=form.text("name"), start=form.date_field("start", "start"), end=form.date_field("end", "slut"),
+            budget=form.int_field("budget", "budget", required=False) or 0,
+            external_funding=form.int_field("external_funding", "externt stöd", required=False) or 0,
+            hour_value=form.int_field("hour_value", "värde per timme", required=False) or 0,
+            description=request.form.get("description", ""))
+    response = form.act("Projektet är skapat; förbundet är dess ägare och första partner.", "analysis.projects_page", action)
+    if "project" in holder and holder["project"].id:
+        return redirect(url_for("analysis.project", project_id=holder["project"].id))
+    return response
+
+
+@blueprint.route("/projekt/<int:project_id>")
+@requires("analysis.view")
+def project(project_id: int):
+    project_ = _project(project_id)
+    year = request.args.get("ar", type=int)
+    partner_tenants = projects.partner_tenant_ids(project_)
+    shared = compare.project_figures(partner_tenants)
+    own_recommendations = list(db.session.scalars(select(Recommendation).order_by(Recommendation.year.desc(),
+                                                                                  Recommendation.number)))
+    tenants = list(db.session.scalars(select(Tenant).where(Tenant.kind == "forbund").order_by(Tenant.name)))
+    return render_template(
+        "analysis/project.html", project=project_, year=year, report=projects.report(project_, year),
+        hours=projects.hours_of(project_), shared=shared, recommendations=projects.shared_recommendations(project_),
+        own_recommendations=own_recommendations, tenants=tenants, is_owner=project_.owner_tenant_id == g.tenant.id,
+        recordable=[p for p in project_.partners if projects.may_record_for(project_, p, g.tenant.id)],
+        years=list(range(project_.start.year, project_.end.year + 1)), measures=MEASURES, today=date.today(),
+    )
+
+
+def _partner_for_recording(project_):
+    partner = projects.partner_in(project_, form.int_field("partner_id", "partner"))
+    if not projects.may_record_for(project_, partner, g.tenant.id):
+        raise InvalidInput(f"{g.tenant.short_name} kan inte registrera för {partner.name}.", {"partner_id": "annan partner"})
+    return partner
+
+
+@blueprint.post("/projekt/<int:project_id>/partner")
+@requires("analysis.projects")
+def add_partner(project_id: int):
+    project_ = _project(project_id)
+    if project_.owner_tenant_id != g.tenant.id:
+        abort(403)
+
+    def action():
+        tenant_id = form.int_field("tenant_id", "förbund", required=False)
+        tenant = db.session.get(Tenant, tenant_id) if tenant_id else None
+        projects.add_partner(project_, name=form.text("name"), tenant=tenant)
+    return form.act("Partnern är tillagd.", "analysis.project", action, project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/atagande")
+@requires("analysis.projects")
+def pledge(project_id: int):
+    project_ = _project(project_id)
+    return form.act("Åtagandet är sparat.", "analysis.project", lambda: projects.pledge(
+        project_, _partner_for_recording(project_), year=form.int_field("year", "år"),
+        cash=form.int_field("cash", "kontant medfinansiering", required=False) or 0,
+        in_kind=form.int_field("in_kind", "medfinansiering i annat än pengar", required=False) or 0),
+        project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/kontant")
+@requires("analysis.projects")
+def record_cash(project_id: int):
+    project_ = _project(project_id)
+    return form.act("Insatsen i pengar är registrerad.", "analysis.project", lambda: projects.record_cash(
+        project_, _partner_for_recording(project_), year=form.int_field("year", "år"),
+        amount=form.int_field("amount", "belopp"), note=form.text("note"), by=current_user.email),
+        project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/timmar")
+@requires("analysis.projects")
+def log_hours(project_id: int):
+    project_ = _project(project_id)
+
+    def action():
+        month_text = form.text("month")
+        try:
+            month = date.fromisoformat(f"{month_text}-01" if len(month_text) == 7 else month_text)
+        except ValueError:
+            raise InvalidInput(f"Månaden ska skrivas ÅÅÅÅ-MM, inte \"{month_text}\".", {"month": "ogiltig månad"}) from None
+        hours_text = form.text("hours").replace(",", ".")
+        try:
+            hours = float(hours_text)
+        except ValueError:
+            raise InvalidInput(f"Timmar ska vara ett tal, inte \"{hours_text}\".", {"hours": "inte ett tal"}) from None
+        projects.log_hours(project_, _partner_for_recording(project_), person=form.text("person"), month=month,
+                           hours=hours, by=current_user.email)
+    return form.act("Timmarna är loggade.", "analysis.project", action, project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/rekommendation")
+@requires("analysis.projects")
+def share_recommendation(project_id: int):
+    project_ = _project(project_id)
+
+    def action():
+        recommendation = get_or_404(Recommendation, form.int_field("recommendation_id", "rekommendation"))
+        projects.share_recommendation(project_, g.tenant.id, recommendation)
+    return form.act("Rekommendationen är delad med projektet.", "analysis.project", action, project_id=project_id)

@@ -1,0 +1,142 @@
+"""Joint projects: co-financing per partner against its pledge, the refusals, and walls
+around a project for förbund that are not in it."""
+from datetime import date
+
+from sqlalchemy import select
+
+from finsam_saas.analysis import projects
+from finsam_saas.analysis.models import Partner, Project
+from finsam_saas.extensions import db
+from finsam_saas.platform.models import Tenant
+
+from support import TENANT_A, TENANT_B, in_tenant, login
+
+
+def _project(app) -> int:
+    """Seed 004's project, owned by Skellefteå–Norsjö, with Umeåregionen and a förbund that is not a tenant."""
+    client = app.test_client()
+    login(client, "kansli.b@test.se")
+    answer = client.post("/t/skelleftea-norsjo/analys/projekt", data={
+        "name": "Lokala analyser i övre Norrland", "start": "2024-01-01", "end": "2025-12-31", "budget": "5 454 334",
+        "external_funding": "3 554 334", "hour_value": "500"})
+    assert answer.status_code == 302
+    project_id = int(answer.headers["Location"].rstrip("/").split("/")[-1])
+    with in_tenant(app, TENANT_B):
+        umea = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT_A))
+    client.post(f"/t/skelleftea-norsjo/analys/projekt/{project_id}/partner", data={"tenant_id": umea.id})
+    client.post(f"/t/skelleftea-norsjo/analys/projekt/{project_id}/partner", data={"name": "Samordningsförbundet Södra Lappland"})
+    return project_id
+
+
+def _partners(app, project_id) -> dict[str, int]:
+    with app.app_context():
+        return {p.name: p.id for p in db.session.scalars(select(Partner).where(Partner.project_id == project_id))}
+
+
+def test_cofinancing_per_partner_against_its_pledge(app):
+    project_id = _project(app)
+    partners = _partners(app, project_id)
+    owner, umea = app.test_client(), app.test_client()
+    login(owner, "kansli.b@test.se")
+    login(umea, "kansli.a@test.se")
+    base_b, base_a = f"/t/skelleftea-norsjo/analys/projekt/{project_id}", f"/t/umearegionen/analys/projekt/{project_id}"
+    lappland = partners["Samordningsförbundet Södra Lappland"]
+    umea_id = partners["Samordningsförbundet Umeåregionen"]
+    skelleftea = partners["Samordningsförbundet Skellefteå–Norsjö"]
+    for year in ("2024", "2025"):
+        umea.post(f"{base_a}/atagande", data={"partner_id": umea_id, "year": year, "cash": "150 000", "in_kind": "238 349"})
+        owner.post(f"{base_b}/atagande", data={"partner_id": lappland, "year": year, "cash": "150 000", "in_kind": "238 349"})
+        owner.post(f"{base_b}/atagande", data={"partner_id": skelleftea, "year": year, "cash": "150 000", "in_kind": "238 349"})
+    umea.post(f"{base_a}/kontant", data={"partner_id": umea_id, "year": "2024", "amount": "150000", "note": "2024"})
+    umea.post(f"{base_a}/timmar", data={"partner_id": umea_id, "person": "Mikael Holmlund", "month": "2024-03", "hours": "40,5"})
+    umea.post(f"{base_a}/timmar", data={"partner_id": umea_id, "person": "Analytiker", "month": "2024-03", "hours": "60"})
+    owner.post(f"{base_b}/timmar", data={"partner_id": lappland, "person": "Förbundschef", "month": "2024-04", "hours": "10"})
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        report = {r.partner.name: r for r in projects.report(project)}
+        year_2025 = {r.partner.name: r for r in projects.report(project, 2025)}
+    u = report["Samordningsförbundet Umeåregionen"]
+    assert (u.cash_pledged, u.cash_given, u.in_kind_pledged, u.hours, u.hours_value) == (300_000, 150_000, 476_698, 100.5, 50_250)
+    assert u.given == 200_250 and u.share_given == 25.8  # 200 250 of 776 698
+    assert report["Samordningsförbundet Södra Lappland"].hours_value == 5_000
+    assert year_2025["Samordningsförbundet Umeåregionen"].hours == 0
+    page = umea.get(base_a).get_data(as_text=True)
+    assert "Samordningsförbundet Södra Lappland" in page and "50 250" in page
+
+
+def test_refusals_pledge_outside_the_project_and_hours_ahead(app):
+    project_id = _project(app)
+    partners = _partners(app, project_id)
+    umea = app.test_client()
+    login(umea, "kansli.a@test.se")
+    base = f"/t/umearegionen/analys/projekt/{project_id}"
+    # A partner of another project, or of this one that Umeåregionen does not speak for.
+    with app.app_context():
+        other = projects.create_project(db.session.get(Tenant, 1), name="Annat", start=date(2024, 1, 1), end=date(2024, 12, 31))
+        db.session.commit()
+        stranger = other.partners[0].id
+    refused = umea.post(f"{base}/atagande", data={"partner_id": stranger, "year": "2024", "cash": "1"}, follow_redirects=True)
+    assert "Partnern finns inte i projektet" in refused.get_data(as_text=True)
+    refused = umea.post(f"{base}/atagande", data={"partner_id": partners["Samordningsförbundet Södra Lappland"], "year": "2024",
+                                                  "cash": "1"}, follow_redirects=True)
+    assert "kan inte registrera för Samordningsförbundet Södra Lappland" in refused.get_data(as_text=True)
+    later = date.today().replace(day=1).replace(year=date.today().year + 1)
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        project.end = later.replace(year=later.year + 1)
+        db.session.commit()
+    ahead = umea.post(f"{base}/timmar", data={"partner_id": partners["Samordningsförbundet Umeåregionen"], "person": "X",
+                                              "month": later.strftime("%Y-%m"), "hours": "5"}, follow_redirects=True)
+    assert "har inte börjat" in ahead.get_data(as_text=True)
+    outside = umea.post(f"{base}/atagande", data={"partner_id": partners["Samordningsförbundet Umeåregionen"],
+                                                  "year": "2031", "cash": "1"}, follow_redirects=True)
+    assert "utanför projektet" in outside.get_data(as_text=True)
+    with app.app_context():
+        assert projects.report(db.session.get(Project, project_id))[0].cash_pledged == 0  # nothing half-written
+
+
+def test_a_forbund_outside_the_project_sees_nothing_of_it(app):
+    project_id = _project(app)
+    uppsala = app.test_client()
+    with app.app_context():
+        from finsam_saas.platform.models import Membership, User
+        user = User(email="kansli.c@test.se", name="Uppsala")
+        user.set_password("losenord-123")
+        db.session.add(user)
+        db.session.flush()
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
+        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
+        db.session.commit()
+    login(uppsala, "kansli.c@test.se")
+    assert uppsala.get(f"/t/uppsala-lan/analys/projekt/{project_id}").status_code == 404
+    assert "Lokala analyser" not in uppsala.get("/t/uppsala-lan/analys/projekt").get_data(as_text=True)
+    assert uppsala.post(f"/t/uppsala-lan/analys/projekt/{project_id}/timmar", data={}).status_code == 404
+    # A partner that is not the owner may not add partners.
+    umea = app.test_client()
+    login(umea, "kansli.a@test.se")
+    assert umea.post(f"/t/umearegionen/analys/projekt/{project_id}/partner", data={"name": "X"}).status_code == 403
+
+
+def test_partners_share_recommendations_and_published_analyses(app):
+    from finsam_saas.analysis.models import Figure, Publication
+    from finsam_saas.insatser import social
+    from finsam_saas.platform.models import utcnow
+
+    project_id = _project(app)
+    with in_tenant(app, TENANT_A) as tenant:
+        recommendation = social.add_recommendation(year=2023, text="Bygg gemensam analyskapacitet i länet.")
+        db.session.add(Publication(tenant_id=tenant.id, period="2023", published_by="test", published_at=utcnow(),
+                                   figures=[Figure(measure="socialt_bokslut", dimension="alla", value=72.5)]))
+        db.session.commit()
+        recommendation_id = recommendation.id
+    umea = app.test_client()
+    login(umea, "kansli.a@test.se")
+    umea.post(f"/t/umearegionen/analys/projekt/{project_id}/rekommendation", data={"recommendation_id": recommendation_id})
+    owner = app.test_client()
+    login(owner, "kansli.b@test.se")
+    page = owner.get(f"/t/skelleftea-norsjo/analys/projekt/{project_id}").get_data(as_text=True)
+    assert "Bygg gemensam analyskapacitet i länet." in page
+    assert "Socialt bokslut, viktad måluppfyllelse" in page and "72,5 %" in page
+    # Skellefteå–Norsjö cannot share Umeåregionen's recommendation as its own: it is not found in its tenant.
+    assert owner.post(f"/t/skelleftea-norsjo/analys/projekt/{project_id}/rekommendation",
+                      data={"recommendation_id": recommendation_id}).status_code == 404
