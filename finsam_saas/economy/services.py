@@ -220,9 +220,13 @@ def draw_insats_lines(year: int) -> Budget:
 
 # --- beslutsutrymme ---------------------------------------------------------------------------
 
-def _pending(year: int) -> int:
-    return sum(int(a.amounts.get(str(year), 0)) for a in db.session.scalars(
-        select(Application).where(Application.status == "pending")))
+def _pending_by_year() -> dict[int, int]:
+    """What pending applications ask for, per year, in one query."""
+    found: dict[int, int] = {}
+    for application in db.session.scalars(select(Application).where(Application.status == "pending")):
+        for year, amount in application.amounts.items():
+            found[int(year)] = found.get(int(year), 0) + int(amount)
+    return found
 
 
 def decision_room(first: int, last: int, settings: dict) -> list[dict]:
@@ -232,6 +236,7 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
     if last - first > 10:
         raise InvalidInput("Högst tio år åt gången.", {"to": "för långt"})
     bound_reserve = (settings or {}).get("bound_reserve", 0)
+    pending_by_year = _pending_by_year()
     years, carried = [], None
     for year in range(first, last + 1):
         budget = current_budget(year)
@@ -248,7 +253,7 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
         insatser = other_lines + sum(granted.values())
         result = fee_total - board - administration - insatser
         room = carried + result
-        pending = _pending(year)
+        pending = pending_by_year.get(year, 0)
         years.append({"year": year, "fees": fee_total, "carried": carried, "board": board,
                       "administration": administration, "insatser": insatser, "result": result, "room": room,
                       "pending": pending, "room_after_pending": room - pending})

@@ -245,6 +245,15 @@ def nominations_by_role(round_: NominationRound) -> list[tuple[str, list[RoundSe
              [n for n in round_.nominations if n.role == r]) for r in roles]
 
 
+def proposal_ready(round_: NominationRound) -> bool:
+    return bool(round_.proposal_text) or any(seat.proposed for seat in round_.seats)
+
+
+def rounds_for(general: GeneralMeeting) -> list[NominationRound]:
+    return list(db.session.scalars(select(NominationRound).where(NominationRound.meeting_id == general.meeting_id)
+                                   .options(selectinload(NominationRound.seats))))
+
+
 def write_proposal(round_: NominationRound, *, text: str, proposals: dict[int, tuple[str, str]]) -> None:
     """The valberedning's proposal: a candidate (and förbund) per seat and a covering text."""
     seats = {s.id: s for s in round_.seats}

@@ -181,9 +181,13 @@ def send_call(round_id: int):
 
 
 @blueprint.route("/valberedning/<int:round_id>/forslag.pdf")
-@requires("nns.nominations.manage")
+@requires("nns.view")
 def proposal_pdf(round_id: int):
-    return _pdf(documents.proposal_pdf(get_or_404(NominationRound, round_id)), f"valberedningens-forslag-{round_id}.pdf")
+    """The valberedning's own until it has proposed; then part of the årsmöte's papers for every member."""
+    round_ = get_or_404(NominationRound, round_id)
+    if not can("nns.nominations.manage") and not services.proposal_ready(round_):
+        abort(403)
+    return _pdf(documents.proposal_pdf(round_), f"valberedningens-forslag-{round_id}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> Response:
@@ -224,6 +228,7 @@ def general_meeting(meeting_id: int):
         "nns/general_meeting.html", general=general, meeting=general.meeting, motions=services.motions_of(general),
         roll=services.roll(general), polls=voting.polls_of(general), own_member=own, staff=is_nns_staff(),
         papers_due=services.papers_due(general), papers_late=services.papers_late(general),
+        proposals_ready=[r for r in services.rounds_for(general) if services.proposal_ready(r)],
         members=services.member_forbund() if can("nns.meeting.run") else [],
         proposals=[(p, MOTION_PROPOSAL_LABELS[p]) for p in MOTION_PROPOSALS], today=date.today(),
     )

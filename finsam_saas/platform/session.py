@@ -84,9 +84,12 @@ def _new_transaction(session, transaction, connection):
 
 
 def _touches_tenant_data(execute_state) -> bool:
-    if any(_is_tenant_model(m.class_) for m in execute_state.all_mappers):
+    mappers = execute_state.all_mappers
+    if any(_is_tenant_model(m.class_) for m in mappers):
         return True
     statement = execute_state.statement
+    if mappers and not getattr(statement, "_setup_joins", ()) and not getattr(statement, "_from_obj", ()):
+        return False  # entities of platform tables only, nothing joined: the common case, decided cheaply
     froms = getattr(statement, "get_final_froms", None)
     if froms is None:
         return False
@@ -109,11 +112,13 @@ def _register_tenant_table(mapper, cls):
 def _scope_to_tenant(execute_state):
     session = execute_state.session
     tenant_id = current_tenant_id()
-    if not _touches_tenant_data(execute_state):
-        if tenant_id is not None:
-            _apply_rls_setting(session, tenant_id)
+    # With a tenant in context every statement gets the criteria (they bind only tenant-owned
+    # entities), which is cheaper than finding out whether it touches tenant tables; only
+    # without one must that be found out, to refuse.
+    if tenant_id is None:
+        if _touches_tenant_data(execute_state):
+            require_tenant_id()
         return
-    tenant_id = require_tenant_id()
     _forget_other_tenant(session, tenant_id)
     _apply_rls_setting(session, tenant_id)
     if execute_state.is_select or execute_state.is_update or execute_state.is_delete:

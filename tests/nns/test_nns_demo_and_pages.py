@@ -11,7 +11,7 @@ from finsam_saas.extensions import db
 from finsam_saas.nns.models import GeneralMeeting, MemberContact
 
 from nns_support import nns_api
-from support import NNS, PASSWORD, TENANT_A, UMEA_MEMBER, in_tenant, login
+from support import NNS, PASSWORD, TENANT_A, UMEA_MEMBER, ApiClient, in_tenant, login
 
 
 def message_from_bytes(raw: bytes):
@@ -156,3 +156,22 @@ def test_invited_contact_chooses_a_password_and_acts_only_for_its_forbund(app):
     assert guest.get("/t/nns/medlemmar").status_code == 403
     assert guest.get("/t/nns/moten/").status_code == 403  # NNS's board papers are not theirs
     assert guest.get(f"/t/{TENANT_A}/").status_code == 404
+
+
+def test_the_proposal_joins_the_arsmotes_papers_once_written(app):
+    meeting_id = nns_api(app).post("/meetings", json={"body": "medlemsmote", "kind": "arsmote", "date": "2099-04-20",
+                                                      "motion_deadline": "2099-03-01"}).json["id"]
+    round_ = ApiClient(app, "valberedning.nns@test.se", NNS).post("/nomination-rounds", json={
+        "title": "Inför årsmötet 2099", "deadline": "2099-01-31", "meeting_id": meeting_id,
+        "seats": [{"role": "revisor", "holder": "Johan Fält", "term_ends": 2099}]}).json
+    member = app.test_client()
+    login(member, "kansli.a@test.se")
+    pdf_path = f"/t/nns/valberedning/{round_['id']}/forslag.pdf"
+    assert member.get(pdf_path).status_code == 403  # the valberedning's own until it proposes
+    assert "Valberedningens förslag (PDF)" not in member.get(f"/t/nns/medlemsmoten/{meeting_id}").get_data(as_text=True)
+    valberedning = app.test_client()
+    login(valberedning, "valberedning.nns@test.se")
+    valberedning.post(f"/t/nns/valberedning/{round_['id']}/forslag", data={f"proposed_{round_['seats'][0]['id']}": "Ann Ek",
+                                                                           "text": "Valberedningen föreslår Ann Ek."})
+    assert "Valberedningens förslag (PDF)" in member.get(f"/t/nns/medlemsmoten/{meeting_id}").get_data(as_text=True)
+    assert "Ann Ek" in _text(member.get(pdf_path))
