@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.__main__ import PROJECT, Client, emit, free_port, start_gunicorn
 
+ORIGINAL_ENV = dict(os.environ)  # for the tests run at the end, untouched by the private servers' settings
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 RECOVERY_SECONDS = 15
 failures: list[str] = []
@@ -110,7 +111,7 @@ def postgres_restart(base: str, token: str, cluster: Cluster) -> None:
          ok_after=sum(1 for r in after if r[1] == 200), requests_after=len(after), slowest_seconds=round(slowest, 2))
     if not after or any(s != 200 for _, s, _ in after):
         failures.append("appen kom inte tillbaka efter omstarten av PostgreSQL")
-    if any(s not in (200, 500, 503) for s in errors) or slowest > 30:
+    if any(s not in (200, 503) for s in errors) or slowest > 30:
         failures.append(f"fel som inte var rena: {errors}, längsta svar {slowest:.1f} s")
 
 
@@ -149,7 +150,8 @@ def main() -> int:
             redis.terminate()
         cluster.remove()
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/platform/test_jobs.py", "-k", "killed_mid_job or redis_down"], cwd=PROJECT)
+                            "tests/platform/test_jobs.py", "-k", "killed_mid_job or redis_down"], cwd=PROJECT,
+                           env=ORIGINAL_ENV)
     if tests.returncode != 0:
         failures.append("testerna för avbruten arbetsprocess och borta Redis misslyckades")
     for failure in failures:

@@ -101,9 +101,26 @@ def register_request_context(app: Flask) -> None:
             if any(unstorable(v) for v in values.values()):
                 abort(400, "Formuläret innehåller ett tecken som inte kan sparas (NUL).")
 
+    # The menu depends only on the tenant and the role: built once per pair, not on every page.
+    menus: dict[tuple[str, str], list] = {}
+
+    def main_nav() -> list:
+        from flask import url_for
+
+        key = (g.tenant.slug, g.membership.role)
+        if key not in menus:
+            menu = [("", [("Start", "tenant.start", url_for("tenant.start"))])] if can("tenant.view") else []
+            for module_label, items in NAVIGATION:
+                entries = [(item.label, item.endpoint, url_for(item.endpoint)) for item in items
+                           if item.shown_in(g.tenant) and can(item.action)]
+                if entries:
+                    menu.append((module_label, entries))
+            menus[key] = menu
+        return menus[key]
+
     @app.context_processor
     def _shell():
-        return {"navigation": NAVIGATION, "can": can}
+        return {"navigation": NAVIGATION, "can": can, "main_nav": main_nav}
 
     @app.after_request
     def _security_headers(response):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from finsam_saas.extensions import db
@@ -18,10 +18,12 @@ MESSAGES = {
     405: ("Metoden stöds inte", "Adressen tar inte emot den här sortens begäran."),
     409: ("Ändringen är inte tillåten", "En regel hindrar ändringen."),
     413: ("Filen är för stor", "Filen är större än vad som tas emot."),
+    503: ("Tjänsten är tillfälligt nere", "Databasen svarar inte just nu. Inget har sparats. Försök igen om en stund."),
     500: ("Något gick fel", "Ett oväntat fel uppstod. Inget har sparats. Försök igen, eller kontakta supporten."),
 }
 API_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 413: "too_large", 500: "server_error"}
+             405: "method_not_allowed", 409: "conflict", 413: "too_large", 500: "server_error",
+             503: "unavailable"}
 
 
 def _wants_json() -> bool:
@@ -61,6 +63,16 @@ def register(app) -> None:
         db.session.rollback()
         app.logger.warning("Värde som databasen inte tar emot: %s", error.orig)
         return render_error(400, "Ett värde är för långt eller för stort för att sparas. Inget har sparats.")
+
+    @app.errorhandler(OperationalError)
+    def _database_away(error):
+        # PostgreSQL restarting or unreachable: say so, and let the pool reconnect on the next request.
+        db.session.rollback()
+        app.logger.error("Databasen nås inte: %s", error.orig)
+        response = render_error(503)
+        response = response if not isinstance(response, tuple) else app.make_response(response)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error):

@@ -54,7 +54,7 @@ def _forget_other_tenant(session, tenant_id) -> None:
     held = session.info.get("tenant_id", _UNSET)
     if held is not _UNSET and held != tenant_id:
         for obj in list(session.identity_map.values()):
-            if isinstance(obj, TenantScoped):
+            if isinstance(obj, TenantScoped) and obj in session:  # an earlier expunge may have cascaded to it
                 session.expunge(obj)
     session.info["tenant_id"] = tenant_id
 

@@ -109,3 +109,17 @@ def test_new_rows_are_stamped_with_the_current_tenant(any_app):
         db.session.add(body)
         db.session.commit()
         assert body.tenant_id == ids[1]
+
+
+def test_switching_tenant_forgets_objects_whose_relations_cascade(any_app):
+    """A body loaded with its seats: forgetting the body takes the seats with it, and the switch still works."""
+    a, b = _tenant_ids(any_app)
+    with any_app.app_context():
+        with tenant_context(a):
+            bodies = db.session.scalars(select(Body).options(selectinload(Body.seats))).all()
+            assert bodies and any(body.seats for body in bodies)
+        with tenant_context(b):
+            names = db.session.scalars(select(Body.name)).all()
+            assert names
+            assert not any(isinstance(o, (Body, Seat)) and o.tenant_id == a for o in db.session.identity_map.values())
+        db.session.remove()
