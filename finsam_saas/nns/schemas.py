@@ -1,4 +1,6 @@
 """Request shapes of the NNS API (API.md)."""
+from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from finsam_saas.meetings.schemas import MeetingIn
@@ -9,14 +11,19 @@ class TermEnds(fields.Field):
     """The årsmöte a term ends at: a year (2021) or a date ("2021-04-22") whose year is taken."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, int) and not isinstance(value, bool) and 2000 <= value <= 2100:
-            return value
-        if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        year = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            year = value
+        elif isinstance(value, str) and len(value) == 4 and value.isdigit():
+            year = int(value)
+        elif isinstance(value, str):
             try:
-                return int(value[:4]) if len(value) == 4 else fields.Date()._deserialize(value, attr, data).year
-            except ValidationError:
-                pass
-        raise ValidationError("ett år (2021) eller ett datum (2021-04-22)")
+                year = date.fromisoformat(value).year
+            except ValueError:
+                year = None
+        if year is None or not 2000 <= year <= 2100:
+            raise ValidationError("ett år (2021) eller ett datum (2021-04-22), 2000–2100")
+        return year
 
 
 class GeneralMeetingIn(MeetingIn):
