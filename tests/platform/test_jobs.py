@@ -150,7 +150,8 @@ def test_job_on_postgres_worker_respects_rls(pg_app, redis_url):
 
 def test_a_worker_killed_mid_job_is_tried_again_then_reported_and_serves_no_file(app, redis_url, client_a):
     app.config["REDIS_URL"] = redis_url
-    with in_tenant(app, TENANT_A):
+    _, users = _ids(app)
+    with in_tenant(app, TENANT_A), acting_as(Actor(users["kansli.a@test.se"], "kansli.a@test.se")):
         job_id = enqueue_for_tenant(jobs_probe.die_midway, title="Protokoll som PDF").id
     worker = _run_worker(app, redis_url)  # the work horse dies twice: the first run and its one retry
     assert worker.returncode == 0, worker.stderr
