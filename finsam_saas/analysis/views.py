@@ -18,7 +18,6 @@ from finsam_saas.insatser.models import Recommendation
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import BOARD, STAFF, register_permissions, requires
 from finsam_saas.platform.charts import bar_chart, line_chart
-from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.files import write_tenant_file
@@ -141,9 +140,8 @@ def import_helarsekvivalenter():
         return form.back_with_error(error, "analysis.helarsekvivalenter")
     relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
     write_tenant_file(g.tenant.slug, relative, content)
-    job = enqueue_for_tenant(jobs.import_helarsekvivalenter, title=f"Import av helårsekvivalenter från {filename}",
+    return form.job_page(jobs.import_helarsekvivalenter, title=f"Import av helårsekvivalenter från {filename}",
                              path=relative, filename=filename)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 # --- the medlemssamråd's page -------------------------------------------------------------
@@ -165,8 +163,7 @@ def member_report_pdf():
     if not (len(period) == 4 and period.isdigit()):
         flash("Välj ett år.", "error")
         return redirect(url_for("analysis.member_report"))
-    job = enqueue_for_tenant(jobs.render_member_report, title=f"Medlemssamråd {period}: jämförelse", period=period)
-    return redirect(url_for("tenant.job", job_id=job.id))
+    return form.job_page(jobs.render_member_report, title=f"Medlemssamråd {period}: jämförelse", period=period)
 
 
 # --- joint projects --------------------------------------------------------------------------
@@ -187,19 +184,15 @@ def projects_page():
 @blueprint.post("/projekt")
 @requires("analysis.projects")
 def create_project():
-    holder = {}
-
     def action():
-        holder["project"] = projects.create_project(
+        return projects.create_project(
             g.tenant, name=form.text("name"), start=form.date_field("start", "start"), end=form.date_field("end", "slut"),
             budget=form.int_field("budget", "budget", required=False) or 0,
             external_funding=form.int_field("external_funding", "externt stöd", required=False) or 0,
             hour_value=form.int_field("hour_value", "värde per timme", required=False) or 0,
             description=request.form.get("description", ""))
-    response = form.act("Projektet är skapat; förbundet är dess ägare och första partner.", "analysis.projects_page", action)
-    if "project" in holder and holder["project"].id:
-        return redirect(url_for("analysis.project", project_id=holder["project"].id))
-    return response
+    return form.act("Projektet är skapat; förbundet är dess ägare och första partner.", "analysis.projects_page", action,
+                    then=lambda project: url_for("analysis.project", project_id=project.id))
 
 
 @blueprint.route("/projekt/<int:project_id>")

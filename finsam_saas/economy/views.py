@@ -20,7 +20,6 @@ from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
@@ -312,9 +311,8 @@ def financial_reports():
             db.session.commit()
         except DomainError as error:
             return form.back_with_error(error, "economy.financial_reports")
-        job = enqueue_for_tenant(economy_jobs.render_financial_report,
+        return form.job_page(economy_jobs.render_financial_report,
                                  title=f"{report_rules.KINDS[row.kind]} {row.year}", report_id=row.id)
-        return redirect(url_for("tenant.job", job_id=job.id))
     rows = db.session.scalars(select(FinancialReport).order_by(FinancialReport.year.desc())).all()
     return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS,
                            soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,

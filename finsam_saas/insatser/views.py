@@ -22,7 +22,6 @@ from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.formatting import percent
 from finsam_saas.platform.models import User
@@ -336,9 +335,8 @@ def import_outcomes():
         return form.back_with_error(error, "insatser.index")
     relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
     write_tenant_file(g.tenant.slug, relative, content)
-    job = enqueue_for_tenant(jobs.import_outcomes, title=f"Import av utfall från {filename}",
+    return form.job_page(jobs.import_outcomes, title=f"Import av utfall från {filename}",
                              path=relative, filename=filename)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.route("/uppfoljning", methods=["POST"])
@@ -351,9 +349,8 @@ def followup_pm():
             raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     except DomainError as error:
         return form.back_with_error(error, "insatser.index")
-    job = enqueue_for_tenant(jobs.render_followup_pm, title=f"Uppföljning av insatser {year} halvår {half}",
+    return form.job_page(jobs.render_followup_pm, title=f"Uppföljning av insatser {year} halvår {half}",
                              year=year, half=half)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 # --- applications ---------------------------------------------------------------

@@ -16,7 +16,6 @@ from finsam_saas.organisation.models import Body
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
@@ -149,8 +148,7 @@ def attachment(meeting_id: int, attachment_id: int):
 def notice_pdf(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form.require_csrf()
-    job = enqueue_for_tenant(jobs.render_notice, title=f"Kallelse {meeting.body.name} {meeting.date}", meeting_id=meeting.id)
-    return redirect(url_for("tenant.job", job_id=job.id))
+    return form.job_page(jobs.render_notice, title=f"Kallelse {meeting.body.name} {meeting.date}", meeting_id=meeting.id)
 
 
 @blueprint.route("/<int:meeting_id>/utskick", methods=["POST"])
@@ -158,9 +156,8 @@ def notice_pdf(meeting_id: int):
 def send_notice(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form.require_csrf()
-    job = enqueue_for_tenant(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
+    return form.job_page(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
                              meeting_id=meeting.id)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.route("/mall/<int:body_id>", methods=["GET", "POST"])
@@ -358,9 +355,8 @@ def justera(meeting_id: int):
 def minutes_pdf(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
     form.require_csrf()
-    job = enqueue_for_tenant(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
+    return form.job_page(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
                              meeting_id=meeting_id)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 # --- uppdrag ----------------------------------------------------------------------

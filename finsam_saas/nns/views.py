@@ -19,7 +19,6 @@ from finsam_saas.nns.models import (
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
-from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.web import NavItem, fixed_tenant_blueprint, get_or_404, register_navigation
 
 blueprint = fixed_tenant_blueprint("nns", __name__, NNS_SLUG)
@@ -136,20 +135,16 @@ def _all(model, order):
 @blueprint.post("/valberedning")
 @requires("nns.nominations.manage")
 def open_round():
-    holder = {}
-
     def action():
         arsmote = form.int_field("arsmote", "årsmöte")
         meeting_id = form.int_field("meeting_id", "årsmöte", required=False)
-        holder["round"] = services.open_round(
+        return services.open_round(
             title=form.text("title") or f"Nomineringar inför årsmötet {arsmote}",
             deadline=form.date_field("deadline", "sista dag för nomineringar"),
             seats=services.seats_from_positions(arsmote),
             meeting=get_or_404(Meeting, meeting_id) if meeting_id else None)
-    response = form.act("Nomineringen är öppnad.", "nns.rounds", action)
-    if "round" in holder and holder["round"].id:
-        return redirect(url_for("nns.round_page", round_id=holder["round"].id))
-    return response
+    return form.act("Nomineringen är öppnad.", "nns.rounds", action,
+                    then=lambda round_: url_for("nns.round_page", round_id=round_.id))
 
 
 @blueprint.route("/valberedning/<int:round_id>")
@@ -176,8 +171,7 @@ def write_proposal(round_id: int):
 def send_call(round_id: int):
     round_ = get_or_404(NominationRound, round_id)
     form.require_csrf()
-    job = enqueue_for_tenant(jobs.send_nomination_call, title=f"Utskick: {round_.title}", round_id=round_.id)
-    return redirect(url_for("tenant.job", job_id=job.id))
+    return form.job_page(jobs.send_nomination_call, title=f"Utskick: {round_.title}", round_id=round_.id)
 
 
 @blueprint.route("/valberedning/<int:round_id>/forslag.pdf")
@@ -206,17 +200,13 @@ def general_meetings():
 @blueprint.post("/medlemsmoten")
 @requires("nns.meeting.run")
 def create_general_meeting():
-    holder = {}
-
     def action():
-        holder["general"] = services.create_general_meeting(
+        return services.create_general_meeting(
             day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"),
             end=form.time_field("end", "sluttid"), place=form.text("place"), kind=form.text("kind") or "medlemsmote",
             motion_deadline=form.date_field("motion_deadline", "sista dag för motioner", required=False))
-    response = form.act("Mötet är skapat med NNS:s dagordning.", "nns.general_meetings", action)
-    if "general" in holder and holder["general"].meeting_id:
-        return redirect(url_for("nns.general_meeting", meeting_id=holder["general"].meeting_id))
-    return response
+    return form.act("Mötet är skapat med NNS:s dagordning.", "nns.general_meetings", action,
+                    then=lambda general: url_for("nns.general_meeting", meeting_id=general.meeting_id))
 
 
 @blueprint.route("/medlemsmoten/<int:meeting_id>")
@@ -253,9 +243,8 @@ def send_papers(meeting_id: int):
     if unanswered:
         flash("Styrelsen har inte yttrat sig över: " + "; ".join(unanswered) + ".", "error")
         return redirect(url_for("nns.general_meeting", meeting_id=meeting_id))
-    job = enqueue_for_tenant(jobs.send_papers, title=f"Utskick: motioner till {general.meeting.date}",
+    return form.job_page(jobs.send_papers, title=f"Utskick: motioner till {general.meeting.date}",
                              meeting_id=meeting_id)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/bjud-in-ombud")
@@ -263,9 +252,8 @@ def send_papers(meeting_id: int):
 def invite_ombud(meeting_id: int):
     general = _general(meeting_id)
     form.require_csrf()
-    job = enqueue_for_tenant(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}",
+    return form.job_page(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}",
                              meeting_id=meeting_id)
-    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud")

@@ -5,7 +5,7 @@ from finsam_saas.organisation import jobs as organisation_jobs, services
 from finsam_saas.organisation.models import Body
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform import formdata as form
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("organisation", __name__, "/organisation")
@@ -38,6 +38,5 @@ def body(body_id: int):
 def print_overview():
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("organisation.overview"))
-    job = enqueue_for_tenant(organisation_jobs.render_overview_pdf, title=f"Organisationsöversikt {g.tenant.short_name}")
     flash("Utskriften är beställd.", "info")
-    return redirect(url_for("tenant.job", job_id=job.id))
+    return form.job_page(organisation_jobs.render_overview_pdf, title=f"Organisationsöversikt {g.tenant.short_name}")

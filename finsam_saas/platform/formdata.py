@@ -72,16 +72,26 @@ def back_with_error(error: DomainError, endpoint: str, **values):
     return redirect(url_for(endpoint, **values))
 
 
-def act(success: str, endpoint: str, action, **values):
-    """Run a form's action: commit and say so, or undo, say why, and go back to the page."""
+def act(success: str, endpoint: str, action, *, then=None, **values):
+    """Run a form's action: commit and say so, or undo, say why, and go back to the page.
+
+    `then(result)` gives the page to go to after success instead (the object just made)."""
     require_csrf()
     try:
-        action()
+        result = action()
         db.session.commit()
     except DomainError as error:
         return back_with_error(error, endpoint, **values)
     flash(success, "success")
-    return redirect(url_for(endpoint, **values))
+    return redirect(then(result) if then else url_for(endpoint, **values))
+
+
+def job_page(func, *, title: str, **kwargs):
+    """Start a job for the current tenant and go to its page, where its progress shows."""
+    from finsam_saas.platform.jobs import enqueue_for_tenant
+
+    job = enqueue_for_tenant(func, title=title, **kwargs)
+    return redirect(url_for("tenant.job", job_id=job.id))
 
 
 def uploaded_table(name: str = "file") -> tuple[str, bytes]:
