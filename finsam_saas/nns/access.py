@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g
+from flask import abort, g
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
+from finsam_saas.meetings.models import Meeting
+from finsam_saas.nns import services
 from finsam_saas.nns.models import MemberContact, Ombud
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.auth import STAFF, register_permissions
 from finsam_saas.platform.models import ROLE_LABELS, Membership, Tenant
 from finsam_saas.platform.rules import DomainError
-from finsam_saas.platform.web import register_guest_admission, register_landing
+from finsam_saas.platform.web import get_or_404, register_guest_admission, register_landing
 
 NNS_SLUG = "nns"
 REPRESENTATIVE = "medlemsforbund"
@@ -112,8 +114,6 @@ class NotYourForbund(DomainError):
 def acting_member(named: str | None, field: str) -> Member | None:
     """The förbund a nomination, motion or ombud is for: a representative's own;
     NNS's people name one, or none for NNS itself (the styrelse, the valberedning)."""
-    from finsam_saas.nns import services
-
     named = (named or "").strip()
     own = represented_member_id()
     if own is not None:
@@ -136,3 +136,20 @@ def _landing(user) -> str | None:
 
 
 register_landing(_landing)
+
+
+def general_or_404(meeting_id: int):
+    """The medlemsmöte of this meeting; a board meeting of NNS, or none, answers as missing."""
+    get_or_404(Meeting, meeting_id)
+    general = services.general_meeting(meeting_id)
+    if general is None:
+        abort(404)
+    return general
+
+
+def of_meeting_or_404(model, object_id: int, general):
+    """A motion, ombud or poll of this medlemsmöte; one of another meeting answers as missing."""
+    obj = get_or_404(model, object_id)
+    if obj.meeting_id != general.meeting_id:
+        abort(404)
+    return obj

@@ -3,13 +3,15 @@ and the valberedning's nomination rounds. Served for the NNS tenant only; a
 member förbund's kansli, invited contact or ombud comes in as its representative."""
 from __future__ import annotations
 
-from flask import Response, abort, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, services, voting
-from finsam_saas.nns.access import NNS_SLUG, acting_member, represented_member_id
+from finsam_saas.nns.access import (
+    NNS_SLUG, acting_member, general_or_404, of_meeting_or_404, represented_member_id,
+)
 from finsam_saas.nns.models import GeneralMeeting, Motion, NominationRound, Poll
 from finsam_saas.nns.schemas import (
     GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, BallotIn,
@@ -21,21 +23,6 @@ from finsam_saas.platform.schemas import load
 from finsam_saas.platform.web import api_blueprint, get_or_404
 
 blueprint = api_blueprint("nns_api", __name__, slug=NNS_SLUG)
-
-
-def _general(meeting_id: int) -> GeneralMeeting:
-    get_or_404(Meeting, meeting_id)
-    general = services.general_meeting(meeting_id)
-    if general is None:
-        abort(404)  # a board meeting of NNS is not a medlemsmöte: as if missing
-    return general
-
-
-def _poll(general: GeneralMeeting, poll_id: int) -> Poll:
-    poll = get_or_404(Poll, poll_id)
-    if poll.meeting_id != general.meeting_id:
-        abort(404)
-    return poll
 
 
 def _general_json(general: GeneralMeeting) -> dict:
@@ -76,7 +63,7 @@ def list_meetings():
 @requires("nns.view")
 def get_roll(meeting_id: int):
     """The röstlängd: each member förbund's ombud."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     return jsonify({"fixed": general.roll_fixed_at is not None, "paragraph": general.roll_paragraph,
                     "ombud": [{"member": o.member.name, "name": o.name, "email": o.email}
                               for o in services.roll(general)]})
@@ -87,7 +74,7 @@ def get_roll(meeting_id: int):
 @documented(requestBody=RollIn)
 def put_roll(meeting_id: int):
     """Register the whole roll: one ombud per member förbund."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     data = _body(RollIn())
     ombud = services.replace_roll(general, data["ombud"])
     db.session.commit()
@@ -100,7 +87,7 @@ def put_roll(meeting_id: int):
 @documented(requestBody=OwnOmbudIn)
 def register_ombud(meeting_id: int):
     """A förbund registers (or, with replace, substitutes) its one ombud."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     data = _body(OwnOmbudIn())
     member = acting_member(data["member"], "member")
     if member is None:
@@ -115,7 +102,7 @@ def register_ombud(meeting_id: int):
 @requires("nns.meeting.run")
 def fix_roll(meeting_id: int):
     """Fix the röstlängd as the meeting's decision in its §."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     number = services.fix_roll(general)
     db.session.commit()
     return jsonify({"fixed": True, "paragraph": number, "voters": len(services.roll(general))})
@@ -125,7 +112,7 @@ def fix_roll(meeting_id: int):
 @requires("nns.view")
 def roll_pdf(meeting_id: int):
     """The röstlängd as PDF."""
-    return Response(documents.roll_pdf(_general(meeting_id)), mimetype="application/pdf")
+    return Response(documents.roll_pdf(general_or_404(meeting_id)), mimetype="application/pdf")
 
 
 @blueprint.post("/meetings/<int:meeting_id>/polls")
@@ -133,7 +120,7 @@ def roll_pdf(meeting_id: int):
 @documented(requestBody=PollIn)
 def create_poll(meeting_id: int):
     """A poll on an item: open, or a closed ballot (secret) for an election of persons."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     data = _body(PollIn())
     poll = voting.create_poll(general, **data)
     db.session.commit()
@@ -144,23 +131,23 @@ def create_poll(meeting_id: int):
 @requires("nns.view")
 def list_polls(meeting_id: int):
     """The meeting's polls with their results so far."""
-    return jsonify([voting.result(poll) for poll in voting.polls_of(_general(meeting_id))])
+    return jsonify([voting.result(poll) for poll in voting.polls_of(general_or_404(meeting_id))])
 
 
 @blueprint.get("/meetings/<int:meeting_id>/polls/<int:poll_id>")
 @requires("nns.view")
 def get_poll(meeting_id: int, poll_id: int):
     """Status, counts, winner, whether the chair decided, and who has voted."""
-    general = _general(meeting_id)
-    return jsonify(voting.result(_poll(general, poll_id)))
+    general = general_or_404(meeting_id)
+    return jsonify(voting.result(of_meeting_or_404(Poll, poll_id, general)))
 
 
 @blueprint.post("/meetings/<int:meeting_id>/polls/<int:poll_id>/open")
 @requires("nns.meeting.run")
 def open_poll(meeting_id: int, poll_id: int):
     """Open the poll for votes (the röstlängd must be fixed)."""
-    general = _general(meeting_id)
-    poll = _poll(general, poll_id)
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
     voting.open_poll(general, poll)
     db.session.commit()
     return jsonify(voting.result(poll))
@@ -170,8 +157,8 @@ def open_poll(meeting_id: int, poll_id: int):
 @requires("nns.meeting.run")
 def close_poll(meeting_id: int, poll_id: int):
     """Close and count; the result goes into the item's §."""
-    general = _general(meeting_id)
-    poll = _poll(general, poll_id)
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
     voting.close_poll(general, poll)
     db.session.commit()
     return jsonify(voting.result(poll))
@@ -182,8 +169,8 @@ def close_poll(meeting_id: int, poll_id: int):
 @documented(requestBody=BallotIn)
 def vote(meeting_id: int, poll_id: int):
     """The ombud's vote for their förbund, with the ombud's own token."""
-    general = _general(meeting_id)
-    poll = _poll(general, poll_id)
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
     data = _body(BallotIn())
     voting.cast_vote(general, poll, email=g.api_user.email, option=data["option"])
     db.session.commit()
@@ -195,7 +182,7 @@ def vote(meeting_id: int, poll_id: int):
 @documented(requestBody=MotionIn)
 def submit_motion(meeting_id: int):
     """A motion by a member förbund, or a proposal by the styrelse, before motion_deadline."""
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     data = _body(MotionIn())
     member = acting_member(data["submitted_by"], "submitted_by")
     motion = services.submit_motion(general, member=member, title=data["title"], text=data["text"],
@@ -214,7 +201,7 @@ def _motion_json(motion: Motion) -> dict:
 @requires("nns.view")
 def list_motions(meeting_id: int):
     """The meeting's motions with the styrelse's yttranden."""
-    return jsonify([_motion_json(m) for m in services.motions_of(_general(meeting_id))])
+    return jsonify([_motion_json(m) for m in services.motions_of(general_or_404(meeting_id))])
 
 
 @blueprint.put("/meetings/<int:meeting_id>/motions/<int:motion_id>/response")
@@ -222,10 +209,8 @@ def list_motions(meeting_id: int):
 @documented(requestBody=ResponseIn)
 def respond(meeting_id: int, motion_id: int):
     """The styrelse's yttrande and proposal: bifall, avslag or besvarad."""
-    general = _general(meeting_id)
-    motion = get_or_404(Motion, motion_id)
-    if motion.meeting_id != general.meeting_id:
-        abort(404)
+    general = general_or_404(meeting_id)
+    motion = of_meeting_or_404(Motion, motion_id, general)
     data = _body(ResponseIn())
     services.respond_to_motion(motion, text=data["text"], proposal=data["proposal"])
     db.session.commit()
@@ -236,7 +221,7 @@ def respond(meeting_id: int, motion_id: int):
 @requires("nns.view")
 def motions_pdf(meeting_id: int):
     """The motions with the styrelse's yttranden, as sent out before the meeting."""
-    return Response(documents.motions_pdf(_general(meeting_id)), mimetype="application/pdf")
+    return Response(documents.motions_pdf(general_or_404(meeting_id)), mimetype="application/pdf")
 
 
 def _round_json(round_: NominationRound) -> dict:

@@ -11,7 +11,9 @@ from flask_login import current_user
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, participation, services, voting
-from finsam_saas.nns.access import NNS_SLUG, is_nns_staff, represented_member_id
+from finsam_saas.nns.access import (
+    NNS_SLUG, general_or_404, is_nns_staff, of_meeting_or_404, represented_member_id,
+)
 from finsam_saas.nns.models import (
     MOTION_PROPOSAL_LABELS, MOTION_PROPOSALS, POSITION_ROLE_LABELS, POSITION_ROLES, GeneralMeeting, MemberContact,
     Motion, NominationRound, Ombud, Poll,
@@ -33,21 +35,6 @@ register_navigation("NNS", [
 ])
 
 
-
-
-def _general(meeting_id: int) -> GeneralMeeting:
-    get_or_404(Meeting, meeting_id)
-    general = services.general_meeting(meeting_id)
-    if general is None:
-        abort(404)
-    return general
-
-
-def _of_meeting(model, object_id: int, general: GeneralMeeting):
-    obj = get_or_404(model, object_id)
-    if obj.meeting_id != general.meeting_id:
-        abort(404)
-    return obj
 
 
 # --- member register --------------------------------------------------------------
@@ -212,7 +199,7 @@ def create_general_meeting():
 @blueprint.route("/medlemsmoten/<int:meeting_id>")
 @requires("nns.view")
 def general_meeting(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     own = represented_member_id()
     return render_template(
         "nns/general_meeting.html", general=general, meeting=general.meeting, motions=services.motions_of(general),
@@ -227,8 +214,8 @@ def general_meeting(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/motioner/<int:motion_id>/yttrande")
 @requires("nns.motion.respond")
 def respond(meeting_id: int, motion_id: int):
-    general = _general(meeting_id)
-    motion = _of_meeting(Motion, motion_id, general)
+    general = general_or_404(meeting_id)
+    motion = of_meeting_or_404(Motion, motion_id, general)
     return form.act("Styrelsens yttrande är sparat.", "nns.general_meeting",
                  lambda: services.respond_to_motion(motion, text=request.form.get("text", ""),
                                                     proposal=form.text("proposal")), meeting_id=meeting_id)
@@ -237,7 +224,7 @@ def respond(meeting_id: int, motion_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/skicka-motioner")
 @requires("nns.meeting.run")
 def send_papers(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     form.require_csrf()
     unanswered = [m.title for m in services.motions_of(general) if not m.proposal]
     if unanswered:
@@ -250,7 +237,7 @@ def send_papers(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/bjud-in-ombud")
 @requires("nns.meeting.run")
 def invite_ombud(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     form.require_csrf()
     return form.job_page(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}",
                              meeting_id=meeting_id)
@@ -259,7 +246,7 @@ def invite_ombud(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud")
 @requires("nns.meeting.run")
 def add_ombud(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
 
     def action():
         member = services.active_member(form.int_field("member_id", "förbund"), "member_id")
@@ -273,8 +260,8 @@ def add_ombud(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud/<int:ombud_id>/ta-bort")
 @requires("nns.meeting.run")
 def remove_ombud(meeting_id: int, ombud_id: int):
-    general = _general(meeting_id)
-    ombud = _of_meeting(Ombud, ombud_id, general)
+    general = general_or_404(meeting_id)
+    ombud = of_meeting_or_404(Ombud, ombud_id, general)
     return form.act("Ombudet är borttaget från röstlängden.", "nns.general_meeting",
                  lambda: services.remove_ombud(general, ombud), meeting_id=meeting_id)
 
@@ -282,7 +269,7 @@ def remove_ombud(meeting_id: int, ombud_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/funktionarer")
 @requires("nns.meeting.run")
 def set_officials(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     return form.act("Ordförande och rösträknare är sparade.", "nns.general_meeting",
                  lambda: services.set_officials(general, form.lines("officials")), meeting_id=meeting_id)
 
@@ -290,7 +277,7 @@ def set_officials(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/rostlangd")
 @requires("nns.meeting.run")
 def fix_roll(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     return form.act("Röstlängden är fastställd och införd i protokollet.", "nns.general_meeting",
                  lambda: services.fix_roll(general), meeting_id=meeting_id)
 
@@ -298,21 +285,21 @@ def fix_roll(meeting_id: int):
 @blueprint.route("/medlemsmoten/<int:meeting_id>/rostlangd.pdf")
 @requires("nns.view")
 def roll_pdf(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     return _pdf(documents.roll_pdf(general), f"rostlangd-{general.meeting.date}.pdf")
 
 
 @blueprint.route("/medlemsmoten/<int:meeting_id>/motioner.pdf")
 @requires("nns.view")
 def motions_pdf(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     return _pdf(documents.motions_pdf(general), f"motioner-{general.meeting.date}.pdf")
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar")
 @requires("nns.meeting.run")
 def create_poll(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
 
     def action():
         voting.create_poll(general, title=form.text("title"), options=form.lines("options"),
@@ -325,8 +312,8 @@ def create_poll(meeting_id: int):
 @blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>/<any(oppna, stang, ordforande):step>")
 @requires("nns.meeting.run")
 def poll_step(meeting_id: int, poll_id: int, step: str):
-    general = _general(meeting_id)
-    poll = _of_meeting(Poll, poll_id, general)
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
     actions = {
         "oppna": ("Omröstningen är öppnad.", lambda: voting.open_poll(general, poll)),
         "stang": ("Omröstningen är stängd och räknad.", lambda: voting.close_poll(general, poll)),
@@ -344,8 +331,8 @@ def _may_follow_count(general: GeneralMeeting) -> bool:
 @blueprint.route("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>")
 @requires("nns.view")
 def poll_page(meeting_id: int, poll_id: int):
-    general = _general(meeting_id)
-    poll = _of_meeting(Poll, poll_id, general)
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
     if poll.status != "closed" and not _may_follow_count(general):
         abort(403)
     return render_template("nns/poll.html", general=general, meeting=general.meeting, poll=poll,
@@ -356,10 +343,10 @@ def poll_page(meeting_id: int, poll_id: int):
 @blueprint.route("/medlemsmoten/<int:meeting_id>/rosta", methods=["GET", "POST"])
 @requires("nns.vote")
 def vote(meeting_id: int):
-    general = _general(meeting_id)
+    general = general_or_404(meeting_id)
     ombud = services.ombud_of(general, current_user.email)
     if request.method == "POST":
-        poll = _of_meeting(Poll, form.int_field("poll_id", "omröstning"), general)
+        poll = of_meeting_or_404(Poll, form.int_field("poll_id", "omröstning"), general)
         return form.act("Din röst är registrerad.", "nns.vote",
                      lambda: voting.cast_vote(general, poll, email=current_user.email, option=form.text("option")),
                      meeting_id=meeting_id)
