@@ -2,9 +2,7 @@
 helårsekvivalenter, the medlemssamråd's page, and joint projects."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from pathlib import Path
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +18,6 @@ from finsam_saas.platform.auth import BOARD, STAFF, register_permissions, requir
 from finsam_saas.platform.charts import bar_chart, line_chart
 from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 register_permissions({
@@ -133,15 +130,7 @@ def helarsekvivalenter():
 @blueprint.post("/helarsekvivalenter")
 @requires("analysis.import")
 def import_helarsekvivalenter():
-    form.require_csrf()
-    try:
-        filename, content = form.uploaded_table()
-    except DomainError as error:
-        return form.back_with_error(error, "analysis.helarsekvivalenter")
-    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
-    write_tenant_file(g.tenant.slug, relative, content)
-    return form.job_page(jobs.import_helarsekvivalenter, title=f"Import av helårsekvivalenter från {filename}",
-                             path=relative, filename=filename)
+    return form.import_job(jobs.import_helarsekvivalenter, title="Import av helårsekvivalenter", back="analysis.helarsekvivalenter")
 
 
 # --- the medlemssamråd's page -------------------------------------------------------------

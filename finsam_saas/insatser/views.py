@@ -2,9 +2,7 @@
 outcomes, applications and the board's decisions."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from pathlib import Path
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -22,7 +20,6 @@ from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.formatting import percent
 from finsam_saas.platform.models import User
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -328,15 +325,7 @@ def add_contact(insats_id: int):
 @blueprint.route("/import", methods=["POST"])
 @requires("insatser.edit")
 def import_outcomes():
-    form.require_csrf()
-    try:
-        filename, content = form.uploaded_table()
-    except DomainError as error:
-        return form.back_with_error(error, "insatser.index")
-    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(filename).name}"
-    write_tenant_file(g.tenant.slug, relative, content)
-    return form.job_page(jobs.import_outcomes, title=f"Import av utfall från {filename}",
-                             path=relative, filename=filename)
+    return form.import_job(jobs.import_outcomes, title="Import av utfall", back="insatser.index")
 
 
 @blueprint.route("/uppfoljning", methods=["POST"])

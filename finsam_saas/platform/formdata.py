@@ -1,16 +1,21 @@
-"""Reading posted form fields into Python values, with Swedish errors that name the field.
+"""Reading posted form fields into Python values, with Swedish errors that name the field,
+and the ways a form's handler ends: act (commit, or undo and say why), a job's page, an import.
 
 Used by the modules' page handlers; each raises InvalidInput, which the handler
 turns into a flash message and a redirect back (nothing is saved).
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date, time
+from pathlib import Path
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 
 from finsam_saas.extensions import db
+from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.rules import DomainError, InvalidInput
 
 
@@ -88,17 +93,19 @@ def act(success: str, endpoint: str, action, *, then=None, **values):
 
 def job_page(func, *, title: str, **kwargs):
     """Start a job for the current tenant and go to its page, where its progress shows."""
-    from finsam_saas.platform.jobs import enqueue_for_tenant
-
     job = enqueue_for_tenant(func, title=title, **kwargs)
     return redirect(url_for("tenant.job", job_id=job.id))
 
 
-def uploaded_table(name: str = "file") -> tuple[str, bytes]:
-    """An uploaded CSV or XLSX file: (filename, content), or InvalidInput naming what is wrong."""
-    upload = request.files.get(name)
+def import_job(func, *, title: str, back: str):
+    """An uploaded CSV or XLSX file, kept in the tenant's files and read by a job (the whole file or nothing)."""
+    require_csrf()
+    upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput("Välj en CSV- eller XLSX-fil.", {name: "saknas"})
+        return back_with_error(InvalidInput("Välj en CSV- eller XLSX-fil.", {"file": "saknas"}), back)
     if not upload.filename.lower().endswith((".csv", ".xlsx")):
-        raise InvalidInput(f"\"{upload.filename}\" är varken CSV eller XLSX.", {name: "fel filtyp"})
-    return upload.filename, upload.read()
+        return back_with_error(InvalidInput(f"\"{upload.filename}\" är varken CSV eller XLSX.", {"file": "fel filtyp"}), back)
+    content = upload.read()
+    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
+    write_tenant_file(g.tenant.slug, relative, content)
+    return job_page(func, title=f"{title} från {upload.filename}", path=relative, filename=upload.filename)
