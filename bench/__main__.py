@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 import time
 import urllib.error
 import urllib.parse
@@ -50,36 +51,62 @@ def _url(user: str, database: str) -> str:
     return f"postgresql+psycopg://{user}@{host}/{database}"
 
 
-def recreate_database() -> None:
+def recreate_database(name: str = DATABASE) -> None:
     with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database() -> None:
+def drop_database(name: str = DATABASE) -> None:
     with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def environment(instance: Path) -> dict:
+def environment(instance: Path, database: str = DATABASE) -> dict:
     owner = re.match(r"postgresql://([^@]*)@", ADMIN).group(1) or "postgres"
-    return {**os.environ, "DATABASE_URL": _url(APP_ROLE, DATABASE), "MIGRATION_DATABASE_URL": _url(owner, DATABASE),
+    return {**os.environ, "DATABASE_URL": _url(APP_ROLE, database), "MIGRATION_DATABASE_URL": _url(owner, database),
             "APP_DB_ROLE": APP_ROLE, "FINSAM_INSTANCE_DIR": str(instance), "SECRET_KEY": "bench", "REDIS_URL": ""}
 
 
-def prepare(env: dict) -> dict:
+@contextmanager
+def owner_app(env: dict):
+    """The app as the schema's owner (who writes past row security), migrated and with the tenant files synced."""
     os.environ.update(env)
     import flask_migrate
 
-    from bench import data
     from finsam_saas import create_app
     from finsam_saas.organisation.services import load_tenant_files, sync_tenants
 
-    # Generation writes as the owner (a superuser here); the app below runs as the app role.
     app = create_app({"SQLALCHEMY_DATABASE_URI": env["MIGRATION_DATABASE_URL"]})
     with app.app_context():
         flask_migrate.upgrade(directory=str(PROJECT / "migrations"))
         sync_tenants(load_tenant_files(app.config["TENANTS_DIR"]))
+        yield app
+
+
+def kansli_token(slug: str, email: str, password: str | None = None) -> str:
+    """A kansli user of the tenant, and a token for the API (inside owner_app)."""
+    from finsam_saas.extensions import db
+    from finsam_saas.platform.auth import issue_token
+    from finsam_saas.platform.models import Membership, Tenant, User
+
+    tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == slug))
+    user = User(email=email, name=email.split("@")[0])
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
+    token = issue_token(user, "bench")
+    db.session.commit()
+    return token
+
+
+def prepare(env: dict) -> dict:
+    from bench import data
+
+    # Generation writes as the owner (a superuser here); gunicorn below runs as the app role.
+    with owner_app(env):
         started = time.perf_counter()
         ids = data.generate(progress=lambda line: print(f"  … {line}", file=sys.stderr))
         emit("data_generated", seconds=round(time.perf_counter() - started, 1), forbund=data.FORBUND,
@@ -94,7 +121,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+@contextmanager
+def gunicorn(env: dict):
+    """The app under gunicorn on a free loopback port; yields its base URL and stops it after."""
+    port = free_port()
+    process = _start_gunicorn(env, port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "bench.wsgi:app"], cwd=PROJECT, env=env)
@@ -274,19 +313,13 @@ def main() -> int:
     instance = Path(tempfile.mkdtemp(prefix="finsam-bench-"))
     recreate_database()
     env = environment(instance)
-    server = None
     try:
         ids = prepare(env)
-        port = free_port()
-        server = start_gunicorn(env, port)
-        base = f"http://127.0.0.1:{port}"
-        latencies(base, ids)
-        votes(base, ids)
+        with gunicorn(env) as base:
+            latencies(base, ids)
+            votes(base, ids)
         pdfs(env, ids)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
         if os.environ.get("BENCH_KEEP") != "1":
             drop_database()
     for failure in failures:

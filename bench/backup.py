@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.__main__ import ADMIN, PROJECT, _url, emit
+from bench.__main__ import ADMIN, PROJECT, _url, drop_database, emit, recreate_database
 
 SOURCE, COPY = "finsam_backup_source", "finsam_backup_copy"
 
@@ -50,22 +50,14 @@ def fingerprint(url: str) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _database(name: str) -> str:
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+def _fresh(name: str) -> str:
+    recreate_database(name)
     owner = ADMIN.split("//", 1)[1].split("@", 1)[0] or "postgres"
     return _url(owner, name)
 
 
-def _drop(*names: str) -> None:
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def restore_check() -> int:
-    source_url, copy_url = _database(SOURCE), _database(COPY)
+    source_url, copy_url = _fresh(SOURCE), _fresh(COPY)
     instance = Path(tempfile.mkdtemp(prefix="finsam-backup-"))
     env = {**os.environ, "DATABASE_URL": source_url, "MIGRATION_DATABASE_URL": source_url,
            "FINSAM_INSTANCE_DIR": str(instance), "APP_DB_ROLE": "finsam_backup_app"}
@@ -78,7 +70,8 @@ def restore_check() -> int:
         restore(archive, copy_url)
         before, after = fingerprint(source_url), fingerprint(copy_url)
     finally:
-        _drop(SOURCE, COPY)
+        drop_database(SOURCE)
+        drop_database(COPY)
     differing = sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
     emit("restore_check", tables=len(before), rows=sum(n for n, _ in before.values()), differing=differing)
     return 1 if differing or not before else 0

@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.__main__ import PROJECT, Client, emit, free_port, start_gunicorn
+from bench.__main__ import PROJECT, Client, emit, free_port, gunicorn, kansli_token, owner_app
 
 ORIGINAL_ENV = dict(os.environ)  # for the tests run at the end, untouched by the private servers' settings
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -56,28 +56,8 @@ class Cluster:
 
 
 def _prepare(env: dict) -> str:
-    """Schema, tenants, a kansli user with a token, as the owner."""
-    os.environ.update(env)
-    import flask_migrate
-
-    from finsam_saas import create_app
-    from finsam_saas.extensions import db
-    from finsam_saas.organisation.services import load_tenant_files, sync_tenants
-    from finsam_saas.platform.auth import issue_token
-    from finsam_saas.platform.models import Membership, Tenant, User
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["MIGRATION_DATABASE_URL"]})
-    with app.app_context():
-        flask_migrate.upgrade(directory=str(PROJECT / "migrations"))
-        sync_tenants(load_tenant_files(app.config["TENANTS_DIR"]))
-        tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == "umearegionen"))
-        user = User(email="kansli@faults.test", name="Kansli")
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
-        token = issue_token(user, "faults")
-        db.session.commit()
-    return token
+    with owner_app(env):
+        return kansli_token("umearegionen", "kansli@faults.test")
 
 
 def postgres_restart(base: str, token: str, cluster: Cluster) -> None:
@@ -134,18 +114,12 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": cluster.url("finsam_app"), "MIGRATION_DATABASE_URL": cluster.url(),
            "APP_DB_ROLE": "finsam_app", "FINSAM_INSTANCE_DIR": str(instance), "SECRET_KEY": "faults",
            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
-    server = None
     try:
         token = _prepare(env)
-        port = free_port()
-        server = start_gunicorn(env, port)
-        base = f"http://127.0.0.1:{port}"
-        postgres_restart(base, token, cluster)
-        redis_down(base, token, redis)
+        with gunicorn(env) as base:
+            postgres_restart(base, token, cluster)
+            redis_down(base, token, redis)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         if redis.poll() is None:
             redis.terminate()
         cluster.remove()

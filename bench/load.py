@@ -15,41 +15,20 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.__main__ import (Client, drop_database, emit, environment, free_port, p95, recreate_database,
-                            start_gunicorn, PROJECT)
+from bench.__main__ import (Client, drop_database, emit, environment, gunicorn, kansli_token, owner_app, p95,
+                            recreate_database)
 
 USERS = 50
 SECONDS = min(60, int(os.environ.get("LOAD_SECONDS", 30)))
 TENANTS = ("umearegionen", "skelleftea-norsjo", "uppsala-lan")
 MARKERS = {slug: f"MARKÖR-{slug.upper()}" for slug in TENANTS}
 PASSWORD = "load-losen-2026"
+DATABASE = os.environ.get("LOAD_DATABASE", "finsam_load")
 
 
 def prepare(env: dict) -> dict[str, str]:
-    os.environ.update(env)
-    import flask_migrate
-
-    from finsam_saas import create_app
-    from finsam_saas.extensions import db
-    from finsam_saas.organisation.services import load_tenant_files, sync_tenants
-    from finsam_saas.platform.auth import issue_token
-    from finsam_saas.platform.models import Membership, Tenant, User
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["MIGRATION_DATABASE_URL"]})
-    tokens = {}
-    with app.app_context():
-        flask_migrate.upgrade(directory=str(PROJECT / "migrations"))
-        sync_tenants(load_tenant_files(app.config["TENANTS_DIR"]))
-        for slug in TENANTS:
-            tenant = db.session.scalar(db.select(Tenant).where(Tenant.slug == slug))
-            user = User(email=f"kansli@{slug}.load", name=slug)
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
-            tokens[slug] = issue_token(user, "load")
-        db.session.commit()
-    return tokens
+    with owner_app(env):
+        return {slug: kansli_token(slug, f"kansli@{slug}.load", PASSWORD) for slug in TENANTS}
 
 
 def run(base: str, tokens: dict[str, str]) -> dict:
@@ -102,25 +81,16 @@ def run(base: str, tokens: dict[str, str]) -> dict:
 
 
 def main() -> int:
-    os.environ.setdefault("BENCH_DATABASE", "finsam_load")
-    import bench.__main__ as shared
-
-    shared.DATABASE = os.environ["BENCH_DATABASE"]
     instance = Path(tempfile.mkdtemp(prefix="finsam-load-"))
-    recreate_database()
-    env = environment(instance)
-    server = None
+    recreate_database(DATABASE)
+    env = environment(instance, DATABASE)
     try:
         tokens = prepare(env)
-        port = free_port()
-        server = start_gunicorn(env, port)
-        result = run(f"http://127.0.0.1:{port}", tokens)
+        with gunicorn(env) as base:
+            result = run(base, tokens)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         if os.environ.get("BENCH_KEEP") != "1":
-            drop_database()
+            drop_database(DATABASE)
     writes = sum(len(v) for v in result["written"].values())
     emit("load", users=USERS, seconds=SECONDS, requests=result["requests"], writes=writes,
          server_errors=len(result["server_errors"]), lost_writes=result["lost"], leaks=len(result["leaks"]),
