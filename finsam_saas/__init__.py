@@ -77,6 +77,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_context(app: Flask) -> None:
+    from flask import abort, url_for
+
+    from finsam_saas.platform.schemas import unstorable
     from finsam_saas.platform.tenancy import reset_actor, reset_tenant
     from finsam_saas.platform.web import NAVIGATION
     from finsam_saas.platform.auth import can
@@ -93,10 +96,6 @@ def register_request_context(app: Flask) -> None:
 
     @app.before_request
     def _refuse_unstorable_text():
-        from flask import abort
-
-        from finsam_saas.platform.schemas import unstorable
-
         for values in (request.args, request.form):
             if any(unstorable(v) for v in values.values()):
                 abort(400, "Formuläret innehåller ett tecken som inte kan sparas (NUL).")
@@ -105,8 +104,6 @@ def register_request_context(app: Flask) -> None:
     menus: dict[tuple[str, str], list] = {}
 
     def main_nav() -> list:
-        from flask import url_for
-
         key = (g.tenant.slug, g.membership.role)
         if key not in menus:
             menu = [("", [("Start", "tenant.start", url_for("tenant.start"))])] if can("tenant.view") else []

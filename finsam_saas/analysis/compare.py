@@ -11,6 +11,7 @@ from finsam_saas.analysis.models import Figure, Publication
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Tenant
+from finsam_saas.platform.rules import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,6 @@ def _published(measure: str, dimension: str):
 
 
 def check_measure(measure: str, dimension: str) -> None:
-    from finsam_saas.platform.rules import InvalidInput
-
     if measure not in MEASURES:
         raise InvalidInput(f"Okänt mått \"{measure}\".", {"measure": "okänt"})
     if dimension not in DIMENSION_LABELS:

@@ -152,11 +152,13 @@ def _chunks(items: list, size: int):
 
 # --- shares and their change ----------------------------------------------------------------
 
+_CODE_OF = {name: code for code, name in KOMMUNER.items()}
+
+
 def kommun_code_of(member_name: str) -> str | None:
     """The kommunkod of a kommun member as tenant files name them ("Nordmalings kommun")."""
     name = member_name.strip().removesuffix(" kommun").strip()
-    by_name = {v: k for k, v in KOMMUNER.items()}
-    return by_name.get(name) or (by_name.get(name[:-1]) if name.endswith("s") else None)
+    return _CODE_OF.get(name) or (_CODE_OF.get(name[:-1]) if name.endswith("s") else None)
 
 
 def own_kommuner() -> dict[str, str]:

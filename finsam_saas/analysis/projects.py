@@ -157,10 +157,11 @@ class PartnerReport:
 def report(project: Project, year: int | None = None) -> list[PartnerReport]:
     """Co-financing per partner against its pledge (for one year, or the whole project)."""
     ids = [p.id for p in project.partners]
-    cash = dict(db.session.execute(
-        select(CashContribution.partner_id, func.sum(CashContribution.amount)).where(
-            CashContribution.partner_id.in_(ids), *( [CashContribution.year == year] if year else []))
-        .group_by(CashContribution.partner_id)).all())
+    cash_query = select(CashContribution.partner_id, func.sum(CashContribution.amount)).where(
+        CashContribution.partner_id.in_(ids))
+    if year:
+        cash_query = cash_query.where(CashContribution.year == year)
+    cash = dict(db.session.execute(cash_query.group_by(CashContribution.partner_id)).all())
     hours_query = select(HoursLogged.partner_id, func.sum(HoursLogged.hours)).where(HoursLogged.partner_id.in_(ids))
     if year:
         hours_query = hours_query.where(HoursLogged.month >= date(year, 1, 1), HoursLogged.month <= date(year, 12, 31))

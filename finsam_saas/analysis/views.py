@@ -124,7 +124,7 @@ def helarsekvivalenter():
         by_period = {(r.year, r.half): r.share for r in rows}
         series.append((name, [by_period.get(p) for p in periods]))
     chart = line_chart("Helårsekvivalenter som andel av befolkningen 20–64 år", labels, series, unit="%") if periods else None
-    return render_template("analysis/helars.html", table=table, chart=chart, benefits=helars.BENEFITS)
+    return render_template("analysis/helars.html", table=table, chart=chart)
 
 
 @blueprint.post("/helarsekvivalenter")

@@ -1,9 +1,11 @@
 """The insatser API (API.md): register, spend and consumption ratio, requisitions,
 outcomes, applications. An insatsansvarig reaches only their own insatser."""
+from datetime import date
+
 from flask import abort, g, jsonify, request
 
 from finsam_saas.extensions import db
-from finsam_saas.insatser import permissions, services  # noqa: F401
+from finsam_saas.insatser import followup, permissions, services  # noqa: F401
 from finsam_saas.insatser.models import Insats
 from finsam_saas.insatser.schemas import ApplicationIn, InsatsIn, RequisitionIn, SpendIn
 from finsam_saas.platform.schemas import load
@@ -59,10 +61,6 @@ def get_insats(insats_id: int):
 @requires("insatser.view")
 def followup_data():
     """The half-year follow-up PM's data (?year=2021&half=1): insatser, spend, outcomes, goals, reports."""
-    from datetime import date
-
-    from finsam_saas.insatser import followup
-
     year = request.args.get("year", type=int) or date.today().year
     half = request.args.get("half", type=int) or (1 if date.today().month <= 6 else 2)
     if not 2000 <= year <= 2100:

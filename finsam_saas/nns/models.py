@@ -28,7 +28,6 @@ MEETING_KIND_LABELS = {"medlemsmote": "Medlemsmöte", "arsmote": "Årsmöte"}
 MOTION_PROPOSALS = ("bifall", "avslag", "besvarad")
 MOTION_PROPOSAL_LABELS = {"bifall": "bifalla motionen", "avslag": "avslå motionen",
                           "besvarad": "anse motionen besvarad"}
-POLL_STATES = ("draft", "open", "closed")
 POLL_STATE_LABELS = {"draft": "Förberedd", "open": "Öppen", "closed": "Stängd"}
 PAPERS_WEEKS_BEFORE = 2  # motions with yttrande go out at least two weeks before the meeting [003]
 

@@ -6,7 +6,7 @@ förbund someone acts for (None: NNS's own people, who name it themselves).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -245,6 +245,11 @@ def nominations_by_role(round_: NominationRound) -> list[tuple[str, list[RoundSe
              [n for n in round_.nominations if n.role == r]) for r in roles]
 
 
+def rounds() -> list[NominationRound]:
+    return list(db.session.scalars(select(NominationRound).order_by(NominationRound.deadline.desc())
+                                   .options(selectinload(NominationRound.nominations))))
+
+
 def proposal_ready(round_: NominationRound) -> bool:
     return bool(round_.proposal_text) or any(seat.proposed for seat in round_.seats)
 
@@ -475,6 +480,3 @@ def ombud_of(general: GeneralMeeting, email: str) -> Ombud | None:
     return db.session.scalar(select(Ombud).where(Ombud.meeting_id == general.meeting_id,
                                                  Ombud.email == email.strip().lower()))
 
-
-def as_of(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""

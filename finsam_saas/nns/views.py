@@ -109,14 +109,9 @@ def add_position():
 @requires("nns.nominations.manage")
 def rounds():
     arsmote = request.args.get("arsmote", type=int) or date.today().year + 1
-    return render_template("nns/rounds.html", rounds=_all(NominationRound, NominationRound.deadline.desc()),
+    return render_template("nns/rounds.html", rounds=services.rounds(),
                            arsmote=arsmote, seats=services.seats_from_positions(arsmote),
                            meetings=services.all_meetings())
-
-
-def _all(model, order):
-    from sqlalchemy import select
-    return list(db.session.scalars(select(model).order_by(order)))
 
 
 @blueprint.post("/valberedning")

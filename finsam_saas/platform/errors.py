@@ -69,8 +69,7 @@ def register(app) -> None:
         # PostgreSQL restarting or unreachable: say so, and let the pool reconnect on the next request.
         db.session.rollback()
         app.logger.error("Databasen nås inte: %s", error.orig)
-        response = render_error(503)
-        response = response if not isinstance(response, tuple) else app.make_response(response)
+        response = app.make_response(render_error(503))
         response.headers["Retry-After"] = "5"
         return response
 
