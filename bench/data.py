@@ -150,13 +150,28 @@ def _nns(tenants: list[Tenant]) -> dict:
         voting.open_poll(general, shown)
         for n, user in enumerate(ombud[:60]):  # a poll well under way, for the result page
             voting.cast_vote(general, shown, email=user.email, option="Bifall" if n % 3 else "Avslag")
-        race = voting.create_poll(general, title="Arvoden", options=["Bifall", "Avslag"], chair_preference="Bifall")
-        voting.open_poll(general, race)
-        db.session.flush()
+        race = _open_race(general)
         ids = {"general": general.meeting_id, "poll": shown.id, "race": race.id}
     ids["secretary_token"] = issue_token(secretary, "bench")
     ids["ombud_tokens"] = [issue_token(u, "bench") for u in ombud]
     return ids
+
+
+def _open_race(general):
+    """The poll all 80 ombud vote in at once: open, no votes yet."""
+    race = voting.create_poll(general, title="Arvoden", options=["Bifall", "Avslag"], chair_preference="Bifall")
+    voting.open_poll(general, race)
+    db.session.flush()
+    return race
+
+
+def new_race(general_meeting_id: int) -> int:
+    """Another fresh poll for the votes benchmark, when a kept database is measured again."""
+    nns_tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "nns"))
+    with tenant_context(nns_tenant.id):
+        race = _open_race(nns.general_meeting(general_meeting_id))
+        db.session.commit()
+        return race.id
 
 
 def generate(progress=print) -> dict:

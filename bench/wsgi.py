@@ -3,11 +3,9 @@ the floor (a bare endpoint running one primary-key query) and a header with the 
 SQL statements each request sent."""
 from flask import g
 
-from finsam_saas import create_app
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Tenant
-
-app = create_app()
+from finsam_saas.wsgi import app
 
 
 @app.get("/bench/floor")

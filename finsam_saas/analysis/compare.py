@@ -64,11 +64,10 @@ def check_measure(measure: str, dimension: str) -> None:
         raise InvalidInput(f"Okänd indelning \"{dimension}\".", {"dimension": "okänd"})
 
 
-def compare(measure: str, period: str, dimension: str = ALL) -> Comparison:
+def _comparison(measure: str, dimension: str, period: str, rows) -> Comparison:
     """Every förbund that published this measure for the period, highest first."""
-    check_measure(measure, dimension)
-    rows = db.session.execute(_published(measure, dimension).where(Publication.period == period)).all()
-    entries = sorted((Entry(t, name, value) for t, name, _p, value in rows), key=lambda e: (-e.value, e.name))
+    entries = sorted((Entry(t, name, value) for t, name, p, value in rows if p == period),
+                     key=lambda e: (-e.value, e.name))
     return Comparison(measure, dimension, period, entries)
 
 
@@ -79,24 +78,30 @@ class Trend:
     periods: list[str]
     series: dict[str, dict[str, float]]   # förbund -> period -> value
     averages: dict[str, float]
+    rows: list[tuple[int, str, str, float]]  # (tenant id, förbund, period, value) as published
 
     @property
     def label(self) -> str:
         return MEASURES[self.measure][0]
 
+    def comparison(self, period: str) -> Comparison:
+        """One year of the trend: every förbund that published it, highest first."""
+        return _comparison(self.measure, self.dimension, period, self.rows)
+
 
 def trend(measure: str, dimension: str = ALL) -> Trend:
     """All years at once, in one query: the comparison page stays one query however much is published."""
     check_measure(measure, dimension)
+    rows = [tuple(row) for row in db.session.execute(_published(measure, dimension))]
     series: dict[str, dict[str, float]] = {}
-    for _tenant, name, period, value in db.session.execute(_published(measure, dimension)):
+    for _tenant, name, period, value in rows:
         series.setdefault(name, {})[period] = value
     periods = sorted({p for values in series.values() for p in values})
     averages = {}
     for period in periods:
         values = [v[period] for v in series.values() if period in v]
         averages[period] = round(sum(values) / len(values), 1)
-    return Trend(measure, dimension, periods, dict(sorted(series.items())), averages)
+    return Trend(measure, dimension, periods, dict(sorted(series.items())), averages, rows)
 
 
 def published_periods() -> list[str]:

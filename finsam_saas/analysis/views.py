@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from finsam_saas.analysis import compare, documents, helars, jobs, projects, publishing
@@ -16,6 +17,7 @@ from finsam_saas.insatser.models import Recommendation
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import BOARD, STAFF, register_permissions, requires
 from finsam_saas.platform.charts import bar_chart, line_chart
+from finsam_saas.platform.formatting import figure
 from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
@@ -59,10 +61,10 @@ def index():
     dimension = request.args.get("indelning") or ALL
     if measure not in MEASURES or dimension not in DIMENSION_LABELS:
         abort(404)
-    periods = compare.published_periods()
-    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
-    comparison = compare.compare(measure, period, dimension)
     trend = compare.trend(measure, dimension)
+    periods = trend.periods[::-1]  # the years this measure is published for, latest first
+    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
+    comparison = trend.comparison(period)
     unit = UNIT_SUFFIX[MEASURES[measure][1]]
     own = comparison.own(g.tenant.id)
     bars = bar_chart(f"{comparison.label} {period}", [e.name for e in comparison.entries],
@@ -74,7 +76,10 @@ def index():
                        unit=unit) if trend.periods else None
     return render_template("analysis/index.html", measures=MEASURES, dimensions=DIMENSION_LABELS, measure=measure,
                            dimension=dimension, period=period, periods=periods, comparison=comparison, own=own,
-                           trend=trend, bars=bars, lines=lines, unit=MEASURES[measure][1])
+                           trend=trend, bars=bars, lines=lines, unit=MEASURES[measure][1],
+                           trend_rows=[(name, [figure(values.get(p), MEASURES[measure][1]) for p in trend.periods])
+                                       for name, values in trend.series.items()],
+                           cell_break=Markup('</td><td class="num">'))
 
 
 # --- publishing ------------------------------------------------------------------------

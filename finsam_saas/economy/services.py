@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear
 from finsam_saas.extensions import db
@@ -171,39 +172,85 @@ def budget_result(budget: Budget) -> int:
 
 def equity_ceiling(year: int, settings: dict) -> int | None:
     """Nationella rådet's ceiling as the tenant chose it: a fixed amount or a share of the year's fees."""
+    return _ceiling(settings, fee_year(year), current_budget(year))
+
+
+def _ceiling(settings: dict, fees: FeeYear | None, budget: Budget | None) -> int | None:
     rule = (settings or {}).get("equity_ceiling")
     if not rule:
         return None
     if rule["rule"] == "fixed":
         return rule["amount"]
-    fees = fee_year(year)
-    base = fees.total if fees else (section_total(current_budget(year), "income") if current_budget(year) else 0)
+    base = fees.total if fees else (section_total(budget, "income") if budget else 0)
     return round(base * rule["percent"] / 100)
 
 
 def budget_summary(year: int, settings: dict) -> dict | None:
-    budget = current_budget(year)
-    if budget is None:
-        return None
-    income = section_total(budget, "income")
-    costs = sum(section_total(budget, s) for s in SECTIONS if s != "income")
-    start = equity_start(year, budget)
-    end = start + income - costs if start is not None else None
-    ceiling = equity_ceiling(year, settings)
-    return {
-        "year": year, "version": budget.version, "decided": budget.decided_paragraph_id is not None,
-        "lines": [{"section": l.section, "name": l.name, "amount": l.amount} for l in budget.lines],
-        "income_total": income, "cost_total": costs, "result": income - costs,
-        "equity_start": start, "equity_end": end, "equity_ceiling": ceiling,
-        "over_ceiling": bool(ceiling is not None and end is not None and end > ceiling),
-    }
+    return budget_summaries(year, year, settings)[0]
+
+
+def budget_summaries(first: int, last: int, settings: dict) -> list[dict | None]:
+    """Each year's budget with its equity chained from the year before, in a fixed number of queries."""
+    budgets = _current_budgets(first, last)
+    fees = _fee_years(first, last)
+    summaries: list[dict | None] = []
+    for year in range(first, last + 1):
+        budget = budgets.get(year)
+        if budget is None:
+            summaries.append(None)
+            continue
+        if budget.equity_start is not None or year == first:
+            start = equity_start(year, budget)
+        else:  # chained: the year before's end, which is known only when that year has a budget
+            before = summaries[-1]
+            start = before["equity_end"] if before else None
+        income = section_total(budget, "income")
+        costs = sum(section_total(budget, s) for s in SECTIONS if s != "income")
+        end = start + income - costs if start is not None else None
+        ceiling = _ceiling(settings, fees.get(year), budget)
+        summaries.append({
+            "year": year, "version": budget.version, "decided": budget.decided_paragraph_id is not None,
+            "lines": [{"section": l.section, "name": l.name, "amount": l.amount} for l in budget.lines],
+            "income_total": income, "cost_total": costs, "result": income - costs,
+            "equity_start": start, "equity_end": end, "equity_ceiling": ceiling,
+            "over_ceiling": bool(ceiling is not None and end is not None and end > ceiling),
+        })
+    return summaries
+
+
+def plan_table(plan: list[dict | None]) -> list[tuple[str, list[tuple[str, list[int | None]]]]]:
+    """The first year's lines by section, each with its amount in every year of the plan (a cost
+    negative; None where that year's budget has no such line)."""
+    later = [{} for _ in plan]
+    for index, summary in enumerate(plan):
+        for line in summary["lines"] if summary else []:
+            key = (line["section"], line["name"])
+            later[index][key] = later[index].get(key, 0) + line["amount"]
+    first = plan[0]["lines"] if plan and plan[0] else []
+    table = []
+    for section in SECTIONS:
+        sign = 1 if section == "income" else -1
+        rows = [(line["name"], [line["amount"] * sign] + [
+                    found * sign if (found := amounts.get((section, line["name"]))) is not None else None
+                    for amounts in later[1:]])
+                for line in first if line["section"] == section]
+        table.append((section, rows))
+    return table
 
 
 def granted_insatser(year: int) -> dict[str, int]:
     """The decided insatser's grants for the year, by insats name."""
-    rows = db.session.execute(select(Insats.name, Grant.amount).join(Grant, Grant.insats_id == Insats.id)
-                              .where(Grant.year == year, Grant.amount > 0).order_by(Insats.name))
-    return {name: amount for name, amount in rows}
+    return granted_insatser_by_year(year, year).get(year, {})
+
+
+def granted_insatser_by_year(first: int, last: int) -> dict[int, dict[str, int]]:
+    """The decided insatser's grants per year from first to last, by insats name, in one query."""
+    rows = db.session.execute(select(Grant.year, Insats.name, Grant.amount).join(Grant, Grant.insats_id == Insats.id)
+                              .where(Grant.year.between(first, last), Grant.amount > 0).order_by(Insats.name))
+    found: dict[int, dict[str, int]] = {}
+    for year, name, amount in rows:
+        found.setdefault(year, {})[name] = amount
+    return found
 
 
 def draw_insats_lines(year: int) -> Budget:
@@ -229,6 +276,20 @@ def _pending_by_year() -> dict[int, int]:
     return found
 
 
+def _current_budgets(first: int, last: int) -> dict[int, Budget]:
+    """Each year's latest budget version with its lines, from first to last, in one query."""
+    found: dict[int, Budget] = {}
+    for budget in db.session.scalars(select(Budget).where(Budget.year.between(first, last))
+                                     .order_by(Budget.year, Budget.version.desc())
+                                     .options(joinedload(Budget.lines))).unique():
+        found.setdefault(budget.year, budget)
+    return found
+
+
+def _fee_years(first: int, last: int) -> dict[int, FeeYear]:
+    return {row.year: row for row in db.session.scalars(select(FeeYear).where(FeeYear.year.between(first, last)))}
+
+
 def decision_room(first: int, last: int, settings: dict) -> list[dict]:
     """Uppsala's "Ekonomisk information" (seed 003), per year, from the data."""
     if last < first:
@@ -237,10 +298,13 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
         raise InvalidInput("Högst tio år åt gången.", {"to": "för långt"})
     bound_reserve = (settings or {}).get("bound_reserve", 0)
     pending_by_year = _pending_by_year()
+    budgets = _current_budgets(first, last)
+    fee_years = _fee_years(first, last)
+    grants_by_year = granted_insatser_by_year(first, last)
     years, carried = [], None
     for year in range(first, last + 1):
-        budget = current_budget(year)
-        fees = fee_year(year)
+        budget = budgets.get(year)
+        fees = fee_years.get(year)
         fee_total = fees.total if fees else (section_total(budget, "income") if budget else 0)
         if carried is None:
             start = equity_start(year, budget) if budget else None
@@ -248,7 +312,7 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
         board = section_total(budget, "board") if budget else 0
         administration = section_total(budget, "administration") if budget else 0
         # Lines drawn from the grants are the grants themselves: count them once.
-        granted = granted_insatser(year)
+        granted = grants_by_year.get(year, {})
         other_lines = sum(l.amount for l in budget.lines if l.section == "insatser" and l.name not in granted) if budget else 0
         insatser = other_lines + sum(granted.values())
         result = fee_total - board - administration - insatser
@@ -261,10 +325,15 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
     return years
 
 
+def has_decision_room(meeting) -> bool:
+    """The board decides on money, so its meetings' kallelser carry the decision room."""
+    return meeting.body.kind == "styrelse"
+
+
 def decision_room_for_meeting(meeting, settings: dict) -> dict | None:
     """For a board meeting: the decision room of its year and the two after, and the effect of
     each application on its agenda (the room after it, in agenda order)."""
-    if meeting.body.kind != "styrelse":
+    if not has_decision_room(meeting):
         return None
     years = decision_room(meeting.date.year, meeting.date.year + 2, settings)
     item_ids = {item.id: item.number for item in meeting.items}

@@ -39,15 +39,14 @@ register_navigation("Ekonomi", [
 EMPTY_ROWS = 5
 
 
-def _decision_room_appendix(meeting):
+def _decision_room_of(meeting) -> dict:
     # Read the settings from the meeting's own tenant: a job renders the kallelse without a request.
-    data = services.decision_room_for_meeting(meeting, db.session.get(Tenant, meeting.tenant_id).settings)
-    if data is None:
-        return None
-    return "Ekonomisk information: beslutsutrymme", "economy/_decision_room_table.html", data
+    return services.decision_room_for_meeting(meeting, db.session.get(Tenant, meeting.tenant_id).settings)
 
 
-meetings_services.register_notice_appendix(_decision_room_appendix)
+meetings_services.register_notice_appendix(meetings_services.GeneratedAppendix(
+    slug="beslutsutrymme", title="Ekonomisk information: beslutsutrymme", template="economy/_decision_room_table.html",
+    applies_to=services.has_decision_room, context_for=_decision_room_of))
 
 
 def _year() -> int:
@@ -97,8 +96,8 @@ def budget():
             return form.back_with_error(error, "economy.budget", ar=year)
         flash(f"Budgeten för {year} är sparad.", "success")
         return redirect(url_for("economy.budget", ar=year))
-    summary = services.budget_summary(year, g.tenant.settings)
-    plan = [services.budget_summary(y, g.tenant.settings) for y in (year, year + 1, year + 2)]
+    plan = services.budget_summaries(year, year + 2, g.tenant.settings)
+    summary = plan[0]
     chart = None
     if any(plan):
         shown = [p for p in plan if p and p["equity_end"] is not None]
@@ -106,9 +105,12 @@ def budget():
             chart = bar_chart("Eget kapital vid årets slut och taket", [str(p["year"]) for p in shown],
                               [("Eget kapital", [p["equity_end"] / 1000 for p in shown]),
                                ("Tak", [(p["equity_ceiling"] or 0) / 1000 for p in shown])])
-    paragraphs = db.session.scalars(select(Paragraph).where(Paragraph.kind == "beslut")
+    # The decisions a budget can have been made in: the two years before it and its own.
+    paragraphs = db.session.execute(select(Paragraph.id, Paragraph.number, Paragraph.year, Paragraph.title)
+                                    .where(Paragraph.kind == "beslut", Paragraph.year.between(year - 2, year))
                                     .order_by(Paragraph.year.desc(), Paragraph.number.desc()).limit(50)).all()
     return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
+                           plan_table=services.plan_table(plan),
                            sections=SECTIONS, labels=SECTION_LABELS, empty_rows=EMPTY_ROWS, form=EmptyForm(),
                            paragraphs=paragraphs)
 

@@ -25,11 +25,14 @@ def _visible(insats_id: int) -> Insats:
 
 
 def insats_json(insats: Insats) -> dict:
+    return {**_insats_fields(insats), "grants": {str(g_.year): g_.amount for g_ in insats.grants}}
+
+
+def _insats_fields(insats: Insats) -> dict:
     return {
         "id": insats.id, "name": insats.name, "owner": insats.owner, "kind": insats.kind,
         "start": insats.start.isoformat(), "end": insats.end.isoformat(), "partners": insats.partners,
         "target_group": insats.target_group, "method": insats.method, "diarienummer": insats.diarienummer,
-        "grants": {str(g_.year): g_.amount for g_ in insats.grants},
     }
 
 
@@ -48,7 +51,7 @@ def create_insats():
 @requires("insatser.view")
 def list_insatser():
     """The insatser the caller may see."""
-    return jsonify([insats_json(i) for i in services.visible_insatser(g.membership.role, g.api_user.id)])
+    return jsonify([insats_json(i) for i in services.visible_insatser(g.membership.role, g.api_user.id, with_grants=True)])
 
 
 @blueprint.get("/insatser/<int:insats_id>")
@@ -66,12 +69,14 @@ def followup_data():
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"Året {year} är inte rimligt.", {"year": "utanför 2000–2100"})
     data = followup.followup(year, half)
+    spend = {row.insats.id: row for row in data.spend}
     return jsonify({
         "year": data.year, "half": data.half, "summary": data.summary,
         "insatser": [{
-            **insats_json(i),
-            "spend": next(({"through": r.through.isoformat() if r.through else None, "amount": r.amount,
-                            "consumption_ratio": r.ratio} for r in data.spend if r.insats.id == i.id), None),
+            **_insats_fields(i),
+            "grant": spend[i.id].grant,  # the year's: the PM follows one year
+            "spend": ({"through": spend[i.id].through.isoformat(), "amount": spend[i.id].amount,
+                       "consumption_ratio": spend[i.id].ratio} if spend[i.id].through else None),
             "outcome": data.outcomes.get(i.id),
             "goals": [{"measure": res.goal.measure, "target": res.goal.target, "actual": res.actual, "met": res.met}
                       for res in data.goal_results.get(i.id, [])],

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services
@@ -39,8 +38,7 @@ def followup(year: int, half: int) -> FollowUp:
         raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     first, last = services.period_bounds(f"{year}H{half}")
     insatser = list(db.session.scalars(
-        select(Insats).where(Insats.start <= last, Insats.end >= first).order_by(Insats.kind, Insats.name)
-        .options(selectinload(Insats.grants))))
+        select(Insats).where(Insats.start <= last, Insats.end >= first).order_by(Insats.kind, Insats.name)))
     ids = [i.id for i in insatser]
     quarters = (1, 2) if half == 1 else (3, 4)
     reports = {}

@@ -25,9 +25,12 @@ PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$"
 
 # --- who sees what ------------------------------------------------------------
 
-def visible_insatser(role: str, user_id: int) -> list[Insats]:
-    """Everything for the förbund's own people; an insatsansvarig sees only their own insatser."""
-    query = select(Insats).order_by(Insats.name).options(selectinload(Insats.grants))
+def visible_insatser(role: str, user_id: int, *, with_grants: bool = False) -> list[Insats]:
+    """Everything for the förbund's own people; an insatsansvarig sees only their own insatser.
+    with_grants loads every year's grant with them (ten years of rows each: only when shown)."""
+    query = select(Insats).order_by(Insats.name)
+    if with_grants:
+        query = query.options(selectinload(Insats.grants))
     if role == "insatsansvarig":
         query = query.join(InsatsContact, InsatsContact.insats_id == Insats.id).where(InsatsContact.user_id == user_id)
     return list(db.session.scalars(query))
@@ -258,19 +261,25 @@ class SpendRow:
 
 
 def spend_table(year: int, insatser: list[Insats]) -> list[SpendRow]:
-    """Latest spend of each insats in the year, as seed 003 table 4 (one query for all)."""
-    ids = [i.id for i in insatser]
-    latest = {}
-    for row in db.session.scalars(select(Spend).where(Spend.year == year, Spend.insats_id.in_(ids)).order_by(Spend.through)):
-        latest[row.insats_id] = row
-    rows = []
+    """Latest spend and the grant of each insats in the year, as seed 003 table 4 (one query for all)."""
+    grants, latest = {}, {}
+    rows = db.session.execute(
+        select(Insats.id, Grant.amount, Spend)
+        .outerjoin(Grant, (Grant.insats_id == Insats.id) & (Grant.year == year))
+        .outerjoin(Spend, (Spend.insats_id == Insats.id) & (Spend.year == year))
+        .where(Insats.id.in_([i.id for i in insatser])).order_by(Spend.through))
+    for insats_id, grant, spend in rows:
+        grants[insats_id] = grant or 0
+        if spend is not None:
+            latest[insats_id] = spend  # ordered by date: the latest report wins
+    result = []
     for insats in insatser:
         spend = latest.get(insats.id)
-        grant = insats.grant_for(year)
+        grant = grants.get(insats.id, 0)
         ratio = consumption_ratio(spend.amount, budget=spend.budget, grant=grant, through=spend.through) if spend else None
-        rows.append(SpendRow(insats, year, spend.through if spend else None, spend.amount if spend else None,
-                             spend.budget if spend else None, grant, ratio))
-    return rows
+        result.append(SpendRow(insats, year, spend.through if spend else None, spend.amount if spend else None,
+                               spend.budget if spend else None, grant, ratio))
+    return result
 
 
 def requisition(insats: Insats, *, year: int, amount: int, today: date | None = None) -> Requisition:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -414,17 +415,38 @@ def paragraph_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]
     return links
 
 
-# Modules may add a generated bilaga to a meeting's kallelse (economy: the decision room).
-# A provider takes the meeting and returns (title, template name, context) or None.
-NOTICE_APPENDICES: list = []
+@dataclass(frozen=True)
+class GeneratedAppendix:
+    """A bilaga a module makes from its own data for a meeting's kallelse (economy: the decision room).
+
+    `applies_to` must be cheap: the meeting page asks it to link the bilaga. `context_for` does
+    the work, only when the bilaga is opened or the kallelse printed."""
+    slug: str
+    title: str
+    template: str
+    applies_to: Callable[[Meeting], bool]
+    context_for: Callable[[Meeting], dict]
 
 
-def register_notice_appendix(provider) -> None:
-    NOTICE_APPENDICES.append(provider)
+# Registered by the modules that build on meetings; meetings never imports them.
+GENERATED_APPENDICES: list[GeneratedAppendix] = []
+
+
+def register_notice_appendix(appendix: GeneratedAppendix) -> None:
+    GENERATED_APPENDICES.append(appendix)
+
+
+def generated_appendices(meeting: Meeting) -> list[GeneratedAppendix]:
+    return [appendix for appendix in GENERATED_APPENDICES if appendix.applies_to(meeting)]
+
+
+def generated_appendix(meeting: Meeting, slug: str) -> GeneratedAppendix | None:
+    return next((a for a in generated_appendices(meeting) if a.slug == slug), None)
 
 
 def notice_appendices(meeting: Meeting) -> list[tuple[str, str, dict]]:
-    return [found for provider in NOTICE_APPENDICES if (found := provider(meeting))]
+    """Each generated bilaga with its content, as the kallelse prints them."""
+    return [(a.title, a.template, a.context_for(meeting)) for a in generated_appendices(meeting)]
 
 
 # --- justering and anslag ---------------------------------------------------

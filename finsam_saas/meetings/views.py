@@ -6,6 +6,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attachments as bilagor, jobs, permissions, services  # noqa: F401
@@ -72,13 +73,26 @@ def _upcoming() -> list[Meeting]:
 @blueprint.route("/<int:meeting_id>")
 @requires("meetings.view")
 def meeting(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id)
+    meeting = get_or_404(Meeting, meeting_id, joinedload(Meeting.body), joinedload(Meeting.minutes),
+                         joinedload(Meeting.items))
     return render_template(
         "meetings/meeting.html", meeting=meeting, kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
         offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [], form=EmptyForm(),
-        appendices=services.notice_appendices(meeting),
+        generated=services.generated_appendices(meeting),
         max_mb=bilagor.max_megabytes(),
     )
+
+
+@blueprint.route("/<int:meeting_id>/bilaga/<slug>")
+@requires("meetings.view")
+def generated_appendix(meeting_id: int, slug: str):
+    """A bilaga the system makes for the kallelse, read on its own (it is computed when opened)."""
+    meeting = get_or_404(Meeting, meeting_id)
+    appendix = services.generated_appendix(meeting, slug)
+    if appendix is None:
+        abort(404)
+    return render_template("meetings/generated_appendix.html", meeting=meeting, appendix=appendix,
+                           context=appendix.context_for(meeting), today=date.today())
 
 
 @blueprint.route("/<int:meeting_id>/punkter", methods=["POST"])

@@ -17,7 +17,6 @@ from flask import abort, g
 from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import services
 from finsam_saas.nns.models import MemberContact, Ombud
 from finsam_saas.organisation.models import Member
@@ -139,8 +138,8 @@ register_landing(_landing)
 
 
 def general_or_404(meeting_id: int):
-    """The medlemsmöte of this meeting; a board meeting of NNS, or none, answers as missing."""
-    get_or_404(Meeting, meeting_id)
+    """The medlemsmöte of this meeting; a board meeting of NNS, or none, answers as missing
+    (the tenant wall applies to the medlemsmöte's row as to the meeting's)."""
     general = services.general_meeting(meeting_id)
     if general is None:
         abort(404)

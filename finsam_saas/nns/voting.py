@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
 from finsam_saas.nns.models import BallotTally, GeneralMeeting, Poll, PollVoter
 from finsam_saas.nns.services import ombud_of
+from finsam_saas.organisation.models import Member
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
 
@@ -198,13 +198,14 @@ def result(poll: Poll) -> dict:
     """What GET …/polls/<id> answers: open polls live, with who voted what; a secret
     poll's distribution only once closed, as paper ballots are counted when the vote is
     over, and never who chose what."""
-    voters = db.session.scalars(select(PollVoter).where(PollVoter.poll_id == poll.id)
-                                .options(selectinload(PollVoter.member))).all()
+    voters = sorted(db.session.execute(select(Member.name, PollVoter.option)
+                                       .join(Member, Member.id == PollVoter.member_id)
+                                       .where(PollVoter.poll_id == poll.id)).all())
     answer = {
         "id": poll.id, "title": poll.title, "status": poll.status, "secret": poll.secret, "options": poll.options,
         "chair_preference": poll.chair_preference, "item_number": poll.item_number,
         "counts": None, "winner": None, "decided_by_chair": False,
-        "voters": sorted(v.member.name for v in voters), "ballots": len(voters),
+        "voters": [name for name, _option in voters], "ballots": len(voters),
     }
     if poll.status == "closed":
         answer.update(counts=poll.result["counts"], winner=poll.result["winner"],
@@ -212,6 +213,5 @@ def result(poll: Poll) -> dict:
     elif not poll.secret and poll.status == "open":
         answer["counts"] = _tallies(poll)
     if not poll.secret:
-        answer["votes"] = sorted(({"member": v.member.name, "option": v.option} for v in voters),
-                                 key=lambda v: v["member"])
+        answer["votes"] = [{"member": name, "option": option} for name, option in voters]
     return answer

@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import abort, g
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from finsam_saas.extensions import db, login_manager
 from finsam_saas.platform.models import ApiToken, User, utcnow
@@ -63,7 +64,8 @@ def requires(action: str):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # With the memberships and their tenants: every page needs them (the wall, the switcher).
+    return db.session.scalar(select(User).where(User.id == int(user_id)).options(joinedload(User.memberships)))
 
 
 def issue_token(user: User, name: str) -> str:
@@ -74,7 +76,8 @@ def issue_token(user: User, name: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token))
+                                  .options(joinedload(ApiToken.user).joinedload(User.memberships)))
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     _touch(api_token)

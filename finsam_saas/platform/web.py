@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.platform.models import Membership, Tenant
+from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.tenancy import Actor, set_actor, set_tenant, tenant_context
 
 
@@ -66,12 +66,9 @@ def _push_tenant(endpoint, values):
 
 
 def _enter_tenant(user) -> None:
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
-    membership = None
-    if tenant is not None and user is not None:
-        membership = db.session.scalar(
-            select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
-        )
+    # The user's memberships come loaded with their tenants: a member costs no query here.
+    membership = next((m for m in user.memberships if m.tenant.slug == g.tenant_slug), None) if user else None
+    tenant = membership.tenant if membership else db.session.scalar(select(Tenant).where(Tenant.slug == g.tenant_slug))
     if membership is None and tenant is not None and user is not None:
         with tenant_context(tenant.id):
             membership = next(filter(None, (admit(tenant, user) for admit in GUEST_ADMISSIONS)), None)
@@ -181,9 +178,9 @@ def api_blueprint(name: str, import_name: str, tenant: bool = True, slug: str | 
     return blueprint
 
 
-def get_or_404(model, object_id: int):
-    """A tenant-owned object of the current tenant, or 404."""
-    obj = db.session.get(model, object_id)
+def get_or_404(model, object_id: int, *options):
+    """A tenant-owned object of the current tenant, or 404; options load what the page shows with it."""
+    obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
     return obj

@@ -25,3 +25,22 @@ def test_outcome_beside_the_budget_with_deviation(client_a, app):
     bad = _upload(client_a, "Sektion;Rad;Utfall\nKansli;Kanslipersonal;1 000\nOkänd;X;5\n")
     assert "Rad 3, kolumn \"Sektion\": okänd sektion \"Okänd\"" in bad
     assert "1 738" in bad  # the earlier import is untouched
+
+
+def test_plan_table_puts_each_line_beside_the_same_line_of_the_later_years():
+    from finsam_saas.economy.services import plan_table
+
+    def summary(lines):
+        return {"lines": [{"section": s, "name": n, "amount": a} for s, n, a in lines]}
+
+    plan = [summary([("income", "Medlemsavgifter", 11_000_000), ("board", "Arvoden", 400_000),
+                     ("insatser", "Framsteget", 900_000)]),
+            summary([("income", "Medlemsavgifter", 11_500_000), ("insatser", "Framsteget", 700_000),
+                     ("insatser", "Framsteget", 100_000)]),  # the same name twice: one sum
+            None]
+    table = dict(plan_table(plan))
+    assert table["income"] == [("Medlemsavgifter", [11_000_000, 11_500_000, None])]
+    assert table["board"] == [("Arvoden", [-400_000, None, None])]  # a cost is negative, a missing line empty
+    assert table["insatser"] == [("Framsteget", [-900_000, -800_000, None])]
+    assert table["administration"] == []
+    assert plan_table([None, None, None]) == [(section, []) for section, _rows in table.items()]

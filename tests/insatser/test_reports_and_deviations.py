@@ -119,6 +119,14 @@ def test_followup_pm_renders_the_period_from_the_data(app, client_a):
                                         forecast_met=True)
         services.assess_report(report, "green")
         db.session.commit()
+    with app.app_context():
+        from finsam_saas.platform.auth import issue_token
+        token = issue_token(db.session.scalar(select(User).where(User.email == "kansli.a@test.se")), "test")
+        db.session.commit()
+    data = client.get("/api/v1/uppsala-lan/followup?year=2021&half=1", headers={"Authorization": f"Bearer {token}"}).json
+    entry = next(i for i in data["insatser"] if i["name"] == "Håbo, Framsteget")
+    assert entry["report"] == {"quarter": 2, "status": "green"} and entry["grant"] > 0 and "grants" not in entry
+    assert all(i["spend"] is None or i["spend"]["through"] for i in data["insatser"])
     page = client.post("/t/uppsala-lan/insatser/uppfoljning", data={"year": "2021", "half": "1"}, follow_redirects=True)
     assert "Klart" in page.get_data(as_text=True)
     link = re.search(r'href="(/t/uppsala-lan/jobb/\d+/fil)"', page.get_data(as_text=True)).group(1)

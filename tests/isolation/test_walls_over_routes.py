@@ -141,7 +141,7 @@ FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", 
              "application_id": "application", "year": "year", "report_id": "report", "deviation_id": "deviation",
              "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
              "invoice_id": "invoice", "step": "step", "fmt": "fmt", "control_id": "control",
-             "project_id": "project", "publication_id": "publication"}
+             "project_id": "project", "publication_id": "publication", "slug": "appendix"}
 
 
 @pytest.fixture
@@ -161,13 +161,13 @@ def marked(any_app):
             db.session.commit()
             membership_id = _make_membership(tenant.id)
             objects[slug] = {"marker": marker, "body": body_id, "job": job_id, "membership": membership_id,
-                             **meeting_ids}
+                             "appendix": "beslutsutrymme", **meeting_ids}
     return objects
 
 
 # Keys that name a thing by its nature (a year, a period, a § number), not an object of B:
 # A's URL with B's year is A's own year, so those routes are checked for B's markers only.
-NATURAL_KEYS = {"year", "period", "number", "step", "fmt"}
+NATURAL_KEYS = {"year", "period", "number", "step", "fmt", "slug"}
 
 
 def _object_rules(app):
