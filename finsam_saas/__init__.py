@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+    app.json.sort_keys = False  # answers keep the order they are written in, and cost no sorting
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)

@@ -92,7 +92,7 @@ class Trend:
 def trend(measure: str, dimension: str = ALL) -> Trend:
     """All years at once, in one query: the comparison page stays one query however much is published."""
     check_measure(measure, dimension)
-    rows = [tuple(row) for row in db.session.execute(_published(measure, dimension))]
+    rows = db.session.execute(_published(measure, dimension)).all()
     series: dict[str, dict[str, float]] = {}
     for _tenant, name, period, value in rows:
         series.setdefault(name, {})[period] = value

@@ -37,15 +37,20 @@ def followup(year: int, half: int) -> FollowUp:
     if half not in (1, 2):
         raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     first, last = services.period_bounds(f"{year}H{half}")
-    insatser = list(db.session.scalars(
-        select(Insats).where(Insats.start <= last, Insats.end >= first).order_by(Insats.kind, Insats.name)))
-    ids = [i.id for i in insatser]
     quarters = (1, 2) if half == 1 else (3, 4)
-    reports = {}
-    for report in db.session.scalars(select(QuarterlyReport).where(
-            QuarterlyReport.insats_id.in_(ids), QuarterlyReport.year == year, QuarterlyReport.quarter.in_(quarters))
-            .order_by(QuarterlyReport.quarter)):
-        reports[report.insats_id] = report  # the latest quarter of the half wins
+    insatser, reports = [], {}
+    # The insatser of the period with their quarterly reports of the half, in one query.
+    for insats, report in db.session.execute(
+            select(Insats, QuarterlyReport)
+            .outerjoin(QuarterlyReport, (QuarterlyReport.insats_id == Insats.id) & (QuarterlyReport.year == year)
+                       & QuarterlyReport.quarter.in_(quarters))
+            .where(Insats.start <= last, Insats.end >= first)
+            .order_by(Insats.kind, Insats.name, QuarterlyReport.quarter)):
+        if not insatser or insatser[-1] is not insats:
+            insatser.append(insats)
+        if report is not None:
+            reports[insats.id] = report  # the latest quarter of the half wins
+    ids = [i.id for i in insatser]
     outcomes = {}
     all_outcomes = services.outcomes_for(ids, [f"{year}H{half}", str(year)])
     for insats in insatser:

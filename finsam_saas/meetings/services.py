@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings.calendar import JUSTERING_DAYS, anslag_removed, next_working_day
@@ -184,9 +185,11 @@ def ensure_agenda_editable(meeting: Meeting) -> None:
 
 
 def meetings_of_year(year: int) -> list[Meeting]:
+    """The year's meetings with their protokoll and the meeting each prepares (the mötesplan shows both)."""
     return list(db.session.scalars(
         select(Meeting).where(Meeting.date >= date(year, 1, 1), Meeting.date <= date(year, 12, 31))
         .order_by(Meeting.date, Meeting.start)
+        .options(selectinload(Meeting.minutes), selectinload(Meeting.prepares).joinedload(Meeting.body))
     ))
 
 

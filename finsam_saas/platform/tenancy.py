@@ -98,6 +98,9 @@ class TenantScoped:
     """
 
     __audited__ = True
+    # A reference (tenant_id, x_id) with x_id NULL names no row: without this, reading such an
+    # empty many-to-one (an attendee who is no member) would ask the database for "id IS NULL".
+    __mapper_args__ = {"allow_partial_pks": False}
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:

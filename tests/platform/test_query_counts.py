@@ -1,5 +1,5 @@
 """The main pages cost the same number of queries whatever the amount of data (no N+1):
-a meeting with its protokoll, the budget, the insats list, the follow-up PM's data."""
+a meeting, its protokoll, the mötesplan, the budget, the insats list, the follow-up PM's data."""
 from datetime import date
 
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from finsam_saas.economy import services as economy
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services as insatser
 from finsam_saas.meetings import services as meetings
-from finsam_saas.organisation.models import Body
+from finsam_saas.organisation.models import Body, Member
 
 from support import TENANT_A, ApiClient, counted_queries, in_tenant, login
 
@@ -29,9 +29,12 @@ def _grow(app, n: int, first: int) -> int:
         body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
         meeting = meetings.create_meeting(body, day=date(2021, 3, first + 1), with_template=False,
                                           items=[{"title": f"Ärende {k}", "kind": "beslut"} for k in range(n)])
-        people = [f"Ledamot {k}" for k in range(6)]
+        # Attendees grow too, each for one of the member kommuner: the protokoll names whom they represent.
+        kommuner = db.session.scalars(select(Member.name).where(Member.kind == "kommun")).all()
+        people = [f"Ledamot {k}" for k in range(n + 3)]
         meetings.start_minutes(meeting, chair=people[0], secretary="Sekreterare", justerare=[people[1]],
-                               attendees=[{"name": p, "role": "ledamot"} for p in people])
+                               attendees=[{"name": p, "role": "ledamot", "member": kommuner[k % len(kommuner)]}
+                                          for k, p in enumerate(people)])
         economy.put_budget(2021, [{"section": "insatser", "name": f"Rad {k}", "amount": 1000 + k}
                                   for k in range(first + n)], equity_start=0)
         db.session.commit()
@@ -43,7 +46,9 @@ def _counts(app, meeting_id: int) -> dict[str, int]:
     login(html, "admin.a@test.se")
     api = ApiClient(app, "admin.a@test.se")
     calls = {
-        "möte med protokoll": lambda: html.get(f"/t/umearegionen/moten/{meeting_id}"),
+        "möte": lambda: html.get(f"/t/umearegionen/moten/{meeting_id}"),
+        "protokoll": lambda: html.get(f"/t/umearegionen/moten/{meeting_id}/protokoll"),
+        "mötesplan": lambda: html.get("/t/umearegionen/moten/?ar=2021"),
         "budget": lambda: html.get("/t/umearegionen/ekonomi/budget?ar=2021"),
         "insatser": lambda: html.get("/t/umearegionen/insatser/?ar=2021"),
         "insatser (API)": lambda: api.get("/insatser"),
