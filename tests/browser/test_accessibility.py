@@ -22,6 +22,9 @@ def _data(app) -> dict:
         body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
         meeting = meetings.create_meeting(body, day=date(2021, 3, 5), place="Umeå",
                                           items=[{"title": "Budget 2022", "kind": "beslut"}])
+        meetings.start_minutes(meeting, chair="Ordförande", secretary="Sekreterare", justerare=["Justerare"],
+                               attendees=[{"name": "Ordförande", "role": "ledamot"},
+                                          {"name": "Justerare", "role": "ledamot"}])
         insats = insatser.create_insats(name="Ungdomstorget", owner="Umeå kommun", kind="individ",
                                         start=date(2021, 1, 1), end=date(2021, 12, 31), grants={"2021": 500_000})
         db.session.commit()
@@ -52,6 +55,8 @@ def test_main_pages_have_no_serious_accessibility_violations(app, live_server, p
     found = {"/logga-in": _serious(page)}
     _login(page, live_server, "admin.a@test.se")
     for path in ("/t/umearegionen/", "/t/umearegionen/moten/", f"/t/umearegionen/moten/{ids['meeting']}",
+                 f"/t/umearegionen/moten/{ids['meeting']}/protokoll",
+                 f"/t/umearegionen/moten/{ids['meeting']}/bilaga/beslutsutrymme",
                  "/t/umearegionen/insatser/", f"/t/umearegionen/insatser/{ids['insats']}",
                  "/t/umearegionen/ekonomi/budget", "/t/umearegionen/analys/", "/t/umearegionen/analys/publicera",
                  "/t/umearegionen/organisation/"):
