@@ -353,7 +353,9 @@ def reuse_kept() -> tuple[dict, dict]:
 
 
 def main() -> int:
-    if os.environ.get("BENCH_REUSE") == "1" and KEPT.exists():
+    if os.environ.get("BENCH_REUSE") == "1":
+        if not KEPT.exists():
+            raise SystemExit("BENCH_REUSE=1: ingen sparad databas; kör först BENCH_KEEP=1 make bench")
         env, ids = reuse_kept()
     else:
         instance = Path(tempfile.mkdtemp(prefix="finsam-bench-"))
@@ -370,6 +372,7 @@ def main() -> int:
     finally:
         if os.environ.get("BENCH_KEEP") != "1" and os.environ.get("BENCH_REUSE") != "1":
             drop_database()
+            KEPT.unlink(missing_ok=True)  # what a kept run noted is gone with the database
     for failure in failures:
         print(f"GRÄNS ÖVERSKRIDEN: {failure}", file=sys.stderr)
     return 1 if failures else 0
