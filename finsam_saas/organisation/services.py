@@ -19,6 +19,7 @@ from finsam_saas.extensions import db
 from finsam_saas.organisation.models import Body, KansliPerson, Member, Seat
 from finsam_saas.organisation.schemas import TenantFileSchema
 from finsam_saas.platform.models import Tenant
+from finsam_saas.platform.schemas import error_paths
 from finsam_saas.platform.tenancy import tenant_context
 
 
@@ -53,29 +54,6 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deactivated)
-
-
-def _key_paths(messages, prefix="") -> list[tuple[str, str]]:
-    """Flatten marshmallow's nested error dict into ("bodies[0].seats[2].seat", message)."""
-    found = []
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            elif key == "_schema":
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            found.extend(_key_paths(value, path))
-    elif isinstance(messages, list):
-        for message in messages:
-            found.extend(_key_paths(message, prefix))
-    else:
-        text = {"Unknown field.": "okänd nyckel", "Missing data for required field.": "saknas"}.get(
-            str(messages), str(messages)
-        )
-        found.append((prefix, text))
-    return found
 
 
 def _check_references(name: str, data: dict) -> list[Problem]:
@@ -117,7 +95,7 @@ def load_tenant_files(directory: Path) -> list[TenantFile]:
         try:
             data = TenantFileSchema().load(raw)
         except ValidationError as error:
-            problems.extend(Problem(name, key, message) for key, message in _key_paths(error.messages))
+            problems.extend(Problem(name, key, message) for key, message in error_paths(error.messages))
             continue
         if data["slug"] != path.stem:
             problems.append(Problem(name, "slug", f"\"{data['slug']}\" ska vara samma som filnamnet \"{path.stem}\""))

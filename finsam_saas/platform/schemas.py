@@ -4,20 +4,35 @@ from marshmallow import Schema, ValidationError
 from finsam_saas.platform.rules import InvalidInput
 
 
-def flatten_errors(messages, prefix="") -> dict:
-    """marshmallow's nested errors as {"items[0].kind": "…"}."""
-    flat = {}
+# marshmallow's own messages in the language of the rest of the service.
+SWEDISH_MESSAGES = {"Unknown field.": "okänd nyckel", "Missing data for required field.": "saknas"}
+
+
+def error_paths(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested errors as (key path, message) pairs: ("bodies[0].seats[2].seat", "saknas")."""
+    found = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
-            flat.update(flatten_errors(value, path))
-    elif isinstance(messages, list) and messages and not isinstance(messages[0], (dict, list)):
-        flat[prefix] = " ".join(map(str, messages))
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "_schema":
+                path = prefix or key
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            found.extend(error_paths(value, path))
     elif isinstance(messages, list):
         for message in messages:
-            flat.update(flatten_errors(message, prefix))
+            found.extend(error_paths(message, prefix))
     else:
-        flat[prefix] = str(messages)
+        found.append((prefix, SWEDISH_MESSAGES.get(str(messages), str(messages))))
+    return found
+
+
+def flatten_errors(messages) -> dict:
+    """marshmallow's nested errors as {"items[0].kind": "…"}, a key's messages joined."""
+    flat: dict[str, str] = {}
+    for path, message in error_paths(messages):
+        flat[path] = f"{flat[path]} {message}" if path in flat else message
     return flat
 
 

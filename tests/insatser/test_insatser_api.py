@@ -144,3 +144,10 @@ def test_goals_are_checked_against_the_outcome(app, api):
     goals = {g["measure"]: g for g in answer.json["goals"]}
     assert goals["to_work"]["met"] is True and goals["to_work"]["actual"] == 35.0
     assert goals["to_studies"]["met"] is False and goals["to_studies"]["actual"] == 19.1
+
+
+def test_missing_and_unknown_keys_are_named_in_swedish(api):
+    answer = api.post("/insatser", json={"owner": "Umeå kommun", "kind": "individ", "start": "2021-01-01",
+                                         "end": "2021-12-31", "grants": {"2021": 1000}, "färg": "blå"})
+    assert answer.status_code == 400
+    assert answer.json["error"]["fields"] == {"name": "saknas", "färg": "okänd nyckel"}
