@@ -54,13 +54,19 @@ blueprint.before_request(_only_forbund)
 
 # --- comparisons -------------------------------------------------------------------
 
-@blueprint.route("/")
-@requires("analysis.view")
-def index():
+def _measure_and_dimension() -> tuple[str, str]:
     measure = request.args.get("matt") or "andel_arbete_studier"
     dimension = request.args.get("indelning") or ALL
     if measure not in MEASURES or dimension not in DIMENSION_LABELS:
         abort(404)
+    return measure, dimension
+
+
+@blueprint.route("/")
+@requires("analysis.view")
+def index():
+    """One year's comparison of every förbund that published, and the förbund beside the average over the years."""
+    measure, dimension = _measure_and_dimension()
     trend = compare.trend(measure, dimension)
     periods = trend.periods[::-1]  # the years this measure is published for, latest first
     period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
@@ -76,9 +82,20 @@ def index():
                        unit=unit) if trend.periods else None
     return render_template("analysis/index.html", measures=MEASURES, dimensions=DIMENSION_LABELS, measure=measure,
                            dimension=dimension, period=period, periods=periods, comparison=comparison, own=own,
-                           trend=trend, bars=bars, lines=lines, unit=MEASURES[measure][1],
-                           trend_rows=[(name, [figure(values.get(p), MEASURES[measure][1]) for p in trend.periods])
-                                       for name, values in trend.series.items()],
+                           trend=trend, own_series=own_series, bars=bars, lines=lines, unit=MEASURES[measure][1])
+
+
+@blueprint.route("/over-aren")
+@requires("analysis.view")
+def trend_table():
+    """Every förbund's published value of the measure, year by year: the whole table behind the trend."""
+    measure, dimension = _measure_and_dimension()
+    trend = compare.trend(measure, dimension)
+    unit = MEASURES[measure][1]
+    return render_template("analysis/trend.html", trend=trend, measure=measure, dimension=dimension, unit=unit,
+                           dimension_label=DIMENSION_LABELS[dimension],
+                           rows=[(name, [figure(values.get(p), unit) for p in trend.periods])
+                                 for name, values in trend.series.items()],
                            cell_break=Markup('</td><td class="num">'))
 
 

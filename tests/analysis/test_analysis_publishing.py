@@ -90,6 +90,12 @@ def test_comparison_beside_others_and_absent_when_unpublished(any_app):
     deltagare = _text(_client(any_app, "kansli.a@test.se").get(
         "/t/umearegionen/analys/?matt=deltagare&indelning=alla&ar=2021"))
     assert "Umeåregionen (ni)" in deltagare and "Snitt för de 2 förbund som publicerat" in deltagare
+    # Every year of every förbund that published is one link away, the unpublished still absent.
+    assert "Alla 2 förbund som publicerat, år för år" in page
+    table = _text(_client(any_app, "kansli.a@test.se").get(
+        "/t/umearegionen/analys/over-aren?matt=andel_arbete_studier&indelning=alla"))
+    assert "Skellefteå–Norsjö" in table and "66,7 %" in table and "Uppsala" not in table
+    assert _client(any_app, "kansli.a@test.se").get("/t/umearegionen/analys/over-aren?matt=okant").status_code == 404
 
 
 def test_withdrawing_removes_it_everywhere(any_app):

@@ -58,7 +58,8 @@ def test_main_pages_have_no_serious_accessibility_violations(app, live_server, p
                  f"/t/umearegionen/moten/{ids['meeting']}/protokoll",
                  f"/t/umearegionen/moten/{ids['meeting']}/bilaga/beslutsutrymme",
                  "/t/umearegionen/insatser/", f"/t/umearegionen/insatser/{ids['insats']}",
-                 "/t/umearegionen/ekonomi/budget", "/t/umearegionen/analys/", "/t/umearegionen/analys/publicera",
+                 "/t/umearegionen/ekonomi/budget", "/t/umearegionen/analys/", "/t/umearegionen/analys/over-aren",
+                 "/t/umearegionen/analys/publicera",
                  "/t/umearegionen/organisation/"):
         assert page.goto(live_server + path).status == 200, path
         found[path] = _serious(page)
