@@ -39,7 +39,7 @@ register_navigation("Ekonomi", [
 EMPTY_ROWS = 5
 
 
-def _decision_room_of(meeting) -> dict:
+def _decision_room_of(meeting) -> dict | None:
     # Read the settings from the meeting's own tenant: a job renders the kallelse without a request.
     return services.decision_room_for_meeting(meeting, db.session.get(Tenant, meeting.tenant_id).settings)
 
@@ -314,7 +314,7 @@ def financial_reports():
         except DomainError as error:
             return form.back_with_error(error, "economy.financial_reports")
         return form.job_page(economy_jobs.render_financial_report,
-                                 title=f"{report_rules.KINDS[row.kind]} {row.year}", report_id=row.id)
+                             title=f"{report_rules.KINDS[row.kind]} {row.year}", report_id=row.id)
     rows = db.session.scalars(select(FinancialReport).order_by(FinancialReport.year.desc())).all()
     return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS,
                            soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,

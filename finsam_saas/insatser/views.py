@@ -339,7 +339,7 @@ def followup_pm():
     except DomainError as error:
         return form.back_with_error(error, "insatser.index")
     return form.job_page(jobs.render_followup_pm, title=f"Uppföljning av insatser {year} halvår {half}",
-                             year=year, half=half)
+                         year=year, half=half)
 
 
 # --- applications ---------------------------------------------------------------

@@ -173,7 +173,7 @@ def send_notice(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form.require_csrf()
     return form.job_page(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
-                             meeting_id=meeting.id)
+                         meeting_id=meeting.id)
 
 
 @blueprint.route("/mall/<int:body_id>", methods=["GET", "POST"])
@@ -378,7 +378,7 @@ def minutes_pdf(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
     form.require_csrf()
     return form.job_page(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
-                             meeting_id=meeting_id)
+                         meeting_id=meeting_id)
 
 
 # --- uppdrag ----------------------------------------------------------------------

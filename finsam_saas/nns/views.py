@@ -226,7 +226,7 @@ def send_papers(meeting_id: int):
         flash("Styrelsen har inte yttrat sig över: " + "; ".join(unanswered) + ".", "error")
         return redirect(url_for("nns.general_meeting", meeting_id=meeting_id))
     return form.job_page(jobs.send_papers, title=f"Utskick: motioner till {general.meeting.date}",
-                             meeting_id=meeting_id)
+                         meeting_id=meeting_id)
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/bjud-in-ombud")
@@ -235,7 +235,7 @@ def invite_ombud(meeting_id: int):
     general = general_or_404(meeting_id)
     form.require_csrf()
     return form.job_page(jobs.invite_ombud, title=f"Inbjudan till ombuden {general.meeting.date}",
-                             meeting_id=meeting_id)
+                         meeting_id=meeting_id)
 
 
 @blueprint.post("/medlemsmoten/<int:meeting_id>/ombud")
