@@ -42,8 +42,15 @@ def register_converters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from finsam_saas.extensions import csrf, db, login_manager, migrate
     from finsam_saas.platform import audit, formatting, ratelimit  # noqa: F401  (audit registers its listener)
+    from finsam_saas.platform.session import end_reading_transaction
 
     db.init_app(app)
+
+    @app.teardown_appcontext  # runs before Flask-SQLAlchemy's removal of the session, registered earlier
+    def _end_reading_transaction(exc=None):
+        if db.session.registry.has():  # a context that never touched the database has no session
+            end_reading_transaction(db.session(), failed=exc is not None)
+
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "platform.login"

@@ -5,6 +5,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from finsam_saas.platform import schema  # noqa: F401  (indexes every model's references as it is declared)
 from finsam_saas.platform.session import TenantSession
 
 

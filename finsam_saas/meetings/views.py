@@ -20,7 +20,7 @@ from finsam_saas.platform.auth import requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint, url_pattern
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
 
@@ -281,6 +281,8 @@ def minutes(meeting_id: int):
         quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, my_signers=my_signers,
         late=services.is_late(minutes.meeting.date, minutes.justerad_on), today=date.today(),
         links=services.paragraph_links([p.id for p in minutes.paragraphs]),
+        paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting_id)
+                        for name in ("update_paragraph", "vote", "add_task")},
     )
 
 

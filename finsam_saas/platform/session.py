@@ -7,7 +7,9 @@
 - new rows are stamped with the current tenant, and a row of another tenant is
   refused at flush;
 - on PostgreSQL every transaction sets `app.tenant_id` (transaction-local), the
-  setting the row-level security policies read.
+  setting the row-level security policies read;
+- a request's transaction that only read is committed at its end instead of rolled
+  back (`end_reading_transaction`), so that the driver keeps its prepared statements.
 """
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def _apply_rls_setting(session, tenant_id) -> None:
 @event.listens_for(TenantSession, "after_begin")
 def _new_transaction(session, transaction, connection):
     session.info["rls_tenant"] = _UNSET
+    session.info["wrote"] = False
     tenant_id = current_tenant_id()
     # Without a tenant nothing is set: the setting is transaction-local, so a new transaction
     # starts with none, under which the policies show and admit nothing (a round trip saved on
@@ -111,9 +114,16 @@ def _register_tenant_table(mapper, cls):
         TENANT_TABLES.add(mapper.local_table.name)
 
 
+@event.listens_for(TenantSession, "after_flush")
+def _note_flush(session, flush_context):
+    session.info["wrote"] = True
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_to_tenant(execute_state):
     session = execute_state.session
+    if not execute_state.is_select:
+        session.info["wrote"] = True  # bulk DML, and any text statement: it may write
     tenant_id = current_tenant_id()
     # With a tenant in context every statement gets the criteria (they bind only tenant-owned
     # entities), which is cheaper than finding out whether it touches tenant tables; only
@@ -138,6 +148,23 @@ def _tenant_criteria(tenant_id: int):
         include_aliases=True,
         track_closure_variables=True,
     )
+
+
+def end_reading_transaction(session, failed: bool) -> None:
+    """Commit a request's transaction when it only read; leave anything else to the rollback.
+
+    psycopg forgets its prepared statements on every ROLLBACK (it cannot know what a rollback
+    undid), so a server whose requests all end in a rollback plans every statement anew: for the
+    protokoll's five-table join under row security that was 0.6 ms of its 1 ms. Committing a
+    transaction that wrote nothing changes no data and lets the statements be prepared. A
+    transaction that flushed, ran any statement other than a select, or holds unsaved changes
+    is still rolled back, so a failed request never half-writes.
+    """
+    if failed or not session.in_transaction() or session.info.get("wrote", True):
+        return
+    if session.new or session.deleted or session.dirty:
+        return
+    session.commit()
 
 
 @contextmanager

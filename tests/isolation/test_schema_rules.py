@@ -1,5 +1,6 @@
-"""The rules Citus needs to distribute by tenant_id, checked over the whole metadata."""
-from sqlalchemy import UniqueConstraint
+"""The rules Citus needs to distribute by tenant_id, checked over the whole metadata, and the
+indexes PostgreSQL does not make by itself, checked in its catalog."""
+from sqlalchemy import UniqueConstraint, text
 
 from finsam_saas.extensions import db
 from finsam_saas.platform.session import TENANT_TABLES
@@ -47,3 +48,21 @@ def test_migrations_match_the_models(app):
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+# The foreign keys whose columns lead no index (primary key, unique key or plain index).
+UNINDEXED_REFERENCES = """
+SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c
+WHERE c.contype = 'f' AND NOT EXISTS (
+    SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+    AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+    AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+ORDER BY 1, 2
+"""
+
+
+def test_every_reference_leads_an_index_in_postgresql(pg_app):
+    # PostgreSQL indexes the referred key only: a reference without an index of its own makes every
+    # lookup along it (the §§ of one protokoll) read all the förbund's rows, and every cascade too.
+    with pg_app.app_context():
+        assert db.session.execute(text(UNINDEXED_REFERENCES)).all() == []
