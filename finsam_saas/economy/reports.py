@@ -74,7 +74,7 @@ def report_context(row: FinancialReport, settings: dict) -> dict:
             "soliditet": soliditet(row.equity, row.total_assets),
             "kassalikviditet": kassalikviditet(row.current_assets, row.short_term_liabilities),
             "overview": overview, "comparison": comparison, "charts": charts, "ceiling": ceiling,
-            "spend": insatser.spend_table(row.year, list(db.session.scalars(select(Insats).order_by(Insats.name))))}
+            "spend": insatser.spend_table(row.year, select(Insats).order_by(Insats.name))}
 
 
 def render(row: FinancialReport, tenant) -> str:

@@ -37,6 +37,7 @@ register_navigation("Ekonomi", [
 ])
 
 EMPTY_ROWS = 5
+MAX_ROWS = 500  # a budget has a few dozen lines; the form's row count is never trusted beyond this
 
 
 def _decision_room_of(meeting) -> dict | None:
@@ -74,28 +75,10 @@ def fees():
     return render_template("economy/fees.html", year=year, kommuner=kommuner, found=found, form=EmptyForm())
 
 
-@blueprint.route("/budget", methods=["GET", "POST"])
+@blueprint.route("/budget")
 @requires("economy.view")
 def budget():
     year = _year()
-    if request.method == "POST":
-        if not can("economy.edit"):
-            abort(403)
-        form.require_csrf()
-        try:
-            lines = []
-            for index in range(int(request.form.get("rows", "0") or 0)):
-                name = form.text(f"name-{index}")
-                if not name:
-                    continue
-                lines.append({"section": form.text(f"section-{index}"), "name": name,
-                              "amount": form.int_field(f"amount-{index}", f"belopp för {name}")})
-            services.put_budget(year, lines, form.int_field("equity_start", "eget kapital vid årets början", required=False))
-            db.session.commit()
-        except DomainError as error:
-            return form.back_with_error(error, "economy.budget", ar=year)
-        flash(f"Budgeten för {year} är sparad.", "success")
-        return redirect(url_for("economy.budget", ar=year))
     plan = services.budget_summaries(year, year + 2, g.tenant.settings)
     summary = plan[0]
     chart = None
@@ -110,9 +93,41 @@ def budget():
                                     .where(Paragraph.kind == "beslut", Paragraph.year.between(year - 2, year))
                                     .order_by(Paragraph.year.desc(), Paragraph.number.desc()).limit(50)).all()
     return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
-                           plan_table=services.plan_table(plan),
-                           sections=SECTIONS, labels=SECTION_LABELS, empty_rows=EMPTY_ROWS, form=EmptyForm(),
+                           plan_table=services.plan_table(plan), labels=SECTION_LABELS, form=EmptyForm(),
                            paragraphs=paragraphs)
+
+
+@blueprint.route("/budget/andra", methods=["GET", "POST"])
+@requires("economy.edit")
+def edit_budget():
+    """The budget's lines as a form of their own page: the budget page stays a page to read."""
+    year = _year()
+    summary = services.budget_summary(year, g.tenant.settings)
+    if request.method == "POST":
+        form.require_csrf()
+        submitted = [{"section": form.text(f"section-{index}"), "name": form.text(f"name-{index}"),
+                      "amount": form.text(f"amount-{index}")}
+                     for index in range(min(form.int_field("rows", "antal rader", required=False) or 0, MAX_ROWS))]
+        try:
+            lines = [{"section": line["section"], "name": line["name"],
+                      "amount": form.int_field(f"amount-{index}", f"belopp för {line['name']}")}
+                     for index, line in enumerate(submitted) if line["name"]]
+            services.put_budget(year, lines, form.int_field("equity_start", "eget kapital vid årets början", required=False))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _budget_form(year, summary, submitted, form.text("equity_start"), 400)
+        flash(f"Budgeten för {year} är sparad.", "success")
+        return redirect(url_for("economy.budget", ar=year))
+    equity = "" if summary is None or summary["equity_start"] is None else str(summary["equity_start"])
+    return _budget_form(year, summary, summary["lines"] if summary else [], equity)
+
+
+def _budget_form(year: int, summary: dict | None, lines: list[dict], equity_start: str, status: int = 200):
+    rows = [*lines, *({"section": "", "name": "", "amount": ""} for _ in range(EMPTY_ROWS))]
+    return render_template("economy/budget_edit.html", year=year, summary=summary, rows=rows, equity_start=equity_start,
+                           sections=SECTIONS, labels=SECTION_LABELS), status
 
 
 @blueprint.route("/budget/insatser", methods=["POST"])

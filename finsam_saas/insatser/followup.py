@@ -38,16 +38,18 @@ def followup(year: int, half: int) -> FollowUp:
         raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     first, last = services.period_bounds(f"{year}H{half}")
     quarters = (1, 2) if half == 1 else (3, 4)
-    insatser, reports = [], {}
-    # The insatser of the period with their quarterly reports of the half, in one query.
-    for insats, report in db.session.execute(
-            select(Insats, QuarterlyReport)
-            .outerjoin(QuarterlyReport, (QuarterlyReport.insats_id == Insats.id) & (QuarterlyReport.year == year)
-                       & QuarterlyReport.quarter.in_(quarters))
+    insatser, reports, spend = [], {}, []
+    # The insatser of the period with their quarterly reports of the half, grant and spend, in one query.
+    query = (select(Insats, QuarterlyReport)
+             .outerjoin(QuarterlyReport, (QuarterlyReport.insats_id == Insats.id) & (QuarterlyReport.year == year)
+                        & QuarterlyReport.quarter.in_(quarters)))
+    for insats, report, *grant_and_spend in db.session.execute(
+            services.with_grant_and_latest_spend(query, year)
             .where(Insats.start <= last, Insats.end >= first)
             .order_by(Insats.kind, Insats.name, QuarterlyReport.quarter)):
         if not insatser or insatser[-1] is not insats:
             insatser.append(insats)
+            spend.append(services.spend_row(insats, year, *grant_and_spend))
         if report is not None:
             reports[insats.id] = report  # the latest quarter of the half wins
     ids = [i.id for i in insatser]
@@ -61,8 +63,7 @@ def followup(year: int, half: int) -> FollowUp:
     goals = services.goals_for(ids)
     goal_results = {i.id: services.check_goals(i, f"{year}H{half}", outcomes[i.id], goals.get(i.id, []))
                     for i in insatser if i.id in outcomes}
-    result = FollowUp(year, half, first, last, insatser, reports, services.spend_table(year, insatser), outcomes,
-                      goal_results)
+    result = FollowUp(year, half, first, last, insatser, reports, spend, outcomes, goal_results)
     result.summary = _summary(result)
     return result
 

@@ -8,16 +8,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, CountRow, Deviation, Grant,
-    Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
+    APPLICATION_STATUS_LABELS, COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS,
+    QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, CountRow, Deviation, Grant, Goal, Insats, InsatsContact,
+    Outcome, QuarterlyReport, Requisition, Spend,
 )
-from finsam_saas.platform.models import utcnow
+from finsam_saas.meetings.models import Paragraph
 from finsam_saas.organisation.models import Member
+from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$")
@@ -25,15 +27,18 @@ PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$"
 
 # --- who sees what ------------------------------------------------------------
 
-def visible_insatser(role: str, user_id: int, *, with_grants: bool = False) -> list[Insats]:
-    """Everything for the förbund's own people; an insatsansvarig sees only their own insatser.
-    with_grants loads every year's grant with them (ten years of rows each: only when shown)."""
+def visible_insatser_query(role: str, user_id: int) -> Select:
+    """Everything for the förbund's own people; an insatsansvarig sees only their own insatser."""
     query = select(Insats).order_by(Insats.name)
-    if with_grants:
-        query = query.options(selectinload(Insats.grants))
     if role == "insatsansvarig":
         query = query.join(InsatsContact, InsatsContact.insats_id == Insats.id).where(InsatsContact.user_id == user_id)
-    return list(db.session.scalars(query))
+    return query
+
+
+def visible_insatser(role: str, user_id: int, *, with_grants: bool = False) -> list[Insats]:
+    """with_grants loads every year's grant with them (ten years of rows each: only when shown)."""
+    query = visible_insatser_query(role, user_id)
+    return list(db.session.scalars(query.options(selectinload(Insats.grants)) if with_grants else query))
 
 
 def may_see(insats: Insats, role: str, user_id: int) -> bool:
@@ -166,14 +171,15 @@ def put_on_agenda(application: Application, meeting, *, recommendation: str = ""
     db.session.flush()
 
 
-def decisions_by_paragraph(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str, int | None]]]:
-    """For the protokoll: which applications each § decided, and the insats it made."""
+def decisions_in_minutes(minutes_id: int) -> dict[int, list[tuple[str, str, int | None]]]:
+    """For the protokoll: which applications each of its §§ decided, and the insats it made."""
     found: dict[int, list[tuple[str, str, int | None]]] = {}
-    if not paragraph_ids:
-        return found
-    for application in db.session.scalars(select(Application).where(Application.paragraph_id.in_(paragraph_ids))):
-        found.setdefault(application.paragraph_id, []).append(
-            (application.title, application.status_label, application.insats_id))
+    rows = db.session.execute(
+        select(Application.paragraph_id, Application.title, Application.status, Application.insats_id)
+        .join(Paragraph, (Paragraph.id == Application.paragraph_id) & (Paragraph.tenant_id == Application.tenant_id))
+        .where(Paragraph.minutes_id == minutes_id))
+    for paragraph_id, title, status, insats_id in rows:
+        found.setdefault(paragraph_id, []).append((title, APPLICATION_STATUS_LABELS.get(status, status), insats_id))
     return found
 
 
@@ -260,26 +266,27 @@ class SpendRow:
     ratio: float | None
 
 
-def spend_table(year: int, insatser: list[Insats]) -> list[SpendRow]:
-    """Latest spend and the grant of each insats in the year, as seed 003 table 4 (one query for all)."""
-    grants, latest = {}, {}
-    rows = db.session.execute(
-        select(Insats.id, Grant.amount, Spend)
-        .outerjoin(Grant, (Grant.insats_id == Insats.id) & (Grant.year == year))
-        .outerjoin(Spend, (Spend.insats_id == Insats.id) & (Spend.year == year))
-        .where(Insats.id.in_([i.id for i in insatser])).order_by(Spend.through))
-    for insats_id, grant, spend in rows:
-        grants[insats_id] = grant or 0
-        if spend is not None:
-            latest[insats_id] = spend  # ordered by date: the latest report wins
-    result = []
-    for insats in insatser:
-        spend = latest.get(insats.id)
-        grant = grants.get(insats.id, 0)
-        ratio = consumption_ratio(spend.amount, budget=spend.budget, grant=grant, through=spend.through) if spend else None
-        result.append(SpendRow(insats, year, spend.through if spend else None, spend.amount if spend else None,
-                               spend.budget if spend else None, grant, ratio))
-    return result
+def with_grant_and_latest_spend(query, year: int):
+    """`query` on Insats with the year's grant and its latest spend report (amount and budget
+    through the latest date) outer-joined, as four more columns: grant, through, amount, budget."""
+    newer = aliased(Spend)
+    latest = ~exists().where(newer.insats_id == Spend.insats_id, newer.year == year, newer.through > Spend.through)
+    return (query.add_columns(Grant.amount, Spend.through, Spend.amount, Spend.budget)
+            .outerjoin(Grant, (Grant.insats_id == Insats.id) & (Grant.year == year))
+            .outerjoin(Spend, (Spend.insats_id == Insats.id) & (Spend.year == year) & latest))
+
+
+def spend_row(insats: Insats, year: int, grant: int | None, through: date | None, amount: int | None,
+              budget: int | None) -> SpendRow:
+    ratio = consumption_ratio(amount, budget=budget, grant=grant or 0, through=through) if through else None
+    return SpendRow(insats, year, through, amount, budget, grant or 0, ratio)
+
+
+def spend_table(year: int, insatser: Select) -> list[SpendRow]:
+    """The insatser of a query on Insats, each with its latest spend and grant in the year, as seed
+    003 table 4 (in the same query)."""
+    return [spend_row(insats, year, *spend) for insats, *spend in db.session.execute(
+        with_grant_and_latest_spend(insatser, year))]
 
 
 def requisition(insats: Insats, *, year: int, amount: int, today: date | None = None) -> Requisition:
@@ -390,12 +397,14 @@ def outcomes_of(insats: Insats) -> dict[str, dict]:
 
 def outcomes_for(insats_ids: list[int], periods: list[str] | None = None) -> dict[int, dict[str, dict]]:
     """Outcome summaries of many insatser in one query: {insats id: {period: summary}}."""
-    query = select(Outcome).where(Outcome.insats_id.in_(insats_ids)).order_by(Outcome.period)
+    # Plain rows, not Outcome objects: only their figures are needed, and a row costs a fraction.
+    query = (select(Outcome.insats_id, Outcome.period, Outcome.sex, *(getattr(Outcome, f) for f in OUTCOME_FIELDS))
+             .where(Outcome.insats_id.in_(insats_ids)).order_by(Outcome.period))
     if periods is not None:
         query = query.where(Outcome.period.in_(periods))
     found: dict[int, dict[str, dict]] = {}
-    for row in db.session.scalars(query):
-        found.setdefault(row.insats_id, {}).setdefault(row.period, {})[row.sex] = {f: getattr(row, f) for f in OUTCOME_FIELDS}
+    for insats_id, period, sex, *figures in db.session.execute(query):
+        found.setdefault(insats_id, {}).setdefault(period, {})[sex] = dict(zip(OUTCOME_FIELDS, figures))
     return {insats_id: {period: outcome_summary(values) for period, values in by_period.items() if set(values) == set(SEXES)}
             for insats_id, by_period in found.items()}
 

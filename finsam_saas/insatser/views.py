@@ -28,9 +28,9 @@ from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, t
 blueprint = tenant_blueprint("insatser", __name__, "/insatser")
 
 
-def _decision_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _decision_links(minutes_id: int) -> dict[int, list[tuple[str, str]]]:
     links = {}
-    for paragraph_id, rows in services.decisions_by_paragraph(paragraph_ids).items():
+    for paragraph_id, rows in services.decisions_in_minutes(minutes_id).items():
         links[paragraph_id] = [
             (f"Beslut om ansökan {title}: {status.lower()}" + (" – till insatsen" if insats_id else ""),
              url_for("insatser.insats", insats_id=insats_id) if insats_id else "")
@@ -68,8 +68,7 @@ def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
 @requires("insatser.view")
 def index():
     year = request.args.get("ar", type=int) or date.today().year
-    insatser = services.visible_insatser(g.membership.role, current_user.id)
-    rows = services.spend_table(year, insatser)
+    rows = services.spend_table(year, services.visible_insatser_query(g.membership.role, current_user.id))
     with_spend = [r for r in rows if r.amount is not None]
     chart = bar_chart(
         f"Utfall och periodiserad budget {year}", [r.insats.name for r in with_spend],

@@ -402,7 +402,7 @@ def vote_sentence(vote: dict) -> str:
 # --- what later modules hang on a § ----------------------------------------------
 
 # Modules that build on meetings (insatser decided in a §) register a function here:
-# paragraph ids -> {paragraph id: [(text, url)]}. Meetings never imports them.
+# minutes id -> {paragraph id: [(text, url)]}. Meetings never imports them.
 PARAGRAPH_LINKS: list = []
 
 
@@ -410,10 +410,12 @@ def register_paragraph_links(provider) -> None:
     PARAGRAPH_LINKS.append(provider)
 
 
-def paragraph_links(paragraph_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def paragraph_links(minutes_id: int) -> dict[int, list[tuple[str, str]]]:
+    """What other modules link to each § of a protokoll (by the protokoll, not a list of its §§:
+    one bound value rather than one per §)."""
     links: dict[int, list[tuple[str, str]]] = {}
     for provider in PARAGRAPH_LINKS:
-        for paragraph_id, rows in provider(paragraph_ids).items():
+        for paragraph_id, rows in provider(minutes_id).items():
             links.setdefault(paragraph_id, []).extend(rows)
     return links
 

@@ -79,7 +79,7 @@ def meeting(meeting_id: int):
                          joinedload(Meeting.items))
     return render_template(
         "meetings/meeting.html", meeting=meeting, kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
-        offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [], form=EmptyForm(),
+        offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [],
         generated=services.generated_appendices(meeting),
         max_mb=bilagor.max_megabytes(),
     )
@@ -277,10 +277,10 @@ def minutes(meeting_id: int):
     my_signers = [s for s in minutes.signers if s.user_id == current_user.id or
                   (s.user_id is None and s.name == current_user.name)]
     return render_template(
-        "meetings/minutes.html", minutes=minutes, meeting=minutes.meeting, form=EmptyForm(),
+        "meetings/minutes.html", minutes=minutes, meeting=minutes.meeting,
         quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, my_signers=my_signers,
         late=services.is_late(minutes.meeting.date, minutes.justerad_on), today=date.today(),
-        links=services.paragraph_links([p.id for p in minutes.paragraphs]),
+        links=services.paragraph_links(minutes.id),
         paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting_id)
                         for name in ("update_paragraph", "vote", "add_task")},
     )
@@ -304,38 +304,64 @@ def update_paragraph(meeting_id: int, number: int):
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
 
 
-@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/votering", methods=["POST"])
+def _paragraph_of(meeting_id: int, number: int):
+    """The minutes and one of its §§, for a form of its own; 404 for a § the protokoll lacks."""
+    minutes = _minutes_or_404(meeting_id)
+    paragraph = next((p for p in minutes.paragraphs if p.number == number), None)
+    if paragraph is None:
+        abort(404)
+    return minutes, paragraph
+
+
+def _paragraph_page(template: str, minutes, paragraph, status: int = 200):
+    return render_template(template, minutes=minutes, meeting=minutes.meeting, p=paragraph, form=request.form,
+                           vote_sentence=services.vote_sentence), status
+
+
+# Votes and tasks have pages of their own rather than a form under every §: they are rare, and
+# fifteen folded-away forms of each doubled the protokoll page.
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/votering", methods=["GET", "POST"])
 @requires("meetings.edit")
 def vote(meeting_id: int, number: int):
-    minutes = _minutes_or_404(meeting_id)
-    form.require_csrf()
-    try:
-        result = services.record_vote(
-            minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
-            abstain=form.int_field("abstain", "avstår", required=False) or 0, chair_vote=request.form.get("chair_vote") or None,
-        )
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
-    outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
-    flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
-          + (" genom ordförandens utslagsröst." if result["casting_vote"] else "."), "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    minutes, paragraph = _paragraph_of(meeting_id, number)
+    if request.method == "POST":
+        form.require_csrf()
+        try:
+            result = services.record_vote(
+                minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
+                abstain=form.int_field("abstain", "avstår", required=False) or 0,
+                chair_vote=request.form.get("chair_vote") or None,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _paragraph_page("meetings/vote.html", minutes, paragraph, 400)
+        outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
+        flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
+              + (" genom ordförandens utslagsröst." if result["casting_vote"] else "."), "success")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    return _paragraph_page("meetings/vote.html", minutes, paragraph)
 
 
-@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/uppdrag", methods=["POST"])
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/uppdrag", methods=["GET", "POST"])
 @requires("meetings.edit")
 def add_task(meeting_id: int, number: int):
-    minutes = _minutes_or_404(meeting_id)
-    form.require_csrf()
-    try:
-        services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
-                          description=request.form.get("description", ""), due=form.date_field("due", "datum för uppdraget"))
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
-    flash("Uppdraget är registrerat.", "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    minutes, paragraph = _paragraph_of(meeting_id, number)
+    if request.method == "POST":
+        form.require_csrf()
+        try:
+            services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
+                              description=request.form.get("description", ""),
+                              due=form.date_field("due", "datum för uppdraget"))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _paragraph_page("meetings/task.html", minutes, paragraph, 400)
+        flash("Uppdraget är registrerat.", "success")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    return _paragraph_page("meetings/task.html", minutes, paragraph)
 
 
 @blueprint.route("/<int:meeting_id>/protokoll/godkann/<int:signer_id>", methods=["POST"])

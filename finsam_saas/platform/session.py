@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, inspect as sa_inspect, text
+from sqlalchemy import event, inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapper, with_loader_criteria
 
@@ -67,11 +67,13 @@ def _apply_rls_setting(session, tenant_id) -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(
-            text("SELECT set_config('app.tenant_id', :tenant, true)"),
-            {"tenant": "" if tenant_id is None else str(tenant_id)},
-        )
+        _set_rls_tenant(connection, "" if tenant_id is None else str(tenant_id))
     session.info["rls_tenant"] = tenant_id
+
+
+def _set_rls_tenant(connection, value: str) -> None:
+    # Straight to the driver: a constant statement needs none of SQLAlchemy's compiling and caching.
+    connection.exec_driver_sql("SELECT set_config('app.tenant_id', %(tenant)s, true)", {"tenant": value})
 
 
 @event.listens_for(TenantSession, "after_begin")
@@ -85,7 +87,7 @@ def _new_transaction(session, transaction, connection):
     if tenant_id is None:
         session.info["rls_tenant"] = None
     elif connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id)})
+        _set_rls_tenant(connection, str(tenant_id))
         session.info["rls_tenant"] = tenant_id
 
 

@@ -28,7 +28,7 @@ def _data(app) -> dict:
         insats = insatser.create_insats(name="Ungdomstorget", owner="Umeå kommun", kind="individ",
                                         start=date(2021, 1, 1), end=date(2021, 12, 31), grants={"2021": 500_000})
         db.session.commit()
-        ids = {"meeting": meeting.id, "insats": insats.id}
+        ids = {"meeting": meeting.id, "insats": insats.id, "paragraph": meeting.minutes.paragraphs[0].number}
     ombud = add_forbund(app, 2, passwords=True)
     ids["general"] = meeting_with_roll(app, ombud)
     ids["ombud"] = ombud[0][1]
@@ -56,9 +56,12 @@ def test_main_pages_have_no_serious_accessibility_violations(app, live_server, p
     _login(page, live_server, "admin.a@test.se")
     for path in ("/t/umearegionen/", "/t/umearegionen/moten/", f"/t/umearegionen/moten/{ids['meeting']}",
                  f"/t/umearegionen/moten/{ids['meeting']}/protokoll",
+                 f"/t/umearegionen/moten/{ids['meeting']}/protokoll/paragrafer/{ids['paragraph']}/votering",
+                 f"/t/umearegionen/moten/{ids['meeting']}/protokoll/paragrafer/{ids['paragraph']}/uppdrag",
                  f"/t/umearegionen/moten/{ids['meeting']}/bilaga/beslutsutrymme",
                  "/t/umearegionen/insatser/", f"/t/umearegionen/insatser/{ids['insats']}",
-                 "/t/umearegionen/ekonomi/budget", "/t/umearegionen/analys/", "/t/umearegionen/analys/over-aren",
+                 "/t/umearegionen/ekonomi/budget", "/t/umearegionen/ekonomi/budget/andra",
+                 "/t/umearegionen/analys/", "/t/umearegionen/analys/over-aren",
                  "/t/umearegionen/analys/publicera",
                  "/t/umearegionen/organisation/"):
         assert page.goto(live_server + path).status == 200, path

@@ -18,11 +18,21 @@ def test_budget_page_chain_lock_and_new_version(client_a, app):
     assert "<svg" in page
     data = {"rows": "1", "section-0": "income", "name-0": "Medlemsavgifter", "amount-0": "20 000 000",
             "equity_start": "2040000"}
-    saved = html.unescape(client_a.post(f"{A}/ekonomi/budget?ar=2021", data=data, follow_redirects=True).get_data(as_text=True))
+    assert f'href="{A}/ekonomi/budget/andra?ar=2021">Ändra budgeten för 2021</a>' in page
+    assert 'name="amount-0"' not in page  # the budget page is for reading; the form has a page of its own
+    form_page = html.unescape(client_a.get(f"{A}/ekonomi/budget/andra?ar=2021").get_data(as_text=True))
+    assert "<h1>Ändra budgeten för 2021</h1>" in form_page and 'name="amount-0"' in form_page
+    saved = html.unescape(client_a.post(f"{A}/ekonomi/budget/andra?ar=2021", data=data, follow_redirects=True).get_data(as_text=True))
     assert "Budgeten för 2021 är sparad" in saved and "är över taket" in saved
-    bad = client_a.post(f"{A}/ekonomi/budget?ar=2021", data={"rows": "1", "section-0": "income", "name-0": "X",
-                                                             "amount-0": "mycket"}, follow_redirects=True)
-    assert "ska vara ett heltal" in html.unescape(bad.get_data(as_text=True))
+    bad = client_a.post(f"{A}/ekonomi/budget/andra?ar=2021", data={"rows": "2", "section-0": "income", "name-0": "X",
+                                                                   "amount-0": "mycket", "section-1": "personal",
+                                                                   "name-1": "Lokalhyra Nygatan", "amount-1": "900 000"})
+    text = html.unescape(bad.get_data(as_text=True))
+    # Refused, said why, and nothing the user wrote is lost.
+    assert bad.status_code == 400 and "ska vara ett heltal" in text
+    assert 'value="mycket"' in text and 'value="Lokalhyra Nygatan"' in text and 'value="900 000"' in text
+    saved_page = html.unescape(client_a.get(f"{A}/ekonomi/budget?ar=2021").get_data(as_text=True))
+    assert "Lokalhyra Nygatan" not in saved_page and "20 000" in saved_page
 
 
 def test_fees_page(client_a, app):
@@ -50,4 +60,5 @@ def test_lasare_cannot_change_the_budget(app):
     client = app.test_client()
     login(client, "lasare.a@test.se")
     assert client.get(f"{A}/ekonomi/budget").status_code == 200
-    assert client.post(f"{A}/ekonomi/budget?ar=2021", data={"rows": "0"}).status_code == 403
+    assert client.get(f"{A}/ekonomi/budget/andra?ar=2021").status_code == 403
+    assert client.post(f"{A}/ekonomi/budget/andra?ar=2021", data={"rows": "0"}).status_code == 403

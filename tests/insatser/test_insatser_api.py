@@ -83,6 +83,12 @@ def test_framsteget_consumption_ratio(api):
     assert bryggan.json == {"consumption_ratio": 111.6}
     wrong_year = api.put(f"/insatser/{insats}/spend/2021", json={"through": "2020-06-30", "amount": 1})
     assert wrong_year.status_code == 400 and "through" in wrong_year.json["error"]["fields"]
+    assert api.put(f"/insatser/{insats}/spend/2020", json={"through": "2020-12-31", "amount": 5}).status_code == 200
+    # The follow-up takes the year's latest report (30 June), not an earlier one of 2021 or any of 2020.
+    followup = api.get("/followup?year=2021&half=1").json
+    framsteget = next(i for i in followup["insatser"] if i["id"] == insats)
+    assert framsteget["grant"] == 2_460_000
+    assert framsteget["spend"] == {"through": "2021-06-30", "amount": 1_219_000, "consumption_ratio": 99.1}
 
 
 def test_requisitions_never_pass_the_grant(api):

@@ -190,6 +190,33 @@ def test_anslagstavla_is_public_own_tenant_only_and_hides_confidential(app):
     assert "BBB" not in text
 
 
+def test_votes_and_tasks_have_pages_of_their_own_linked_from_each_paragraph(client_a, app):
+    meeting_id = _create_meeting(client_a)
+    _start_minutes(client_a, app, meeting_id)
+    protokoll = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    vote_url, task_url = f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/votering", f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/uppdrag"
+    assert f'href="{vote_url}">Votering i § 3</a>' in protokoll and f'href="{task_url}">Uppdrag från § 3</a>' in protokoll
+    assert 'name="yes"' not in protokoll  # no folded-away forms under every §
+
+    page = client_a.get(vote_url).get_data(as_text=True)
+    assert "<h1>Votering i § 3" in page and 'name="yes"' in page and "Spara voteringen" in page
+    refused = client_a.post(vote_url, data={"yes": "5", "no": "2", "abstain": "0"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "7 röster är fler än de 5 beslutande" in text and 'name="yes" type="number" min="0" value="5"' in text
+    with in_tenant(app, TENANT_A):
+        assert db.session.scalar(select(Paragraph.vote).where(Paragraph.number == 3)) is None
+
+    missing_due = client_a.post(task_url, data={"assignee": "Kansliet", "description": "Utred"})
+    assert missing_due.status_code == 400 and 'value="Utred"' in missing_due.get_data(as_text=True)
+    assert client_a.get(f"{A}/moten/{meeting_id}/protokoll/paragrafer/99/votering").status_code == 404
+    assert client_a.get(f"{A}/moten/{meeting_id}/protokoll/paragrafer/99/uppdrag").status_code == 404
+
+    client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2020-11-02"})
+    locked = client_a.get(vote_url).get_data(as_text=True)
+    assert "Protokollet är justerat och kan inte ändras" in locked and 'name="yes"' not in locked
+
+
 def test_tasks_are_followed_up_and_offered_for_the_agenda(client_a, app):
     first = _create_meeting(client_a, "2020-10-30")
     _start_minutes(client_a, app, first)
