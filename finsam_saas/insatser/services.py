@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
@@ -266,14 +267,19 @@ class SpendRow:
     ratio: float | None
 
 
+@cache
+def _no_later_spend_report():
+    # Built once: an alias and its correlation cost more to build than the query takes to run.
+    newer = aliased(Spend)
+    return ~exists().where(newer.insats_id == Spend.insats_id, newer.year == Spend.year, newer.through > Spend.through)
+
+
 def with_grant_and_latest_spend(query, year: int):
     """`query` on Insats with the year's grant and its latest spend report (amount and budget
     through the latest date) outer-joined, as four more columns: grant, through, amount, budget."""
-    newer = aliased(Spend)
-    latest = ~exists().where(newer.insats_id == Spend.insats_id, newer.year == year, newer.through > Spend.through)
     return (query.add_columns(Grant.amount, Spend.through, Spend.amount, Spend.budget)
             .outerjoin(Grant, (Grant.insats_id == Insats.id) & (Grant.year == year))
-            .outerjoin(Spend, (Spend.insats_id == Insats.id) & (Spend.year == year) & latest))
+            .outerjoin(Spend, (Spend.insats_id == Insats.id) & (Spend.year == year) & _no_later_spend_report()))
 
 
 def spend_row(insats: Insats, year: int, grant: int | None, through: date | None, amount: int | None,
@@ -395,11 +401,15 @@ def outcomes_of(insats: Insats) -> dict[str, dict]:
     return outcomes_for([insats.id]).get(insats.id, {})
 
 
+@cache
+def _outcome_rows() -> Select:
+    # Plain rows, not Outcome objects: only their figures are needed, and a row costs a fraction.
+    return select(Outcome.insats_id, Outcome.period, Outcome.sex, *(getattr(Outcome, f) for f in OUTCOME_FIELDS))
+
+
 def outcomes_for(insats_ids: list[int], periods: list[str] | None = None) -> dict[int, dict[str, dict]]:
     """Outcome summaries of many insatser in one query: {insats id: {period: summary}}."""
-    # Plain rows, not Outcome objects: only their figures are needed, and a row costs a fraction.
-    query = (select(Outcome.insats_id, Outcome.period, Outcome.sex, *(getattr(Outcome, f) for f in OUTCOME_FIELDS))
-             .where(Outcome.insats_id.in_(insats_ids)).order_by(Outcome.period))
+    query = _outcome_rows().where(Outcome.insats_id.in_(insats_ids)).order_by(Outcome.period)
     if periods is not None:
         query = query.where(Outcome.period.in_(periods))
     found: dict[int, dict[str, dict]] = {}
