@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from finsam_saas.extensions import db
+from finsam_saas.meetings.models import Paragraph
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
 
@@ -143,6 +144,10 @@ class Application(TenantScoped, db.Model):
     paragraph_id: Mapped[int | None] = mapped_column(Integer)
     insats_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    # Read only, for the protokoll: the applications each § decided come loaded with its §§.
+    paragraph: Mapped[Paragraph | None] = relationship(
+        viewonly=True, backref=backref("decided_applications", viewonly=True, order_by="Application.id"))
 
     @property
     def status_label(self) -> str:

@@ -14,11 +14,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    APPLICATION_STATUS_LABELS, COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS,
-    QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, Application, CountRow, Deviation, Grant, Goal, Insats, InsatsContact,
-    Outcome, QuarterlyReport, Requisition, Spend,
+    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES,
+    Application, CountRow, Deviation, Grant, Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
-from finsam_saas.meetings.models import Paragraph
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
@@ -170,18 +168,6 @@ def put_on_agenda(application: Application, meeting, *, recommendation: str = ""
         "proposal": proposal})
     application.agenda_item_id = item.id
     db.session.flush()
-
-
-def decisions_in_minutes(minutes_id: int) -> dict[int, list[tuple[str, str, int | None]]]:
-    """For the protokoll: which applications each of its §§ decided, and the insats it made."""
-    found: dict[int, list[tuple[str, str, int | None]]] = {}
-    rows = db.session.execute(
-        select(Application.paragraph_id, Application.title, Application.status, Application.insats_id)
-        .join(Paragraph, (Paragraph.id == Application.paragraph_id) & (Paragraph.tenant_id == Application.tenant_id))
-        .where(Paragraph.minutes_id == minutes_id))
-    for paragraph_id, title, status, insats_id in rows:
-        found.setdefault(paragraph_id, []).append((title, APPLICATION_STATUS_LABELS.get(status, status), insats_id))
-    return found
 
 
 def pending_applications() -> list[Application]:

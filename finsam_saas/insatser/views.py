@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services, social  # noqa: F401
@@ -28,17 +29,16 @@ from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, t
 blueprint = tenant_blueprint("insatser", __name__, "/insatser")
 
 
-def _decision_links(minutes_id: int) -> dict[int, list[tuple[str, str]]]:
-    links = {}
-    for paragraph_id, rows in services.decisions_in_minutes(minutes_id).items():
-        links[paragraph_id] = [
-            (f"Beslut om ansökan {title}: {status.lower()}" + (" – till insatsen" if insats_id else ""),
-             url_for("insatser.insats", insats_id=insats_id) if insats_id else "")
-            for title, status, insats_id in rows]
-    return links
+def _decision_links(paragraph) -> list[tuple[str, str]]:
+    return [(f"Beslut om ansökan {a.title}: {a.status_label.lower()}" + (" – till insatsen" if a.insats_id else ""),
+             url_for("insatser.insats", insats_id=a.insats_id) if a.insats_id else "")
+            for a in paragraph.decided_applications]
 
 
-meetings_services.register_paragraph_links(_decision_links)
+meetings_services.register_paragraph_links(meetings_services.ParagraphLinks(
+    load=lambda: joinedload(Paragraph.decided_applications).load_only(
+        Application.title, Application.status, Application.insats_id),
+    links=_decision_links))
 
 register_navigation("Insatser", [
     NavItem("Insatser", "insatser.index", "insatser.view"),

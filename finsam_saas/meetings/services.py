@@ -401,22 +401,32 @@ def vote_sentence(vote: dict) -> str:
 
 # --- what later modules hang on a § ----------------------------------------------
 
-# Modules that build on meetings (insatser decided in a §) register a function here:
-# minutes id -> {paragraph id: [(text, url)]}. Meetings never imports them.
-PARAGRAPH_LINKS: list = []
+@dataclass(frozen=True)
+class ParagraphLinks:
+    """What a module that builds on meetings hangs on a § (insatser: the applications decided in it).
+    Meetings never imports such modules; they register here."""
+
+    load: Callable[[], object]  # a loader option for Paragraph: it comes with the §§, in their query
+    links: Callable[[Paragraph], list[tuple[str, str]]]  # (text, url or "") from a § so loaded
 
 
-def register_paragraph_links(provider) -> None:
+PARAGRAPH_LINKS: list[ParagraphLinks] = []
+
+
+def register_paragraph_links(provider: ParagraphLinks) -> None:
     PARAGRAPH_LINKS.append(provider)
 
 
-def paragraph_links(minutes_id: int) -> dict[int, list[tuple[str, str]]]:
-    """What other modules link to each § of a protokoll (by the protokoll, not a list of its §§:
-    one bound value rather than one per §)."""
+def paragraph_link_loads() -> list:
+    return [provider.load() for provider in PARAGRAPH_LINKS]
+
+
+def paragraph_links(paragraphs: list[Paragraph]) -> dict[int, list[tuple[str, str]]]:
+    """The links of each § (by id), from §§ loaded with `paragraph_link_loads()`."""
     links: dict[int, list[tuple[str, str]]] = {}
-    for provider in PARAGRAPH_LINKS:
-        for paragraph_id, rows in provider(minutes_id).items():
-            links.setdefault(paragraph_id, []).extend(rows)
+    for paragraph in paragraphs:
+        if rows := [row for provider in PARAGRAPH_LINKS for row in provider.links(paragraph)]:
+            links[paragraph.id] = rows
     return links
 
 
