@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services
@@ -33,20 +34,28 @@ class FollowUp:
         return f"kvartal {'1 och 2' if self.half == 1 else '3 och 4'} år {self.year}"
 
 
+@cache
+def _insatser_of_a_half() -> Select:
+    """The insatser running in a half-year with the half's quarterly reports, the year's grant and
+    latest spend, in one query; built once (its building cost more than running it), executed
+    with year, quarters, first and last."""
+    year = bindparam("year")
+    query = (select(Insats, QuarterlyReport)
+             .outerjoin(QuarterlyReport, (QuarterlyReport.insats_id == Insats.id) & (QuarterlyReport.year == year)
+                        & QuarterlyReport.quarter.in_(bindparam("quarters", expanding=True))))
+    return (services.with_grant_and_latest_spend(query, year)
+            .where(Insats.start <= bindparam("last"), Insats.end >= bindparam("first"))
+            .order_by(Insats.kind, Insats.name, QuarterlyReport.quarter))
+
+
 def followup(year: int, half: int) -> FollowUp:
     if half not in (1, 2):
         raise InvalidInput("Välj första eller andra halvåret.", {"half": "1 eller 2"})
     first, last = services.period_bounds(f"{year}H{half}")
     quarters = (1, 2) if half == 1 else (3, 4)
     insatser, reports, spend = [], {}, []
-    # The insatser of the period with their quarterly reports of the half, grant and spend, in one query.
-    query = (select(Insats, QuarterlyReport)
-             .outerjoin(QuarterlyReport, (QuarterlyReport.insats_id == Insats.id) & (QuarterlyReport.year == year)
-                        & QuarterlyReport.quarter.in_(quarters)))
     for insats, report, *grant_and_spend in db.session.execute(
-            services.with_grant_and_latest_spend(query, year)
-            .where(Insats.start <= last, Insats.end >= first)
-            .order_by(Insats.kind, Insats.name, QuarterlyReport.quarter)):
+            _insatser_of_a_half(), {"year": year, "quarters": list(quarters), "first": first, "last": last}):
         if not insatser or insatser[-1] is not insats:
             insatser.append(insats)
             spend.append(services.spend_row(insats, year, *grant_and_spend))
