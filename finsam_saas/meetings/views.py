@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
@@ -264,16 +265,21 @@ def _minutes_or_404(meeting_id: int):
     return meeting.minutes
 
 
+@cache
+def _minutes_page_query() -> Select:
+    # All the protokoll page shows in two queries, whatever the number of §§ and attendees (signers
+    # and attendees are a handful each, so joining both costs fewer rows than a round trip); what
+    # other modules link to a § comes with the §§. Built once, run with the meeting's id.
+    return select(Minutes).where(Minutes.meeting_id == bindparam("meeting_id")).options(
+        joinedload(Minutes.meeting).joinedload(Meeting.body), joinedload(Minutes.signers),
+        joinedload(Minutes.attendees).joinedload(Attendee.member),
+        selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))
+
+
 @blueprint.route("/<int:meeting_id>/protokoll")
 @requires("meetings.view")
 def minutes(meeting_id: int):
-    # All the page shows in two queries, whatever the number of §§ and attendees (signers and
-    # attendees are a handful each, so joining both costs fewer rows than a round trip); what other
-    # modules link to a § comes with the §§.
-    minutes = db.session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id).options(
-        joinedload(Minutes.meeting).joinedload(Meeting.body), joinedload(Minutes.signers),
-        joinedload(Minutes.attendees).joinedload(Attendee.member),
-        selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))).unique().first()
+    minutes = db.session.scalars(_minutes_page_query(), {"meeting_id": meeting_id}).unique().first()
     if minutes is None:
         abort(404)
     my_signers = [s for s in minutes.signers if s.user_id == current_user.id or
