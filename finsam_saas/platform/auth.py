@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, g
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from finsam_saas.extensions import db, login_manager
@@ -62,10 +62,23 @@ def requires(action: str):
     return decorator
 
 
+# Every request runs one of these two: built once, run with the request's values (building a query
+# with its loader options and its cache key cost more than running it).
+@cache
+def _user_query() -> Select:
+    # With the memberships and their tenants: every page needs them (the wall, the switcher).
+    return select(User).where(User.id == bindparam("user_id")).options(joinedload(User.memberships))
+
+
+@cache
+def _token_query() -> Select:
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+            .options(joinedload(ApiToken.user).joinedload(User.memberships)))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    # With the memberships and their tenants: every page needs them (the wall, the switcher).
-    return db.session.scalar(select(User).where(User.id == int(user_id)).options(joinedload(User.memberships)))
+    return db.session.scalar(_user_query(), {"user_id": int(user_id)})
 
 
 def issue_token(user: User, name: str) -> str:
@@ -76,8 +89,7 @@ def issue_token(user: User, name: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token))
-                                  .options(joinedload(ApiToken.user).joinedload(User.memberships)))
+    api_token = db.session.scalar(_token_query(), {"token_hash": ApiToken.hash(token)})
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     _touch(api_token)
