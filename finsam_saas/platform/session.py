@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import bindparam, event, inspect as sa_inspect
+from sqlalchemy import event, inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapper, with_loader_criteria
 
@@ -136,39 +136,20 @@ def _scope_to_tenant(execute_state):
         return
     _forget_other_tenant(session, tenant_id)
     _apply_rls_setting(session, tenant_id)
-    if execute_state.is_select:
-        execute_state.statement = execute_state.statement.options(_TENANT_CRITERIA)
-        execute_state.parameters = _with_tenant(execute_state.parameters, tenant_id)
-    elif execute_state.is_update or execute_state.is_delete:
-        # The tenant's value inside the criteria: a bulk change evaluates them on the objects it holds.
+    if execute_state.is_select or execute_state.is_update or execute_state.is_delete:
         execute_state.statement = execute_state.statement.options(_tenant_criteria(tenant_id))
-
-
-# A select's criteria name the tenant by a bound parameter that each execution fills in: one option
-# for every statement and tenant, built and cached once, where a lambda's closure was analysed on
-# every execution (a twentieth of a page). A select run without the value fails; it never shows all.
-TENANT_PARAMETER = "finsam_wall_tenant_id"
-_TENANT_CRITERIA = with_loader_criteria(
-    TenantScoped,
-    lambda cls: cls.tenant_id == bindparam("finsam_wall_tenant_id"),  # TENANT_PARAMETER: a lambda takes no globals
-    include_aliases=True,
-)
 
 
 @lru_cache(maxsize=4096)
 def _tenant_criteria(tenant_id: int):
+    # One option per tenant, built once: analysing its tracked lambda for every statement was a
+    # measurable part of every page.
     return with_loader_criteria(
         TenantScoped,
         lambda cls: cls.tenant_id == tenant_id,
         include_aliases=True,
         track_closure_variables=True,
     )
-
-
-def _with_tenant(parameters, tenant_id: int):
-    if isinstance(parameters, (list, tuple)):  # executemany: every row gets it
-        return [{**row, TENANT_PARAMETER: tenant_id} for row in parameters]
-    return {**(parameters or {}), TENANT_PARAMETER: tenant_id}
 
 
 def end_reading_transaction(session, failed: bool) -> None:

@@ -68,20 +68,6 @@ def test_joins_and_relationship_loads_are_scoped(any_app):
         assert "MARKÖR-B" not in leaked
 
 
-def test_the_walls_criteria_without_their_tenant_value_refuse_to_run(any_app):
-    # The criteria name the tenant by a parameter each execution through the session fills in; a
-    # statement carrying them past the session gets no value and fails rather than showing all.
-    from sqlalchemy.exc import StatementError
-
-    from finsam_saas.platform.session import _TENANT_CRITERIA
-
-    _add_marked_body(any_app, TENANT_B, "MARKÖR-B")
-    with in_tenant(any_app, TENANT_A):
-        with pytest.raises(StatementError, match="finsam_wall_tenant_id"):
-            db.session.connection().execute(select(Body.name).options(_TENANT_CRITERIA)).all()
-        db.session.rollback()
-
-
 def test_bulk_update_and_delete_are_scoped(any_app):
     _add_marked_body(any_app, TENANT_B, "MARKÖR-B")
     with in_tenant(any_app, TENANT_A):
