@@ -20,6 +20,7 @@ from functools import lru_cache
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, inspect as sa_inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, with_loader_criteria
 
 from finsam_saas.platform.tenancy import (
@@ -166,7 +167,12 @@ def end_reading_transaction(session, failed: bool) -> None:
         return
     if session.new or session.deleted or session.dirty:
         return
-    session.commit()
+    try:
+        session.commit()
+    except DBAPIError:
+        # It only read: nothing is lost, and the answer already made stands. The rollback lets the
+        # pool replace a connection the database dropped (a restart under load).
+        session.rollback()
 
 
 @contextmanager
