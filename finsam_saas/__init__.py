@@ -46,7 +46,9 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
 
-    @app.teardown_appcontext  # runs before Flask-SQLAlchemy's removal of the session, registered earlier
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy removes the session
+    # (teardowns run in reverse order).
+    @app.teardown_appcontext
     def _end_reading_transaction(exc=None):
         if db.session.registry.has():  # a context that never touched the database has no session
             end_reading_transaction(db.session(), failed=exc is not None)
