@@ -47,6 +47,13 @@ def test_create_meeting_write_protokoll_and_justera(live_server, page):
     section.get_by_role("button", name=f"Spara § {number}").click()
     expect(page.locator(".flashes")).to_contain_text(f"§ {number} är sparad")
 
+    section.get_by_role("link", name=f"Votering i § {number}").click()
+    page.get_by_label("Ja", exact=True).fill("2")
+    page.get_by_label("Nej", exact=True).fill("1")
+    page.get_by_role("button", name="Spara voteringen").click()
+    expect(page.locator(".flashes")).to_contain_text(f"Voteringen i § {number} är sparad: förslaget är bifallet")
+    expect(section).to_contain_text("Styrelsen voterade i frågan med utfallet 2-1. Förslaget bifölls.")
+
     page.get_by_label("Justeringsdatum").fill("2020-11-26")
     page.get_by_role("button", name="Justera protokollet").click()
     expect(page.locator(".flashes")).to_contain_text("Protokollet är justerat 2020-11-26")
