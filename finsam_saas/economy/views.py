@@ -115,8 +115,7 @@ def edit_budget():
             services.put_budget(year, lines, form.int_field("equity_start", "eget kapital vid årets början", required=False))
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return _budget_form(year, summary, submitted, form.text("equity_start"), 400)
         flash(f"Budgeten för {year} är sparad.", "success")
         return redirect(url_for("economy.budget", ar=year))

@@ -95,8 +95,7 @@ def new_insats():
                 diarienummer=form.text("diarienummer") or None, styrgrupp=form.text("styrgrupp"))
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return render_template("insatser/new.html", form=request.form, kinds=KIND_LABELS), 400
         flash(f"Insatsen {insats.name} är registrerad.", "success")
         return redirect(url_for("insatser.insats", insats_id=insats.id))
@@ -365,8 +364,7 @@ def applications():
                 target_group=form.text("target_group"), start=start, end=end)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return render_template("insatser/applications.html", applications=_all_applications(), form=request.form,
                                    kinds=KIND_LABELS, paragraphs=_decision_paragraphs(), insatser=_all_insatser(),
                                    csrf=EmptyForm(), upcoming=_upcoming_meetings()), 400

@@ -20,7 +20,7 @@ from finsam_saas.organisation.models import Body
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.rules import DomainError
+from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint, url_pattern
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
@@ -61,8 +61,7 @@ def new_meeting():
             )
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return render_template("meetings/new.html", bodies=bodies, upcoming=_upcoming(), form=request.form), 400
         flash(f"Mötet {meeting.date} är skapat.", "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
@@ -236,8 +235,7 @@ def start_minutes(meeting_id: int):
                                    justerare=form.lines("justerare"), attendees=attendees)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
                                    kansli=organisation.kansli()), 400
         flash("Protokollet är påbörjat.", "success")
@@ -315,10 +313,10 @@ def update_paragraph(meeting_id: int, number: int):
 def _paragraph_of(meeting_id: int, number: int):
     """The minutes and one of its §§, for a form of its own; 404 for a § the protokoll lacks."""
     minutes = _minutes_or_404(meeting_id)
-    paragraph = next((p for p in minutes.paragraphs if p.number == number), None)
-    if paragraph is None:
+    try:
+        return minutes, services.paragraph(minutes, number)
+    except InvalidInput:
         abort(404)
-    return minutes, paragraph
 
 
 def _paragraph_page(template: str, minutes, paragraph, status: int = 200):
@@ -342,8 +340,7 @@ def vote(meeting_id: int, number: int):
             )
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return _paragraph_page("meetings/vote.html", minutes, paragraph, 400)
         outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
         flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
@@ -364,8 +361,7 @@ def add_task(meeting_id: int, number: int):
                               due=form.date_field("due", "datum för uppdraget"))
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            form.undo(error)
             return _paragraph_page("meetings/task.html", minutes, paragraph, 400)
         flash("Uppdraget är registrerat.", "success")
         return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))

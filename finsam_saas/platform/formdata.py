@@ -70,10 +70,15 @@ def int_field(name: str, label: str, required: bool = True, allow_negative: bool
     return number
 
 
-def back_with_error(error: DomainError, endpoint: str, **values):
-    """Undo what the request began, say why, and go back to the page."""
+def undo(error: DomainError) -> None:
+    """Undo what the request began and say why (the page shown next carries the message)."""
     db.session.rollback()
     flash(error.message, "error")
+
+
+def back_with_error(error: DomainError, endpoint: str, **values):
+    """Undo what the request began, say why, and go back to the page."""
+    undo(error)
     return redirect(url_for(endpoint, **values))
 
 
