@@ -24,9 +24,9 @@ setup: install
 	$(FLASK) tenants sync
 	$(FLASK) demo
 
+# The address is printed by the server itself once it listens (PORT=5001 make run for another port).
 run: setup
-	@echo "Finsam körs på http://$(HOST):$(PORT)/ (Ctrl-C avslutar)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 worker: install
 	$(FLASK) worker

@@ -66,8 +66,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from finsam_saas.extensions import csrf
     # Modules add their menus when their views are imported: this order is the menu's order.
-    from finsam_saas.meetings import api as meetings_api, locks, public as meetings_public, views as meetings_views  # noqa: F401
-    from finsam_saas.insatser import api as insatser_api, views as insatser_views
+    from finsam_saas.meetings import (  # noqa: F401  (locks and start register their listeners)
+        api as meetings_api, locks, public as meetings_public, start as meetings_start, views as meetings_views,
+    )
+    from finsam_saas.insatser import api as insatser_api, start as insatser_start, views as insatser_views  # noqa: F401
     from finsam_saas.economy import api as economy_api, views as economy_views
     from finsam_saas.analysis import views as analysis_views
     from finsam_saas.organisation import api as organisation_api, views as organisation_views

@@ -1,6 +1,7 @@
-"""flask commands: tenants sync, users …, demo, worker."""
+"""flask commands: serve, tenants sync and export, users …, demo, worker."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,8 +24,12 @@ def _fail(message: str) -> None:
 
 
 @tenants_cli.command("sync")
-def tenants_sync():
-    """Läs in tenants/*.toml. Allt eller inget; en andra körning ändrar inget."""
+@click.option("--file-wins", is_flag=True,
+              help="Filen gäller även där kansliet har ändrat i webben (annars behålls webbens uppgifter).")
+def tenants_sync(file_wins):
+    """Läs in tenants/*.toml. Allt eller inget; en andra körning ändrar inget.
+
+    Det kansliet har ändrat i webben behålls, och skillnaden mot filen skrivs ut."""
     from finsam_saas.organisation.services import TenantFileError, load_tenant_files, sync_tenants
 
     directory = current_app.config["TENANTS_DIR"]
@@ -36,11 +41,36 @@ def tenants_sync():
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     with acting_as(Actor(None, "cli: tenants sync")):
-        report = sync_tenants(files)
+        report = sync_tenants(files, file_wins=file_wins)
     click.echo(
         f"{len(files)} organisationer: {len(report.created)} nya, {len(report.updated)} ändrade, "
         f"{len(report.deactivated)} avaktiverade."
     )
+    if report.kept:
+        click.echo(f"{len(report.kept)} uppgifter är ändrade i webben och skiljer sig från filen; webben gäller "
+                   "(--file-wins låter filen gälla, 'tenants export' skriver webbens uppgifter till en fil):")
+        for line in report.kept:
+            click.echo(f"  {line}")
+
+
+@tenants_cli.command("export")
+@click.argument("slug")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Skriv till filen i stället för till skärmen.")
+def tenants_export(slug, out):
+    """Skriv en organisations uppgifter som tenant-fil (TOML), med det som ändrats i webben."""
+    import tomli_w
+
+    from finsam_saas.organisation.services import export_tenant
+
+    tenant = _tenant(slug)
+    with tenant_context(tenant.id):
+        text = tomli_w.dumps(export_tenant(tenant))
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"{slug} är skriven till {out}.")
+    else:
+        click.echo(text, nl=False)
 
 
 def _user(email: str) -> User:
@@ -147,7 +177,30 @@ def worker(burst):
         _fail(str(error))
 
 
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST eller 127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="PORT eller 5000")
+@with_appcontext
+def serve(host, port):
+    """Kör webbservern; skriver adressen först när den verkligen tar emot anrop."""
+    from werkzeug.serving import make_server
+
+    app = current_app._get_current_object()
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as error:
+        _fail(f"kan inte lyssna på {host}:{port} ({error.strerror or error}). "
+              f"Är porten upptagen? Välj en annan med PORT=5001 make run.")
+    click.echo(f"Finsam lyssnar på http://{host}:{server.server_port}/ (Ctrl-C avslutar)", err=False)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Finsam är avslutat.")
+
+
 def register(app) -> None:
+    app.cli.add_command(serve)
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)

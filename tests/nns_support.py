@@ -47,8 +47,10 @@ def nns_api(app) -> ApiClient:
 def meeting_with_roll(app, ombud: list[tuple[str, str]], *, start_minutes: bool = True) -> int:
     """A medlemsmöte on 2021-12-02 with this roll, protokoll started and roll fixed."""
     api = nns_api(app)
+    # confirm: a test may hold two medlemsmöten that day (one of each size it compares)
     answer = api.post("/meetings", json={"body": "medlemsmote", "date": "2021-12-02", "start": "09:00",
-                                         "end": "12:00", "place": "Digitalt", "motion_deadline": "2021-10-21"})
+                                         "end": "12:00", "place": "Digitalt", "motion_deadline": "2021-10-21",
+                                         "confirm": True})
     assert answer.status_code == 201, answer.json
     meeting_id = answer.json["id"]
     answer = api.put(f"/meetings/{meeting_id}/roll", json={"ombud": [{"member": m, "email": e} for m, e in ombud]})

@@ -112,3 +112,16 @@ def counted_queries(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def board_of(body, marker: str = "", at_least: int = 3) -> list[str]:
+    """The body's ordinarie ledamöter in the register, filled up with named ones where it has fewer
+    (Skellefteå–Norsjö's file names one): the attendance a protokoll can be started with."""
+    from finsam_saas.organisation import services as organisation
+
+    board = [s.person for s in body.seats if s.seat == "ordinarie" and s.active]
+    for n in range(len(board), at_least):
+        board.append(organisation.add_seat(body, person=f"Ledamot {n + 1} {marker}".strip(), seat="ordinarie",
+                                           appointed_by=None, email=None, phone=None, role=None, substitute_order=None,
+                                           term_start=None, term_end=None).person)
+    return board

@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import delete, select, tuple_
 
+from finsam_saas.platform import clock
 from finsam_saas.analysis.kommuner import KOMMUNER, RIKET
 from finsam_saas.analysis.models import Helarsekvivalent, StatisticsImport
 from finsam_saas.extensions import db
@@ -87,7 +88,7 @@ def parse(filename: str, content: bytes, today: date | None = None) -> list[tupl
     benefit_col = next((i for i, h in enumerate(lowered) if h in _BENEFIT_HEADERS), None)
     if region_col is None or benefit_col is None:
         raise InvalidInput("Filen saknar kolumnerna region och ersättningsform (rad 1).", {"file": "rubriker saknas"})
-    last_year = (today or date.today()).year
+    last_year = (today or clock.today()).year
     halves = {}
     for index, name in enumerate(header):
         if index in (region_col, benefit_col):

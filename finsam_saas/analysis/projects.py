@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from finsam_saas.platform import clock
 from finsam_saas.analysis.models import CashContribution, HoursLogged, Partner, Pledge, Project, SharedRecommendation
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Tenant
@@ -113,7 +114,7 @@ def log_hours(project: Project, partner: Partner, *, person: str, month: date, h
               today: date | None = None) -> HoursLogged:
     """Hours for a month that has begun, inside the project; a second entry for the month replaces the first."""
     month = month.replace(day=1)
-    today = today or date.today()
+    today = today or clock.today()
     if not person.strip():
         raise InvalidInput("Ange vem som arbetat.", {"person": "saknas"})
     if month > today.replace(day=1):

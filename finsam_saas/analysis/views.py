@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from finsam_saas.platform import clock
 from finsam_saas.analysis import compare, documents, helars, jobs, projects, publishing
 from finsam_saas.analysis.models import Publication
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
@@ -69,7 +70,7 @@ def index():
     measure, dimension = _measure_and_dimension()
     trend = compare.trend(measure, dimension)
     periods = trend.periods[::-1]  # the years this measure is published for, latest first
-    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
+    period = request.args.get("ar") or (periods[0] if periods else str(clock.today().year - 1))
     comparison = trend.comparison(period)
     unit = UNIT_SUFFIX[MEASURES[measure][1]]
     own = comparison.own(g.tenant.id)
@@ -104,7 +105,7 @@ def trend_table():
 @blueprint.route("/publicera")
 @requires("analysis.publish")
 def publish_page():
-    year = request.args.get("ar", type=int) or date.today().year - 1
+    year = request.args.get("ar", type=int) or clock.today().year - 1
     try:
         draft = publishing.draft(year, g.tenant)
     except DomainError as error:
@@ -161,7 +162,7 @@ def import_helarsekvivalenter():
 @requires("analysis.view")
 def member_report():
     periods = compare.published_periods()
-    period = request.args.get("ar") or (periods[0] if periods else str(date.today().year - 1))
+    period = request.args.get("ar") or (periods[0] if periods else str(clock.today().year - 1))
     return render_template("analysis/member_report.html", periods=periods,
                            **documents.member_report_context(g.tenant, period))
 
@@ -221,7 +222,7 @@ def project(project_id: int):
         hours=projects.hours_of(project_), shared=shared, recommendations=projects.shared_recommendations(project_),
         own_recommendations=own_recommendations, tenants=tenants, is_owner=project_.owner_tenant_id == g.tenant.id,
         recordable=[p for p in project_.partners if projects.may_record_for(project_, p, g.tenant.id)],
-        years=list(range(project_.start.year, project_.end.year + 1)), measures=MEASURES, today=date.today(),
+        years=list(range(project_.start.year, project_.end.year + 1)), measures=MEASURES, today=clock.today(),
     )
 
 

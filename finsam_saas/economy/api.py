@@ -1,8 +1,8 @@
 """The economy API (API.md): fees, budgets, decision room."""
-from datetime import date
 
 from flask import abort, g, jsonify, request
 
+from finsam_saas.platform import clock
 from finsam_saas.economy import permissions, services  # noqa: F401
 from finsam_saas.economy.schemas import BudgetIn, FeesIn
 from finsam_saas.extensions import db
@@ -69,7 +69,7 @@ def decision_room():
 
     Without from/to: this year and the two after it."""
     try:
-        first = int(request.args.get("from", date.today().year))
+        first = int(request.args.get("from", clock.today().year))
         last = int(request.args.get("to", first + 2))
     except ValueError:
         raise InvalidInput("Ange from och to som år, t.ex. ?from=2021&to=2023.", {"from": "år", "to": "år"})

@@ -31,11 +31,14 @@ class Budget(TenantScoped, db.Model):
     """A year's budget; once decided in a § it is locked, and a change is a new version."""
 
     __tablename__ = "budgets"
-    __table_args__ = (UniqueConstraint("tenant_id", "year", "version"), tenant_fk(["decided_paragraph_id"], "paragraphs"))
+    __table_args__ = (UniqueConstraint("tenant_id", "year", "version"), tenant_fk(["decided_paragraph_id"], "paragraphs"),
+                      tenant_fk(["agenda_item_id"], "agenda_items"))
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     equity_start: Mapped[int | None] = mapped_column(BigInteger)  # None: the previous year's equity_end
     decided_paragraph_id: Mapped[int | None] = mapped_column(Integer)
+    # The board meeting's item where it is to be decided: only a § of that meeting can adopt it.
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
 
     lines: Mapped[list["BudgetLine"]] = relationship(order_by="BudgetLine.position", cascade="all, delete-orphan")
 

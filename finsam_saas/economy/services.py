@@ -8,9 +8,10 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear
+from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear, FinancialReport
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import Application, Grant, Insats
+from finsam_saas.meetings import services as meetings
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -133,11 +134,58 @@ def put_budget(year: int, lines: list[dict], equity_start: int | None = None) ->
     return budget
 
 
-def decide_budget(budget: Budget, paragraph) -> None:
+def budget_decision_sentence(budget: Budget) -> str:
+    """The § text when the board adopts a budget, in the seeds' words [000 § 5, 001 § 78]."""
+    return f"Styrelsen fastställer budget {budget.year} med plan för {budget.year + 1}–{budget.year + 2} enligt förslag."
+
+
+def put_budget_on_agenda(budget: Budget, meeting) -> None:
+    """The budget goes on a board meeting's agenda, to be adopted in that meeting's §."""
     if budget.decided_paragraph_id is not None:
         raise RuleViolation("budget_decided", "Budgeten är redan beslutad; ändringar blir en ny version.")
+    if budget.agenda_item_id is not None:
+        raise RuleViolation("already_on_agenda", "Budgeten står redan på en dagordning.")
+    item = meetings.add_item(meeting, {"title": f"Verksamhetsplan och budget {budget.year}–{budget.year + 2}",
+                                       "kind": "beslut", "proposal": budget_decision_sentence(budget)})
+    budget.agenda_item_id = item.id
+    db.session.flush()
+
+
+def _release_budget(item) -> None:
+    for budget in db.session.scalars(select(Budget).where(Budget.agenda_item_id == item.id)):
+        budget.agenda_item_id = None
+
+
+meetings.register_item_release(_release_budget)
+
+
+def decide_budget(budget: Budget, paragraph) -> None:
+    """The board adopts the budget in a § of the meeting that had it on its agenda, before
+    justering; the decision is written into the § and the budget is locked (a change is a new
+    version). Raises RuleViolation `budget_decided`, `not_on_agenda` or `justerad`."""
+    if budget.decided_paragraph_id is not None:
+        raise RuleViolation("budget_decided", "Budgeten är redan beslutad; ändringar blir en ny version.")
+    meetings.record_decision(paragraph, budget_decision_sentence(budget), agenda_item_id=budget.agenda_item_id,
+                             what=f"Budgeten för {budget.year}")
     budget.decided_paragraph_id = paragraph.id
     db.session.flush()
+
+
+def _refuse_discard(paragraph_ids: list[int]) -> None:
+    if db.session.scalar(select(Budget.id).where(Budget.decided_paragraph_id.in_(paragraph_ids)).limit(1)):
+        raise RuleViolation("has_decisions", "En budget är beslutad i protokollet; protokollet kan inte tas bort.")
+
+
+meetings.register_discard_check(_refuse_discard)
+
+
+def year_closed(year: int) -> bool:
+    """A year is closed once its årsredovisning is made (until the bokslut is a step of its own)."""
+    return db.session.scalar(select(FinancialReport.id).where(FinancialReport.year == year,
+                                                              FinancialReport.kind == "helar").limit(1)) is not None
+
+
+meetings.register_closed_year_check(year_closed)
 
 
 def section_total(budget: Budget, section: str) -> int:

@@ -1,21 +1,24 @@
 """Pages of the economy module: member fees, budget with equity, decision room."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from finsam_saas.platform import clock
+from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.economy import attest, export, internal_control as control_rules, jobs as economy_jobs, outcome as outcome_rules, permissions, reports as report_rules, services  # noqa: F401
 from finsam_saas.economy.models import (
-    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Control,
-    FinancialReport, Invoice,
+    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Budget, Control,
+    ControlFollowUp, FeeYear, FinancialReport, Invoice, LineOutcome,
 )
 from finsam_saas.extensions import db
-from finsam_saas.insatser.models import Insats
+from finsam_saas.insatser.models import Grant, Insats
 from finsam_saas.meetings import services as meetings_services
-from finsam_saas.meetings.models import Paragraph
+from finsam_saas.meetings.models import AgendaItem, Meeting, Minutes, Paragraph
+from finsam_saas.organisation.models import Body
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
@@ -51,7 +54,8 @@ meetings_services.register_notice_appendix(meetings_services.GeneratedAppendix(
 
 
 def _year() -> int:
-    return request.args.get("ar", type=int) or date.today().year + 1
+    """The budget's year: asked for, or next year's (being prepared), or the nearest with a budget."""
+    return request.args.get("ar", type=int) or default_year(clock.today().year + 1, data_years(Budget.year))
 
 
 @blueprint.route("/avgifter", methods=["GET", "POST"])
@@ -88,13 +92,45 @@ def budget():
             chart = bar_chart("Eget kapital vid årets slut och taket", [str(p["year"]) for p in shown],
                               [("Eget kapital", [p["equity_end"] / 1000 for p in shown]),
                                ("Tak", [(p["equity_ceiling"] or 0) / 1000 for p in shown])])
-    # The decisions a budget can have been made in: the two years before it and its own.
-    paragraphs = db.session.execute(select(Paragraph.id, Paragraph.number, Paragraph.year, Paragraph.title)
-                                    .where(Paragraph.kind == "beslut", Paragraph.year.between(year - 2, year))
-                                    .order_by(Paragraph.year.desc(), Paragraph.number.desc()).limit(50)).all()
     return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
                            plan_table=services.plan_table(plan), labels=SECTION_LABELS, form=EmptyForm(),
-                           paragraphs=paragraphs)
+                           decision=_decision(year) if summary and not summary["decided"] else None)
+
+
+def _decision(year: int) -> dict:
+    """Where the budget is to be decided: the board meetings to put it on, or its item and the §§
+    of that meeting's protokoll (its own item's § chosen)."""
+    budget = services.current_budget(year)
+    item = db.session.get(AgendaItem, budget.agenda_item_id) if budget and budget.agenda_item_id else None
+    if item is None:
+        started = select(Minutes.meeting_id)
+        meetings = db.session.scalars(
+            select(Meeting).join(Body, (Body.tenant_id == Meeting.tenant_id) & (Body.id == Meeting.body_id))
+            .where(Body.kind == "styrelse", Meeting.cancelled_on.is_(None), Meeting.id.not_in(started),
+                   Meeting.date >= clock.today()).order_by(Meeting.date).options(joinedload(Meeting.body))).all()
+        return {"item": None, "meetings": meetings, "paragraphs": []}
+    minutes = item.meeting.minutes
+    paragraphs = [(p.id, f"§ {p.number} {p.title}", p.item_number == item.number)
+                  for p in minutes.paragraphs] if minutes is not None and not minutes.justerad else []
+    return {"item": item, "meetings": [], "paragraphs": paragraphs}
+
+
+@blueprint.route("/budget/dagordning", methods=["POST"])
+@requires("economy.edit")
+def put_budget_on_agenda():
+    year = _year()
+    form.require_csrf()
+    try:
+        budget = services.current_budget(year)
+        if budget is None:
+            raise InvalidInput(f"Det finns ingen budget för {year}.", {"year": "saknas"})
+        meeting = get_or_404(Meeting, form.int_field("meeting_id", "möte"))
+        services.put_budget_on_agenda(budget, meeting)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.budget", ar=year)
+    flash(f"Budgeten för {year} står på dagordningen för mötet {meeting.date}.", "success")
+    return redirect(url_for("economy.budget", ar=year))
 
 
 @blueprint.route("/budget/andra", methods=["GET", "POST"])
@@ -163,7 +199,7 @@ def decide_budget():
 @blueprint.route("/beslutsutrymme")
 @requires("economy.view")
 def decision_room():
-    first = request.args.get("fran", type=int) or date.today().year
+    first = request.args.get("fran", type=int) or default_year(clock.today().year, data_years(Budget.year, FeeYear.year))
     last = request.args.get("till", type=int) or first + 2
     try:
         years = services.decision_room(first, last, g.tenant.settings)
@@ -201,7 +237,7 @@ def attests():
     return render_template("economy/attests.html", invoices=invoices, waiting=attest.waiting, holders=holders,
                            users=users, mine=mine, functions=ATTEST_FUNCTIONS, kinds=INVOICE_KINDS,
                            steps=attest.STEP_LABELS, insatser=db.session.scalars(select(Insats).order_by(Insats.name)).all(),
-                           form=EmptyForm(), today=date.today())
+                           form=EmptyForm(), today=clock.today())
 
 
 @blueprint.route("/attest/<int:invoice_id>/<step>", methods=["POST"])
@@ -237,7 +273,7 @@ def set_attestants():
 @blueprint.route("/utfall", methods=["GET", "POST"])
 @requires("economy.view")
 def outcome():
-    year = request.args.get("ar", type=int) or date.today().year
+    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(LineOutcome.year, Budget.year))
     if request.method == "POST":
         if not can("economy.edit"):
             abort(403)
@@ -259,7 +295,7 @@ def outcome():
 @blueprint.route("/uppfoljning-finsam.<fmt>")
 @requires("economy.view")
 def finsam_export(fmt: str):
-    year = request.args.get("ar", type=int) or date.today().year - 1
+    year = request.args.get("ar", type=int) or default_year(clock.today().year - 1, data_years(Budget.year, Grant.year))
     rows = export.finsam_rows(year, g.tenant.settings)
     if fmt == "xlsx":
         content, mimetype = export.as_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -274,7 +310,7 @@ def finsam_export(fmt: str):
 @blueprint.route("/internkontroll", methods=["GET", "POST"])
 @requires("economy.view")
 def internal_control():
-    year = request.args.get("ar", type=int) or date.today().year
+    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(ControlFollowUp.year))
     if request.method == "POST":
         if not can("economy.edit"):
             abort(403)
@@ -298,7 +334,7 @@ def internal_control():
 @requires("economy.edit")
 def follow_up_control(control_id: int):
     control = get_or_404(Control, control_id)
-    year = form.int_field("year", "år") if form.text("year") else date.today().year
+    year = form.int_field("year", "år") if form.text("year") else clock.today().year
     form.require_csrf()
     try:
         control_rules.follow_up(control, year=year, result=form.text("result"), note=form.text("note"))
@@ -332,4 +368,4 @@ def financial_reports():
     rows = db.session.scalars(select(FinancialReport).order_by(FinancialReport.year.desc())).all()
     return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS,
                            soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,
-                           form=EmptyForm(), today=date.today())
+                           form=EmptyForm(), today=clock.today())

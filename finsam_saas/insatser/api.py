@@ -1,9 +1,9 @@
 """The insatser API (API.md): register, spend and consumption ratio, requisitions,
 outcomes, applications. An insatsansvarig reaches only their own insatser."""
-from datetime import date
 
 from flask import abort, g, jsonify, request
 
+from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.insatser import followup, permissions, services  # noqa: F401
 from finsam_saas.insatser.models import Insats
@@ -64,8 +64,8 @@ def get_insats(insats_id: int):
 @requires("insatser.view")
 def followup_data():
     """The half-year follow-up PM's data (?year=2021&half=1): insatser, spend, outcomes, goals, reports."""
-    year = request.args.get("year", type=int) or date.today().year
-    half = request.args.get("half", type=int) or (1 if date.today().month <= 6 else 2)
+    year = request.args.get("year", type=int) or clock.today().year
+    half = request.args.get("half", type=int) or (1 if clock.today().month <= 6 else 2)
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"Året {year} är inte rimligt.", {"year": "utanför 2000–2100"})
     data = followup.followup(year, half)

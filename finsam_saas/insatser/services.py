@@ -12,12 +12,15 @@ from functools import cache
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
     COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES,
     Application, CountRow, Deviation, Grant, Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
+from finsam_saas.meetings import services as meetings
 from finsam_saas.organisation.models import Member
+from finsam_saas.platform.formatting import tkr
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -150,46 +153,70 @@ def create_application(*, title: str, applicant: str, amounts: dict, kind: str =
     return application
 
 
-def put_on_agenda(application: Application, meeting, *, recommendation: str = "") -> None:
-    """The prepared application goes on a board meeting's agenda as a beslut item."""
-    from finsam_saas.meetings import services as meetings
+def _tkr_list(amounts: dict) -> str:
+    """"1 285 tkr för 2018" or "1 285 tkr för 2018 och 1 300 tkr för 2019", as the seeds write them [001]."""
+    parts = [f"{tkr(amount)} tkr för {year}" for year, amount in sorted(amounts.items())]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
+
+def put_on_agenda(application: Application, meeting, *, recommendation: str = "") -> None:
+    """The prepared application goes on a board meeting's agenda as a beslut item, last among
+    the matters of the day, with the beredning's recommendation and a förslag till beslut."""
     if application.status != "pending":
         raise RuleViolation("already_decided", "Ansökan är redan beslutad.")
     if application.agenda_item_id is not None:
         raise RuleViolation("already_on_agenda", "Ansökan står redan på en dagordning.")
     application.recommendation = recommendation.strip()
-    amounts = ", ".join(f"{int(amount / 1000):,} tkr för {year}".replace(",", " ") for year, amount in application.amounts.items())
-    proposal = f"Styrelsen beviljar ansökan med {amounts}."
     item = meetings.add_item(meeting, {
         "title": f"Ansökan: {application.title}", "kind": "beslut", "presenter": "",
         "description": f"Sökande: {application.applicant}."
                        + (f" Beredningens rekommendation: {application.recommendation}" if application.recommendation else ""),
-        "proposal": proposal})
+        "proposal": f"Styrelsen bifaller äskandet med {_tkr_list(application.amounts)}."})
     application.agenda_item_id = item.id
     db.session.flush()
+
+
+def _release_application(item) -> None:
+    # The item left the agenda before any decision: the application waits for another meeting.
+    for application in db.session.scalars(select(Application).where(Application.agenda_item_id == item.id)):
+        application.agenda_item_id = None
+
+
+meetings.register_item_release(_release_application)
 
 
 def pending_applications() -> list[Application]:
     return list(db.session.scalars(select(Application).where(Application.status == "pending").order_by(Application.created_at)))
 
 
+def decision_sentence(decision: str, amounts: dict) -> str:
+    """The § text of a decision in the seeds' words: "Styrelsen biföll äskandet med 2 800 tkr för 2022." [001]."""
+    if decision == "avslag":
+        return "Styrelsen avslog äskandet."
+    return f"Styrelsen biföll äskandet med {_tkr_list(amounts)}."
+
+
 def decide_application(application: Application, paragraph, *, decision: str,
                        amounts: dict | None = None, extends: Insats | None = None) -> Insats | None:
-    """The board's decision in a §: bifall (with the amounts applied for or others) makes or
-    extends an insats with its grants; avslag closes the application. Linked both ways."""
+    """The board's decision in a § of the meeting that had the application on its agenda, before
+    justering: bifall (with the amounts applied for or others) makes or extends an insats with
+    its grants; avslag closes the application. The decision is written into the § in the seeds'
+    words, and the insats and the application link back to the §. Raises RuleViolation
+    (`not_on_agenda`, `justerad`, `already_decided`) or InvalidInput."""
     if application.status != "pending":
         raise RuleViolation("already_decided", f"Ansökan är redan beslutad ({application.status_label.lower()}).")
     if decision not in ("bifall", "avslag"):
         raise InvalidInput("Beslutet ska vara bifall eller avslag.", {"decision": "bifall eller avslag"})
     if paragraph is None:
         raise InvalidInput("Ange paragrafen där styrelsen beslutade.", {"paragraph": "saknas"})
+    # Years the board did not change are granted as applied for.
+    granted = {**application.amounts, **{str(k): v for k, v in (amounts or {}).items()}}
+    meetings.record_decision(paragraph, decision_sentence(decision, granted), agenda_item_id=application.agenda_item_id,
+                             what=f"Ansökan \"{application.title}\"")
     application.status, application.paragraph_id = decision, paragraph.id
     if decision == "avslag":
         db.session.flush()
         return None
-    # Years the board did not change are granted as applied for.
-    granted = {**application.amounts, **{str(k): v for k, v in (amounts or {}).items()}}
     application.decided_amounts = granted
     if extends is not None:
         insats = extends
@@ -206,6 +233,15 @@ def decide_application(application: Application, paragraph, *, decision: str,
     application.insats_id = insats.id
     db.session.flush()
     return insats
+
+
+def _refuse_discard(paragraph_ids: list[int]) -> None:
+    decided = db.session.scalar(select(func.count()).select_from(Application).where(Application.paragraph_id.in_(paragraph_ids)))
+    if decided:
+        raise RuleViolation("has_decisions", "En ansökan är beslutad i protokollet; protokollet kan inte tas bort.")
+
+
+meetings.register_discard_check(_refuse_discard)
 
 
 # --- spend, consumption ratio and requisitions ---------------------------------------
@@ -286,7 +322,7 @@ def requisition(insats: Insats, *, year: int, amount: int, today: date | None = 
     ended: its unused money is released (409 year_closed) unless an avvikelse moved it."""
     if amount <= 0:
         raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
-    if year < (today or date.today()).year:
+    if year < (today or clock.today()).year:
         raise RuleViolation(
             "year_closed", f"{year} är slut och outnyttjade medel är återförda. En avvikelse kan flytta dem till "
                            f"nästa år innan dess.", {"year": "året är slut"})
@@ -416,7 +452,7 @@ def report_due(year: int, quarter: int) -> date:
 
 
 def is_late(year: int, quarter: int, submitted: date | None, today: date | None = None) -> bool:
-    return (submitted or today or date.today()) > report_due(year, quarter)
+    return (submitted or today or clock.today()) > report_due(year, quarter)
 
 
 def submit_report(insats: Insats, *, year: int, quarter: int, answers: dict, goals_on_track: bool,
@@ -492,7 +528,7 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
 
 def released(insats: Insats, year: int, today: date | None = None) -> int | None:
     """Unused money of a year that has ended (grant less requisitioned), or None while it runs."""
-    if year >= (today or date.today()).year:
+    if year >= (today or clock.today()).year:
         return None
     return max(insats.grant_for(year) - requisitioned(insats, year), 0)
 

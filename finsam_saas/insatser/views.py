@@ -2,21 +2,22 @@
 outcomes, applications and the board's decisions."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from finsam_saas.platform import clock
+from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services, social  # noqa: F401
 from finsam_saas.insatser.models import (
     COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
-    FULFILMENT_SCALE, Application, Deviation, GoalArea, Insats, Recommendation, SocialReport, InsatsContact, QuarterlyReport, Requisition, Spend,
+    FULFILMENT_SCALE, Application, Deviation, Grant, GoalArea, Insats, Recommendation, SocialReport, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings import services as meetings_services
-from finsam_saas.meetings.models import Meeting, Paragraph
+from finsam_saas.meetings.models import AgendaItem, Meeting, Minutes, Paragraph
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
@@ -67,7 +68,7 @@ def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
 @blueprint.route("/")
 @requires("insatser.view")
 def index():
-    year = request.args.get("ar", type=int) or date.today().year
+    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(Grant.year, Spend.year))
     rows = services.spend_table(year, services.visible_insatser_query(g.membership.role, current_user.id))
     with_spend = [r for r in rows if r.amount is not None]
     chart = bar_chart(
@@ -115,7 +116,7 @@ def insats(insats_id: int):
                                   .where(InsatsContact.insats_id == insats.id)).all()
     reports = {(r.year, r.quarter): r for r in db.session.scalars(
         select(QuarterlyReport).where(QuarterlyReport.insats_id == insats.id))}
-    today = date.today()
+    today = clock.today()
     quarters = [(y, q, reports.get((y, q)), services.report_due(y, q),
                  services.is_late(y, q, reports[(y, q)].submitted_at.date() if (y, q) in reports else None, today))
                 for y, q in reversed(services.quarters_of(insats, today))]
@@ -155,7 +156,7 @@ def submit_report(insats_id: int):
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
-    late = services.is_late(year, quarter, date.today())
+    late = services.is_late(year, quarter, clock.today())
     flash(f"Kvartalsrapporten för {year} kvartal {quarter} är inlämnad"
           + (f" (efter sista dag {services.report_due(year, quarter)})." if late else "."), "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter"))
@@ -342,13 +343,33 @@ def followup_pm():
 
 # --- applications ---------------------------------------------------------------
 
-def _decision_paragraphs() -> list[Paragraph]:
-    """Beslut §§ of the last two years, to link a decision to."""
-    since = date.today().year - 1
-    return list(db.session.scalars(
-        select(Paragraph).where(Paragraph.kind == "beslut", Paragraph.year >= since)
-        .order_by(Paragraph.year.desc(), Paragraph.number.desc())
-    ))
+def _decision_paragraphs(applications: list[Application]) -> dict[int, list[tuple[int, str, bool]]]:
+    """For each application on an agenda whose protokoll is started: the §§ of that meeting it can
+    be decided in, its own item's § first and chosen."""
+    item_ids = [a.agenda_item_id for a in applications if a.status == "pending" and a.agenda_item_id]
+    if not item_ids:
+        return {}
+    items = {i.id: i for i in db.session.scalars(
+        select(AgendaItem).where(AgendaItem.id.in_(item_ids))
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.minutes).selectinload(Minutes.paragraphs)))}
+    found = {}
+    for application in applications:
+        item = items.get(application.agenda_item_id)
+        minutes = item.meeting.minutes if item is not None else None
+        if minutes is None or minutes.justerad:
+            continue
+        found[application.id] = [(p.id, f"§ {p.number} {p.title}", p.item_number == item.number)
+                                 for p in minutes.paragraphs]
+    return found
+
+
+def _applications_page(values: dict, status: int = 200, errors: dict | None = None):
+    applications = _all_applications()
+    items = {i.id: i for i in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(
+        [a.agenda_item_id for a in applications if a.agenda_item_id])).options(joinedload(AgendaItem.meeting)))}
+    return render_template("insatser/applications.html", applications=applications, form=values, kinds=KIND_LABELS,
+                           paragraphs=_decision_paragraphs(applications), insatser=_all_insatser(), csrf=EmptyForm(),
+                           upcoming=_upcoming_meetings(), agenda_items=items, errors=errors or {}), status
 
 
 @blueprint.route("/ansokningar", methods=["GET", "POST"])
@@ -365,19 +386,18 @@ def applications():
             db.session.commit()
         except DomainError as error:
             form.undo(error)
-            return render_template("insatser/applications.html", applications=_all_applications(), form=request.form,
-                                   kinds=KIND_LABELS, paragraphs=_decision_paragraphs(), insatser=_all_insatser(),
-                                   csrf=EmptyForm(), upcoming=_upcoming_meetings()), 400
+            return _applications_page(request.form, 400, error.fields)
         flash("Ansökan är registrerad och väntar på beslut.", "success")
         return redirect(url_for("insatser.applications"))
-    return render_template("insatser/applications.html", applications=_all_applications(), form={}, kinds=KIND_LABELS,
-                           paragraphs=_decision_paragraphs(), insatser=_all_insatser(), csrf=EmptyForm(),
-                           upcoming=_upcoming_meetings())
+    return _applications_page({})
 
 
 def _upcoming_meetings() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.date >= date.today(), Meeting.notice_sent_at.is_(None))
-                                   .order_by(Meeting.date)))
+    """Meetings whose agenda can still take an application: not cancelled, no protokoll yet."""
+    started = select(Minutes.meeting_id)
+    return list(db.session.scalars(select(Meeting).where(Meeting.date >= clock.today(), Meeting.cancelled_on.is_(None),
+                                                         Meeting.id.not_in(started))
+                                   .order_by(Meeting.date).options(joinedload(Meeting.body))))
 
 
 def _all_applications() -> list[Application]:
@@ -445,7 +465,7 @@ def social_reports():
         return redirect(url_for("insatser.social_report", social_report_id=report.id))
     reports = db.session.scalars(select(SocialReport).order_by(SocialReport.year.desc())).all()
     return render_template("insatser/social_reports.html", reports=reports, insatser=_all_insatser(),
-                           form=EmptyForm(), today=date.today())
+                           form=EmptyForm(), today=clock.today())
 
 
 @blueprint.route("/socialt-bokslut/<int:social_report_id>")
@@ -496,7 +516,7 @@ def recommendations():
         flash("Rekommendationen är registrerad.", "success")
         return redirect(url_for("insatser.recommendations"))
     rows = db.session.scalars(select(Recommendation).order_by(Recommendation.year.desc(), Recommendation.number)).all()
-    return render_template("insatser/recommendations.html", rows=rows, form=EmptyForm(), today=date.today(),
+    return render_template("insatser/recommendations.html", rows=rows, form=EmptyForm(), today=clock.today(),
                            due=social.follow_up_due)
 
 

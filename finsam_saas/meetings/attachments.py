@@ -1,4 +1,6 @@
-"""Bilagor: PDF uploads, checked by content and size, numbered per meeting."""
+"""Bilagor: PDF uploads, checked by content and size, numbered per meeting ("bilaga 1",
+"bilaga 4.1"). They can be replaced or removed until the kallelse is sent; one added after
+it is an ändring i föredragningslistan; none is added once the protokoll is justerat."""
 from __future__ import annotations
 
 import hashlib
@@ -8,9 +10,10 @@ from flask import current_app, g
 from werkzeug.datastructures import FileStorage
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings.models import Attachment, Meeting
+from finsam_saas.meetings.models import AgendaChange, Attachment, Meeting
+from finsam_saas.platform import clock
 from finsam_saas.platform.files import tenant_file, write_tenant_file
-from finsam_saas.platform.rules import InvalidInput
+from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 LABEL = re.compile(r"^\d{1,3}(\.\d{1,3})?$")
 
@@ -32,8 +35,7 @@ def _next_label(meeting: Meeting, item_number: int | None) -> str:
     return f"{item_number}.{max(sub, default=0) + 1}"
 
 
-def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str = "", title: str = "",
-                   item_number: int | None = None) -> Attachment:
+def _read_pdf(upload: FileStorage | None) -> bytes:
     if upload is None or not upload.filename:
         raise InvalidInput("Välj en PDF-fil att ladda upp.", {"file": "saknas"})
     content = upload.read(max_bytes() + 1)
@@ -41,24 +43,93 @@ def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str =
         raise InvalidInput(f"Filen är större än {max_megabytes()} MB.", {"file": "för stor"})
     if not content.startswith(b"%PDF-"):
         raise InvalidInput(f"\"{upload.filename}\" är inte en PDF-fil.", {"file": "inte PDF"})
+    return content
+
+
+def _store(meeting: Meeting, content: bytes) -> tuple[str, str]:
+    digest = hashlib.sha256(content).hexdigest()
+    relative = f"meetings/{meeting.id}/{digest}.pdf"
+    write_tenant_file(g.tenant.slug, relative, content)
+    return relative, digest
+
+
+def _ensure_open(meeting: Meeting) -> None:
+    if meeting.minutes is not None and meeting.minutes.justerad:
+        raise RuleViolation("justerad", "Protokollet är justerat; mötets bilagor kan inte längre ändras.")
+
+
+def _ensure_not_sent(meeting: Meeting, what: str) -> None:
+    _ensure_open(meeting)
+    if meeting.notice_sent:
+        raise RuleViolation("notice_sent", f"Kallelsen är skickad; bilagan kan inte {what}. Ladda upp en ny bilaga i "
+                                           "stället och skicka ändringen till mottagarna.")
+
+
+def _check_item(meeting: Meeting, item_number: int | None) -> None:
     if item_number is not None and item_number not in {i.number for i in meeting.items}:
         raise InvalidInput(f"Punkt {item_number} finns inte på dagordningen.", {"item_number": "finns inte"})
-    label = label.strip().removeprefix("bilaga").strip() or _next_label(meeting, item_number)
+
+
+def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str = "", title: str = "",
+                   item_number: int | None = None) -> Attachment:
+    """Upload a bilaga. Raises InvalidInput for a file that is no PDF or too large, an unknown
+    item, a label that is not like 4 or 4.1 or is taken; RuleViolation once justerat."""
+    _ensure_open(meeting)
+    content = _read_pdf(upload)
+    _check_item(meeting, item_number)
+    label = label.strip().removeprefix("bilaga").removeprefix("Bilaga").strip() or _next_label(meeting, item_number)
     if not LABEL.match(label):
         raise InvalidInput(f"Bilagans nummer \"{label}\" ska vara som 4 eller 4.1.", {"label": "ogiltigt nummer"})
     if label in {a.label for a in meeting.attachments}:
         raise InvalidInput(f"Bilaga {label} finns redan för mötet.", {"label": "finns redan"})
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"meetings/{meeting.id}/{digest}.pdf"
-    write_tenant_file(g.tenant.slug, relative, content)
+    relative, digest = _store(meeting, content)
     attachment = Attachment(
         meeting_id=meeting.id, item_number=item_number, label=label, position=len(meeting.attachments),
         title=title.strip() or upload.filename.rsplit(".", 1)[0], filename=upload.filename,
         path=relative, size=len(content), sha256=digest,
     )
     meeting.attachments.append(attachment)
+    if meeting.notice_sent:
+        meeting.changes.append(AgendaChange(meeting_id=meeting.id, at=clock.now(),
+                                            description=f"Ny bilaga {label}: {attachment.title}."))
     db.session.flush()
     return attachment
+
+
+def update_attachment(attachment: Attachment, *, title: str, label: str, item_number: int | None) -> Attachment:
+    """Change a bilaga's title, number or item before the kallelse is sent."""
+    meeting = attachment.meeting
+    _ensure_not_sent(meeting, "ändras")
+    _check_item(meeting, item_number)
+    label = label.strip().removeprefix("bilaga").removeprefix("Bilaga").strip() or attachment.label
+    if not LABEL.match(label):
+        raise InvalidInput(f"Bilagans nummer \"{label}\" ska vara som 4 eller 4.1.", {"label": "ogiltigt nummer"})
+    if label in {a.label for a in meeting.attachments if a is not attachment}:
+        raise InvalidInput(f"Bilaga {label} finns redan för mötet.", {"label": "finns redan"})
+    if not title.strip():
+        raise InvalidInput("Ange bilagans titel.", {"title": "saknas"})
+    attachment.title, attachment.label, attachment.item_number = title.strip(), label, item_number
+    db.session.flush()
+    return attachment
+
+
+def replace_attachment(attachment: Attachment, upload: FileStorage | None) -> Attachment:
+    """A new file for the bilaga (same number and title), before the kallelse is sent."""
+    meeting = attachment.meeting
+    _ensure_not_sent(meeting, "bytas")
+    content = _read_pdf(upload)
+    attachment.path, attachment.sha256 = _store(meeting, content)
+    attachment.filename, attachment.size = upload.filename, len(content)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(attachment: Attachment) -> None:
+    """Take a bilaga away before the kallelse is sent (the file stays stored: it may be referred to)."""
+    meeting = attachment.meeting
+    _ensure_not_sent(meeting, "tas bort")
+    meeting.attachments.remove(attachment)
+    db.session.flush()
 
 
 def path_of(attachment: Attachment):

@@ -78,14 +78,15 @@ KALLELSE_2020_11_27 = [
     {"title": "Mötets avslutande", "kind": "formalia", "standing": True},
 ]
 
+# (day, start, end, theme, last day): "2021-10-07 -- 2021-10-08 12.00-12.00" runs over two days [000].
 UMEA_2021 = [
-    (date(2021, 2, 19), time(8, 30), time(12, 0), "Uppföljning analys"),
-    (date(2021, 3, 26), time(8, 30), time(15, 0), "Revisionsseminarium/ÅR"),
-    (date(2021, 5, 7), time(8, 30), time(12, 0), ""),
-    (date(2021, 6, 4), time(8, 30), time(12, 0), "Redovisning ny analys"),
-    (date(2021, 10, 7), time(12, 0), None, "Planering med strategiska gruppen"),
-    (date(2021, 11, 5), time(8, 30), time(12, 0), "Inför budget"),
-    (date(2021, 11, 26), time(8, 30), time(12, 0), "Antagande VP och budget"),
+    (date(2021, 2, 19), time(8, 30), time(12, 0), "Uppföljning analys", None),
+    (date(2021, 3, 26), time(8, 30), time(15, 0), "Revisionsseminarium/ÅR", None),
+    (date(2021, 5, 7), time(8, 30), time(12, 0), "", None),
+    (date(2021, 6, 4), time(8, 30), time(12, 0), "Redovisning ny analys", None),
+    (date(2021, 10, 7), time(12, 0), time(12, 0), "Planering med strategiska gruppen", date(2021, 10, 8)),
+    (date(2021, 11, 5), time(8, 30), time(12, 0), "Inför budget", None),
+    (date(2021, 11, 26), time(8, 30), time(12, 0), "Antagande VP och budget", None),
 ]
 
 # (AU date, AU start, AU end, FS date or None, FS start, FS end) [003 bilaga 9.1]
@@ -122,14 +123,14 @@ def load_umearegionen() -> None:
             services.update_paragraph(minutes, paragraph_.number, text=text, decision=decision)
         services.add_task(minutes, 53, assignee="Kansliet",
                           description="Analys av orsaken till att så få avslutas till studier", due=date(2021, 2, 28))
-        services.justera(minutes, on=date(2020, 11, 26), posted=date(2020, 11, 30))
+        services.justera(minutes, on=date(2020, 11, 26), posted=date(2020, 11, 30), signed_on_paper=True)
     if not _exists(styrelse, date(2020, 11, 27)):
         services.create_meeting(styrelse, day=date(2020, 11, 27), start=time(8, 30), end=time(12, 0),
                                 place="Distansmöte via Zoom eller Skype", theme="Antagande VP och budget",
                                 items=KALLELSE_2020_11_27, with_template=False)
-    for day, start, end, theme in UMEA_2021:
+    for day, start, end, theme, last_day in UMEA_2021:
         if not _exists(styrelse, day):
-            services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå")
+            services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå", end_date=last_day)
 
 
 def load_uppsala() -> None:

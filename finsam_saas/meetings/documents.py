@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import services
+from finsam_saas.meetings import attendance, services
 from finsam_saas.meetings.models import Meeting, Minutes
 from finsam_saas.platform.documents import render_pdf
 from finsam_saas.platform.files import tenant_dir
@@ -23,11 +23,16 @@ def notice_pdf(meeting: Meeting) -> bytes:
 
 
 def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
-    """The protokoll; PDF/A once justerat. The public copy leaves out confidential §§."""
+    """The protokoll; PDF/A once justerat. The public copy leaves out confidential §§. An
+    approval is printed only while it holds for the text as it reads."""
     tenant = _tenant(minutes.tenant_id)
     paragraphs = [p for p in minutes.paragraphs if not (public and p.confidential)]
+    numbers = [p.number for p in minutes.paragraphs]
+    text_hash = services.content_hash(minutes, with_justering=False)
     html = render_template(
         "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
-        public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence,
+        public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, numbers=numbers,
+        service=attendance.service(minutes, numbers), tasks=services.tasks_of(minutes),
+        approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
     )
     return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug), archive=minutes.justerad)

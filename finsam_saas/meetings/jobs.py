@@ -1,13 +1,21 @@
-"""Background work of the meetings module: PDFs and the send-out of the kallelse."""
+"""Background work of the meetings module: PDFs, and the send-outs — the kallelse, an
+ändring i föredragningslistan, a cancellation, the justerat protokoll for the members'
+anslag, and word to a signer whose approval a change withdrew. Every send-out goes through
+`platform.dispatch`: each recipient once, and a send-out that missed people says whom."""
 from __future__ import annotations
 
+from flask import current_app, url_for
+
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attachments as bilagor, documents
-from finsam_saas.meetings.models import Meeting, NoticeDelivery
+from finsam_saas.meetings import attachments as bilagor, documents, recipients
+from finsam_saas.meetings.models import Meeting, Signer
+from finsam_saas.platform import clock
+from finsam_saas.platform.dispatch import Message, Recipient, send_batch
 from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.jobs import report_progress
-from finsam_saas.platform.mail import Attachment as MailAttachment, send_mail
-from finsam_saas.platform.models import Tenant, utcnow
+from finsam_saas.platform.mail import Attachment as MailAttachment
+from finsam_saas.platform.models import Tenant
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -15,6 +23,12 @@ def _meeting(meeting_id: int) -> Meeting:
     if meeting is None:
         raise LookupError(f"Mötet {meeting_id} finns inte.")
     return meeting
+
+
+def _link(endpoint: str, tenant: Tenant, **values) -> str:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, tenant=tenant.slug, _external=True, **values)
 
 
 def render_notice(job, meeting_id: int) -> dict:
@@ -39,32 +53,125 @@ def render_minutes(job, meeting_id: int) -> dict:
     return {"file": relative, "filename": f"protokoll-{meeting.body.slug}-{meeting.date}.pdf"}
 
 
-def send_notice(job, meeting_id: int) -> dict:
-    """Mail the kallelse and its bilagor to every seat of the body that has an e-mail address."""
-    meeting = _meeting(meeting_id)
+def _notice_files(meeting: Meeting) -> tuple[MailAttachment, ...]:
     files = [MailAttachment(f"kallelse-{meeting.date}.pdf", documents.notice_pdf(meeting), "application/pdf")]
     for attachment in meeting.attachments:
         files.append(MailAttachment(f"bilaga {attachment.label} - {attachment.filename}",
                                     bilagor.path_of(attachment).read_bytes(), "application/pdf"))
-    seats = [s for s in meeting.body.seats if s.active]
+    return tuple(files)
+
+
+def _greeting(meeting: Meeting) -> str:
+    """"sammanträdet 2020-11-27 (Styrelse, Distansmöte via Zoom)": names the body without a genitive."""
+    return f"sammanträdet {meeting.date} ({meeting.body.name}{', ' + meeting.place if meeting.place else ''})"
+
+
+def send_notice(job, meeting_id: int) -> dict:
+    """Mail the kallelse and its bilagor to every member of the body on the meeting's day.
+
+    Ends Klart only when everyone got it; fails when nobody did; names whoever it missed."""
+    meeting = _meeting(meeting_id)
+    if meeting.cancelled:
+        raise ValueError(f"Mötet {meeting.date} är inställt; kallelsen skickas inte.")
+    tenant = db.session.get(Tenant, meeting.tenant_id)
+    files = _notice_files(meeting)
     report_progress(job, 10)
-    sent = missing = 0
+    link = _link("meetings.meeting", tenant, meeting_id=meeting.id)
     subject = f"Kallelse: {meeting.body.name} {meeting.date}"
-    body = (f"Välkommen till {meeting.body.name.lower()}s sammanträde {meeting.date}"
-            f"{' i ' + meeting.place if meeting.place else ''}.\n\nKallelsen med föredragningslista och "
-            f"{len(meeting.attachments)} bilagor finns bifogade.\n")
-    names = [f.filename for f in files]
-    for index, seat in enumerate(seats, start=1):
-        if seat.email:
-            message_id = send_mail(seat.email, subject, body, files)
-            db.session.add(NoticeDelivery(meeting_id=meeting.id, recipient=seat.person, email=seat.email,
-                                          files=names, message_id=message_id, sent_at=utcnow()))
-            sent += 1
-        else:
-            db.session.add(NoticeDelivery(meeting_id=meeting.id, recipient=seat.person, email=None, files=[],
-                                          message_id=None, sent_at=None))
-            missing += 1
-        db.session.commit()
-        report_progress(job, 10 + 85 * index // max(len(seats), 1))
-    meeting.notice_sent_at = utcnow()
-    return {"sent": sent, "without_email": missing}
+    bilagor_text = plural(len(meeting.attachments), "bilaga", "bilagor")
+    body = (f"Välkommen till {_greeting(meeting)}.\n\n"
+            f"Kallelsen med föredragningslista och {bilagor_text} finns bifogade, och i Finsam:\n{link}\n")
+    result = send_batch(job, recipients.notice_batch(meeting), recipients.notice_recipients(meeting),
+                        lambda r: Message(subject, body, files), what="Kallelsen")
+    if meeting.notice_sent_at is None:
+        meeting.notice_sent_at = clock.now()
+    db.session.commit()
+    return result.as_result()
+
+
+def send_supplement(job, meeting_id: int) -> dict:
+    """Mail the ändringar i föredragningslistan made since the kallelse, with the kallelse as it
+    now reads, to the kallelse's recipients; the changes are then marked sent."""
+    from finsam_saas.meetings.services import unsent_changes
+
+    meeting = _meeting(meeting_id)
+    changes = unsent_changes(meeting)
+    if not changes:
+        raise ValueError("Det finns inga ändringar att skicka.")
+    tenant = db.session.get(Tenant, meeting.tenant_id)
+    files = _notice_files(meeting)
+    listing = "\n".join(f"- {c.description}" for c in changes)
+    subject = f"Ändring i föredragningslistan: {meeting.body.name} {meeting.date}"
+    body = (f"Föredragningslistan till {_greeting(meeting)} är ändrad:\n\n{listing}\n\n"
+            f"Kallelsen som den nu lyder finns bifogad, och i Finsam:\n"
+            f"{_link('meetings.meeting', tenant, meeting_id=meeting.id)}\n")
+    result = send_batch(job, f"meeting:{meeting.id}:andring:{changes[0].id}", recipients.notice_recipients(meeting),
+                        lambda r: Message(subject, body, files), what="Ändringen i föredragningslistan")
+    for change in changes:
+        change.sent_at = clock.now()
+    db.session.commit()
+    return result.as_result()
+
+
+def send_cancellation(job, meeting_id: int) -> dict:
+    """Tell those who got the kallelse that the meeting is cancelled."""
+    meeting = _meeting(meeting_id)
+    if not meeting.cancelled:
+        raise ValueError(f"Mötet {meeting.date} är inte inställt.")
+    subject = f"Inställt: {meeting.body.name} {meeting.date}"
+    body = (f"S{_greeting(meeting)[1:]} är inställt." + (f"\n\n{meeting.cancel_reason}" if meeting.cancel_reason else "")
+            + "\n")
+    result = send_batch(job, f"meeting:{meeting.id}:installt", recipients.notice_recipients(meeting),
+                        lambda r: Message(subject, body), what="Beskedet om inställt möte")
+    return result.as_result()
+
+
+def send_justerat_protokoll(job, meeting_id: int) -> dict:
+    """Mail the justerat protokoll to each member for its anslag (seed 000's bevis names their
+    notice boards) and to the revisorer. Members get the public copy (no confidential §§)."""
+    meeting = _meeting(meeting_id)
+    minutes = meeting.minutes
+    if minutes is None or not minutes.justerad:
+        raise ValueError("Protokollet är inte justerat än.")
+    tenant = db.session.get(Tenant, meeting.tenant_id)
+    public = MailAttachment(f"protokoll-{meeting.body.slug}-{meeting.date}.pdf",
+                            documents.minutes_pdf(minutes, public=True), "application/pdf")
+    report_progress(job, 15)
+    whole = MailAttachment(public.filename, documents.minutes_pdf(minutes), "application/pdf")
+    report_progress(job, 30)
+    board = _link("public_meetings.anslagstavla", tenant)
+    dates = (f"Justeringsdatum {minutes.justerad_on}. Anslaget sätts upp {minutes.anslag_posted} och tas ned "
+             f"{minutes.anslag_removed}.")
+
+    def compose(recipient: Recipient) -> Message:
+        if recipient.why == "revisor":
+            return Message(f"Justerat protokoll: {meeting.body.name} {meeting.date}",
+                           f"Till revisorerna: här är det justerade protokollet från {_greeting(meeting)}.\n\n{dates}\n",
+                           (whole,))
+        return Message(f"Anslag av justerat protokoll: {meeting.body.name} {meeting.date}",
+                       f"Hej,\n\n{tenant.name} ber er anslå justeringen av protokollet från {_greeting(meeting)} "
+                       f"på er anslagstavla.\n\n{dates}\n\nProtokollet finns bifogat och på förbundets "
+                       f"anslagstavla:\n{board}\n", (public,))
+
+    result = send_batch(job, f"minutes:{minutes.id}:anslag", recipients.protokoll_recipients(), compose,
+                        what="Utskicket av protokollet", progress=(30, 99))
+    return result.as_result()
+
+
+def notify_withdrawn(job, signer_ids: list[int]) -> dict:
+    """Tell each signer whose approval a change withdrew that the protokoll needs their look again."""
+    signers = [s for s in (db.session.get(Signer, i) for i in signer_ids) if s is not None and s.approved_at is None]
+    if not signers:
+        return {"sent": 0, "warnings": []}
+    minutes = signers[0].minutes
+    meeting = minutes.meeting
+    tenant = db.session.get(Tenant, meeting.tenant_id)
+    link = _link("meetings.minutes", tenant, meeting_id=meeting.id)
+    subject = f"Protokollet har ändrats: {meeting.body.name} {meeting.date}"
+    body = (f"Protokollet från {_greeting(meeting)} har ändrats efter att du godkände det, så ditt godkännande "
+            f"gäller inte längre. Läs det igen och godkänn det på nytt:\n{link}\n")
+    people = [recipients.signer_recipient(meeting, s) for s in signers]
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
+    result = send_batch(job, f"minutes:{minutes.id}:andrat:{stamp}", people, lambda r: Message(subject, body),
+                        what="Beskedet om det ändrade protokollet")
+    return result.as_result()

@@ -13,6 +13,9 @@ from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
 
 ITEM_KINDS = ("beslut", "information", "diskussion", "formalia")
+# Where an item sits: among the opening standing items, the matters of the day, or the closing ones.
+PLACEMENTS = ("open", "main", "close")
+PLACEMENT_LABELS = {"open": "Inledande punkt", "main": "Ärende", "close": "Avslutande punkt"}
 ITEM_KIND_LABELS = {"beslut": "Beslut", "information": "Information", "diskussion": "Diskussion",
                     "formalia": "Formalia"}
 ATTENDEE_ROLES = ("ledamot", "ersattare", "ovrig")
@@ -43,6 +46,11 @@ class Meeting(TenantScoped, db.Model):
     # An AU meeting prepares the FS meeting it is paired with.
     prepares_id: Mapped[int | None] = mapped_column(Integer)
     notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A meeting over two days ("2021-10-07 -- 2021-10-08 12.00-12.00", seed 000) ends on this day.
+    end_date: Mapped[date | None] = mapped_column(Date)
+    # A cancelled meeting stays on the plan, marked, with the reason.
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
 
     body: Mapped[Body] = relationship(overlaps="prepares,prepared_by")
     items: Mapped[list["AgendaItem"]] = relationship(
@@ -52,13 +60,25 @@ class Meeting(TenantScoped, db.Model):
         back_populates="meeting", order_by="Attachment.position", cascade="all, delete-orphan", overlaps="body,items"
     )
     minutes: Mapped["Minutes | None"] = relationship(back_populates="meeting", uselist=False, overlaps="body,items")
-    deliveries: Mapped[list["NoticeDelivery"]] = relationship(
-        order_by="NoticeDelivery.id", overlaps="body,items,minutes,attachments", viewonly=True
-    )
     prepares: Mapped["Meeting | None"] = relationship(
         remote_side="[Meeting.tenant_id, Meeting.id]", foreign_keys="[Meeting.tenant_id, Meeting.prepares_id]",
         overlaps="body,items,minutes,attachments",
     )
+    changes: Mapped[list["AgendaChange"]] = relationship(
+        order_by="AgendaChange.id", cascade="all, delete-orphan", overlaps="body,items,minutes,attachments,prepares",
+    )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_on is not None
+
+    @property
+    def last_day(self) -> date:
+        return self.end_date or self.date
+
+    @property
+    def notice_sent(self) -> bool:
+        return self.notice_sent_at is not None
 
 
 class AgendaItem(TenantScoped, db.Model):
@@ -78,6 +98,9 @@ class AgendaItem(TenantScoped, db.Model):
     standing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     matter_id: Mapped[int | None] = mapped_column(Integer)
+    placement: Mapped[str] = mapped_column(String(10), nullable=False, default="main")
+    # Taken off an agenda already sent ("punkten utgår"): it keeps its number and becomes no §.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", overlaps="matter")
     matter: Mapped[Matter | None] = relationship(overlaps="meeting,items", lazy="selectin")
@@ -85,6 +108,17 @@ class AgendaItem(TenantScoped, db.Model):
     @property
     def kind_label(self) -> str:
         return ITEM_KIND_LABELS.get(self.kind, self.kind)
+
+
+class AgendaChange(TenantScoped, db.Model):
+    """An ändring i föredragningslistan made after the kallelse was sent, until it goes out as a supplement."""
+
+    __tablename__ = "agenda_changes"
+    __table_args__ = (tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),)
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Attachment(TenantScoped, db.Model):
@@ -135,6 +169,12 @@ class Minutes(TenantScoped, db.Model):
     anslag_posted: Mapped[date | None] = mapped_column(Date)
     anslag_removed: Mapped[date | None] = mapped_column(Date)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Justerat by signatures on paper, which the kansli recorded with their date.
+    signed_on_paper: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The body's ordinarie ledamöter on the meeting's day, from the register: [[name, member id]].
+    # Who may serve for whom is decided from this, so a later change of the register changes
+    # no protokoll. None: the body has no register, and attendance counts as it was written.
+    ordinarie: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="minutes")
@@ -168,6 +208,7 @@ class Attendee(TenantScoped, db.Model):
     member_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     serving: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # tjänstgörande ersättare
+    replaces: Mapped[str] = mapped_column(String(200), nullable=False, default="")  # the absent ledamot served for
     from_number: Mapped[int | None] = mapped_column(Integer)
     to_number: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -177,7 +218,8 @@ class Attendee(TenantScoped, db.Model):
 
     @property
     def decides(self) -> bool:
-        """Beslutande: a ledamot, or an ersättare serving in a ledamot's place."""
+        """May decide as written: a ledamot, or an ersättare who may serve. Whether an ersättare
+        serves at a § depends on who is absent there (`meetings.attendance`)."""
         return self.role == "ledamot" or (self.role == "ersattare" and self.serving)
 
     def present_at(self, number: int) -> bool:
@@ -224,33 +266,30 @@ class Signer(TenantScoped, db.Model):
     role: Mapped[str] = mapped_column(String(20), nullable=False)  # ordforande | justerare
     user_id: Mapped[int | None] = mapped_column(Integer)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The content hash of the text approved: an approval holds for that text only.
+    approved_hash: Mapped[str | None] = mapped_column(String(64))
+    # When a change after the approval withdrew it (the signer is told and approves again).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     minutes: Mapped[Minutes] = relationship(back_populates="signers")
+
+    @property
+    def role_label(self) -> str:
+        return "ordförande" if self.role == "ordforande" else "justerare"
 
 
 class Task(TenantScoped, db.Model):
     """An uppdrag given by a beslut: to whom, what, by when; followed up until done."""
 
     __tablename__ = "tasks"
-    __table_args__ = (tenant_fk(["paragraph_id"], "paragraphs"),)
+    __table_args__ = (tenant_fk(["paragraph_id"], "paragraphs"), tenant_fk(["agenda_item_id"], "agenda_items"))
     paragraph_id: Mapped[int | None] = mapped_column(Integer)
+    # The item of the later meeting where the uppdrag is reported back.
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     assignee: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False)
     due: Mapped[date] = mapped_column(Date, nullable=False)
     done_on: Mapped[date | None] = mapped_column(Date)
 
     paragraph: Mapped[Paragraph | None] = relationship()
-
-
-class NoticeDelivery(TenantScoped, db.Model):
-    """Who received the kallelse and which files, or that they lack an e-mail address."""
-
-    __tablename__ = "notice_deliveries"
-    __table_args__ = (tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),)
-    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    recipient: Mapped[str] = mapped_column(String(200), nullable=False)
-    email: Mapped[str | None] = mapped_column(String(254))
-    files: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
-    message_id: Mapped[str | None] = mapped_column(String(300))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

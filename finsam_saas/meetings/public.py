@@ -2,12 +2,13 @@
 protokoll (confidential §§ left out) and each body's meeting calendar."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from flask import Response, abort, g, render_template
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.meetings import documents, services
 from finsam_saas.meetings.models import Meeting, Minutes
@@ -20,9 +21,9 @@ blueprint = public_tenant_blueprint("public_meetings", __name__)
 
 @blueprint.route("/anslagstavla")
 def anslagstavla():
-    today = date.today()
-    rows = services.posted_minutes(today)
-    return render_template("meetings/anslagstavla.html", rows=rows, today=today)
+    today = clock.today()
+    now, coming, archive = services.posted_minutes(today)
+    return render_template("meetings/anslagstavla.html", now=now, coming=coming, archive=archive, today=today)
 
 
 @blueprint.route("/anslagstavla/<int:minutes_id>.pdf")
@@ -37,25 +38,41 @@ def anslag_pdf(minutes_id: int):
 
 @blueprint.route("/organ/<int:body_id>/kalender.ics")
 def calendar(body_id: int):
+    """The body's meetings as iCalendar (RFC 5545): each with UID and DTSTAMP, times in
+    Europe/Stockholm with its VTIMEZONE, a two-day meeting ending on its second day, a
+    cancelled one marked CANCELLED."""
     body = get_or_404(Body, body_id)
     calendar = Calendar()
     calendar.add("prodid", "-//finsam_saas//mötesplan//SV")
     calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{g.tenant.short_name}: {body.name}")
+    calendar.add("x-wr-timezone", "Europe/Stockholm")
+    stamp = clock.now().astimezone(timezone.utc).replace(microsecond=0)
     meetings = db.session.scalars(select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.date))
     for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@{g.tenant.slug}.finsam")
+        event.add("dtstamp", stamp)
         event.add("summary", f"{body.name}{': ' + meeting.theme if meeting.theme else ''}")
+        last_day = meeting.end_date or meeting.date
         if meeting.start:
             start = datetime.combine(meeting.date, meeting.start, tzinfo=STOCKHOLM)
-            end = datetime.combine(meeting.date, meeting.end, tzinfo=STOCKHOLM) if meeting.end else start + timedelta(hours=2)
+            if meeting.end:
+                end = datetime.combine(last_day, meeting.end, tzinfo=STOCKHOLM)
+            else:
+                end = start + timedelta(hours=2) if last_day == meeting.date else datetime.combine(
+                    last_day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
             event.add("dtstart", start)
             event.add("dtend", end)
         else:
             event.add("dtstart", meeting.date)
+            event.add("dtend", last_day + timedelta(days=1))  # DTEND of a date is exclusive
         if meeting.place:
             event.add("location", meeting.place)
+        if meeting.cancelled:
+            event.add("status", "CANCELLED")
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return Response(calendar.to_ical(), mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{body.slug}.ics"'})

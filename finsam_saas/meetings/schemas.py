@@ -1,7 +1,7 @@
 """Request and response shapes of the meetings API (API.md)."""
 from marshmallow import Schema, fields, validate
 
-from finsam_saas.meetings.models import ATTENDEE_ROLES, ITEM_KINDS
+from finsam_saas.meetings.models import ATTENDEE_ROLES, ITEM_KINDS, PLACEMENTS
 
 STRICT_INT = {"strict": True, "validate": validate.Range(min=0)}
 
@@ -9,22 +9,62 @@ STRICT_INT = {"strict": True, "validate": validate.Range(min=0)}
 class ItemIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     kind = fields.String(load_default="information", validate=validate.OneOf(ITEM_KINDS))
-    presenter = fields.String(load_default="")
+    presenter = fields.String(load_default="", validate=validate.Length(max=200))
     proposal = fields.String(load_default="")
     description = fields.String(load_default="")
-    diarienummer = fields.String(load_default=None, allow_none=True)
+    diarienummer = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     confidential = fields.Boolean(load_default=False)
+    standing = fields.Boolean(load_default=False)
+    # open | main | close; omitted: as the agenda's shape says (the matters of the day when added)
+    placement = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PLACEMENTS))
+    after = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ItemChangeIn(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    kind = fields.String(validate=validate.OneOf(ITEM_KINDS))
+    presenter = fields.String(validate=validate.Length(max=200))
+    proposal = fields.String()
+    description = fields.String()
+    diarienummer = fields.String(allow_none=True, validate=validate.Length(max=30))
+    confidential = fields.Boolean()
+    standing = fields.Boolean()
+    placement = fields.String(validate=validate.OneOf(PLACEMENTS))
+
+
+class MoveIn(Schema):
+    direction = fields.String(required=True, validate=validate.OneOf(["up", "down"]))
 
 
 class MeetingIn(Schema):
     body = fields.String(required=True)
     date = fields.Date(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
     start = fields.Time(load_default=None, allow_none=True)
     end = fields.Time(load_default=None, allow_none=True)
-    place = fields.String(load_default="")
-    theme = fields.String(load_default="")
+    place = fields.String(load_default="", validate=validate.Length(max=300))
+    theme = fields.String(load_default="", validate=validate.Length(max=300))
     items = fields.List(fields.Nested(ItemIn), load_default=list)
     template = fields.Boolean(load_default=False)
+    confirm = fields.Boolean(load_default=False)
+
+
+class MeetingMoveIn(Schema):
+    date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+    start = fields.Time(allow_none=True)
+    end = fields.Time(allow_none=True)
+    place = fields.String(validate=validate.Length(max=300))
+    theme = fields.String(validate=validate.Length(max=300))
+    confirm = fields.Boolean(load_default=False)
+
+
+class CancelIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class ConfirmIn(Schema):
+    confirm = fields.Boolean(load_default=False)
 
 
 class AttendeeIn(Schema):
@@ -32,7 +72,7 @@ class AttendeeIn(Schema):
     member = fields.String(load_default=None, allow_none=True)
     role = fields.String(load_default="ledamot", validate=validate.OneOf(ATTENDEE_ROLES))
     title = fields.String(load_default="")
-    serving = fields.Boolean(load_default=None, allow_none=True)  # an ersättare serves unless told otherwise
+    serving = fields.Boolean(load_default=None, allow_none=True)  # an ersättare serves where a seat is free
     from_ = fields.Integer(data_key="from", attribute="from", load_default=None, allow_none=True, strict=True)
     to = fields.Integer(load_default=None, allow_none=True, strict=True)
 
@@ -42,6 +82,9 @@ class MinutesIn(Schema):
     secretary = fields.String(required=True)
     justerare = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     attendees = fields.List(fields.Nested(AttendeeIn), required=True, validate=validate.Length(min=1))
+
+
+AttendanceIn = MinutesIn
 
 
 class ParagraphIn(Schema):
@@ -62,9 +105,11 @@ class VoteIn(Schema):
 class JusteringIn(Schema):
     date = fields.Date(required=True)
     posted = fields.Date(load_default=None, allow_none=True)
+    # Omitted: recorded on paper when any signer has not approved in the system.
+    signed_on_paper = fields.Boolean(load_default=None, allow_none=True)
 
 
 class TaskIn(Schema):
-    assignee = fields.String(required=True)
-    description = fields.String(required=True)
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=1))
     due = fields.Date(required=True)

@@ -1,9 +1,10 @@
-"""The rules of meetings as plain functions: agenda, § numbering, attendance and
-quorum, votes, justering and anslag, and the tasks decisions give.
+"""The rules of meetings as plain functions: the agenda (from `meetings.agenda`), § numbering,
+attendance and quorum, votes, justering and anslag, and the tasks decisions give.
 
-Every function works in the current tenant (the ORM wall sees to that) and
-raises InvalidInput (400) or RuleViolation (409) with a Swedish message that
-names the field; nothing is written when it raises.
+This module is what other modules, views, the API, jobs and the CLI call. Every function
+works in the current tenant (the ORM wall sees to that) and raises InvalidInput (400) or
+RuleViolation (409) with a Swedish message that names the field; nothing is written when it
+raises (the caller rolls back).
 """
 from __future__ import annotations
 
@@ -14,174 +15,25 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings.calendar import JUSTERING_DAYS, anslag_removed, next_working_day
-from finsam_saas.meetings.models import (
-    ATTENDEE_ROLES, ITEM_KINDS, AgendaItem, Attendee, Matter, Meeting, Minutes, Paragraph, Signer, StandingItem, Task,
+from finsam_saas.meetings import attendance
+from finsam_saas.meetings.agenda import (  # noqa: F401  (the agenda's rules are part of this interface)
+    DEFAULT_CLOSING, DEFAULT_OPENING, NeedsConfirmation, add_item, add_standing_item, body_by_slug, cancel_meeting,
+    create_meeting, ensure_agenda_editable, ensure_standing_template, item_by_number, matter_for, move_item,
+    move_meeting, register_closed_year_check, register_item_release, reinstate_meeting, remove_item,
+    remove_standing_item, restore_item, standing_items, unsent_changes, update_item,
 )
-from finsam_saas.organisation.models import Body, Member
+from finsam_saas.meetings.attendance import deciding_at  # noqa: F401
+from finsam_saas.meetings.calendar import JUSTERING_DAYS, anslag_removed, next_working_day
+from finsam_saas.meetings.models import AgendaItem, Attendee, Meeting, Minutes, Paragraph, Signer, Task
+from finsam_saas.organisation.models import Member
+from finsam_saas.platform import clock
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 VOTE_CHOICES = ("yes", "no")
-
-
-# --- bodies and the agenda template ---------------------------------------
-
-def body_by_slug(slug: str) -> Body:
-    body = db.session.scalar(select(Body).where(Body.slug == slug, Body.active.is_(True)))
-    if body is None:
-        slugs = ", ".join(db.session.scalars(select(Body.slug).where(Body.active.is_(True))))
-        raise InvalidInput(f"Okänt organ \"{slug}\". Välj ett av: {slugs}.", {"body": f"okänt organ \"{slug}\""})
-    return body
-
-
-def standing_items(body: Body) -> list[StandingItem]:
-    return list(db.session.scalars(
-        select(StandingItem).where(StandingItem.body_id == body.id).order_by(StandingItem.position)
-    ))
-
-
-DEFAULT_OPENING = ("Mötets öppnande", "Val av justerare", "Godkännande av dagordning", "Föregående protokoll")
-DEFAULT_CLOSING = ("Övriga frågor", "Mötets avslutande")
-
-
-def ensure_standing_template(body: Body) -> list[StandingItem]:
-    """A body without a template gets the items that open and close every meeting in the seeds."""
-    items = standing_items(body)
-    if items:
-        return items
-    for position, title in enumerate(DEFAULT_OPENING):
-        db.session.add(StandingItem(body_id=body.id, title=title, kind="formalia", placement="open", position=position))
-    for position, title in enumerate(DEFAULT_CLOSING, start=100):
-        db.session.add(StandingItem(body_id=body.id, title=title, kind="formalia", placement="close", position=position))
-    db.session.flush()
-    return standing_items(body)
-
-
-def add_standing_item(body: Body, *, title: str, kind: str, placement: str) -> StandingItem:
-    if not title.strip():
-        raise InvalidInput("Ange en rubrik.", {"title": "saknas"})
-    if kind not in ITEM_KINDS:
-        raise InvalidInput(f"Okänd typ \"{kind}\".", {"kind": "okänd typ"})
-    if placement not in ("open", "close"):
-        raise InvalidInput("Välj om punkten inleder eller avslutar mötet.", {"placement": "open eller close"})
-    items = ensure_standing_template(body)
-    same = [i.position for i in items if i.placement == placement]
-    position = max(same, default=0 if placement == "open" else 99) + 1
-    item = StandingItem(body_id=body.id, title=title.strip(), kind=kind, placement=placement, position=position)
-    db.session.add(item)
-    db.session.flush()
-    return item
-
-
-def remove_standing_item(item: StandingItem) -> None:
-    db.session.delete(item)
-    db.session.flush()
-
-
-# --- meetings and agenda --------------------------------------------------
-
-def _check_times(start: time | None, end: time | None) -> None:
-    if start and end and end <= start:
-        raise InvalidInput("Sluttiden måste vara efter starttiden.", {"end": "före eller lika med starttiden"})
-
-
-def _check_item(item: dict, index: int) -> None:
-    key = f"items[{index}]"
-    if not (item.get("title") or "").strip():
-        raise InvalidInput(f"Punkt {index + 1} saknar rubrik.", {f"{key}.title": "saknas"})
-    if item.get("kind", "information") not in ITEM_KINDS:
-        raise InvalidInput(
-            f"Punkt {index + 1} har okänd typ \"{item.get('kind')}\" (beslut, information, diskussion eller formalia).",
-            {f"{key}.kind": "okänd typ"},
-        )
-
-
-def matter_for(diarienummer: str | None, title: str) -> Matter | None:
-    """The ärende with this diarienummer, created on first use."""
-    if not diarienummer:
-        return None
-    diarienummer = diarienummer.strip().removeprefix("Dnr").strip()
-    matter = db.session.scalar(select(Matter).where(Matter.diarienummer == diarienummer))
-    if matter is None:
-        matter = Matter(diarienummer=diarienummer, title=title)
-        db.session.add(matter)
-        db.session.flush()
-    return matter
-
-
-def create_meeting(body: Body, *, day: date, start: time | None = None, end: time | None = None, place: str = "",
-                   theme: str = "", items: list[dict] = (), with_template: bool = True,
-                   prepares: Meeting | None = None) -> Meeting:
-    _check_times(start, end)
-    for index, item in enumerate(items):
-        _check_item(item, index)
-    if prepares is not None and prepares.date < day:
-        raise InvalidInput("Ett beredande möte måste hållas före mötet det bereder.", {"prepares": "efter det beredda mötet"})
-    meeting = Meeting(body_id=body.id, date=day, start=start, end=end, place=place.strip(), theme=theme.strip(),
-                      prepares_id=prepares.id if prepares else None)
-    db.session.add(meeting)
-    db.session.flush()
-    template = ensure_standing_template(body) if with_template else []
-    rows = [{"title": s.title, "kind": s.kind, "standing": True} for s in template if s.placement == "open"]
-    rows += list(items)
-    if with_template:
-        rows += _repeating_items(body, day, {s.title for s in template} | {row["title"] for row in items})
-    rows += [{"title": s.title, "kind": s.kind, "standing": True} for s in template if s.placement == "close"]
-    for number, row in enumerate(rows, start=1):
-        _add_item(meeting, number, row)
-    db.session.flush()
-    return meeting
-
-
-def _repeating_items(body: Body, day: date, already: set[str]) -> list[dict]:
-    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next."""
-    previous = db.session.scalar(
-        select(Meeting).where(Meeting.body_id == body.id, Meeting.date < day).order_by(Meeting.date.desc()).limit(1)
-    )
-    if previous is None:
-        return []
-    return [
-        {"title": i.title, "kind": i.kind, "presenter": i.presenter, "description": i.description,
-         "standing": True, "diarienummer": i.matter.diarienummer if i.matter else None}
-        for i in previous.items if i.standing and i.title not in already
-    ]
-
-
-def _add_item(meeting: Meeting, number: int, row: dict) -> AgendaItem:
-    matter = matter_for(row.get("diarienummer"), row["title"])
-    item = AgendaItem(
-        meeting_id=meeting.id, number=number, title=row["title"].strip(), kind=row.get("kind") or "information",
-        presenter=(row.get("presenter") or "").strip(), description=(row.get("description") or "").strip(),
-        proposal=(row.get("proposal") or "").strip(), standing=bool(row.get("standing")),
-        confidential=bool(row.get("confidential")), matter_id=matter.id if matter else None,
-    )
-    meeting.items.append(item)
-    return item
-
-
-def add_item(meeting: Meeting, row: dict, before_closing: bool = True) -> AgendaItem:
-    """Add an item; it goes before the closing standing items (övriga frågor, avslutande)."""
-    ensure_agenda_editable(meeting)
-    _check_item(row, len(meeting.items))
-    items = list(meeting.items)
-    closing = [i for i in items if i.standing and i.kind == "formalia" and i.number > 1 and
-               all(j.standing for j in items if j.number >= i.number)] if before_closing else []
-    number = closing[0].number if closing else len(items) + 1
-    for later in sorted((i for i in items if i.number >= number), key=lambda i: -i.number):
-        later.number += 1
-        db.session.flush()
-    item = _add_item(meeting, number, row)
-    db.session.flush()
-    return item
-
-
-def ensure_agenda_editable(meeting: Meeting) -> None:
-    if meeting.minutes is not None:
-        raise RuleViolation("minutes_started", "Protokollet är påbörjat; dagordningen kan inte längre ändras.")
 
 
 def meetings_of_year(year: int) -> list[Meeting]:
@@ -189,11 +41,59 @@ def meetings_of_year(year: int) -> list[Meeting]:
     return list(db.session.scalars(
         select(Meeting).where(Meeting.date >= date(year, 1, 1), Meeting.date <= date(year, 12, 31))
         .order_by(Meeting.date, Meeting.start)
-        .options(selectinload(Meeting.minutes), selectinload(Meeting.prepares).joinedload(Meeting.body))
+        .options(joinedload(Meeting.body), selectinload(Meeting.minutes),
+                 selectinload(Meeting.prepares).joinedload(Meeting.body))
     ))
 
 
+def meeting_years() -> list[int]:
+    """The years that have meetings, oldest first."""
+    return sorted({d.year for d in db.session.scalars(select(Meeting.date).distinct())})
+
+
+def nearest_meeting_year(today: date | None = None) -> int | None:
+    """The year of the meeting nearest today (the next one, or else the latest), None without meetings."""
+    today = today or clock.today()
+    upcoming = db.session.scalar(select(func.min(Meeting.date)).where(Meeting.date >= today))
+    latest = db.session.scalar(select(func.max(Meeting.date)).where(Meeting.date < today))
+    if upcoming is None and latest is None:
+        return None
+    if upcoming is None or (latest is not None and (today - latest) < (upcoming - today)):
+        return latest.year
+    return upcoming.year
+
+
 # --- the protokoll ----------------------------------------------------------
+
+def _order(meeting: Meeting) -> tuple:
+    return (meeting.date, meeting.start or time.min, meeting.id)
+
+
+def _check_numbering(meeting: Meeting, first: int, count: int) -> None:
+    """§§ run in meeting order through the year: no earlier meeting of the body that year may
+    still lack its protokoll, and no later one may already have §§ at or below ours."""
+    year = meeting.date.year
+    others = db.session.scalars(
+        select(Meeting).where(Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
+                              Meeting.date.between(date(year, 1, 1), date(year, 12, 31)),
+                              Meeting.cancelled_on.is_(None))
+        .options(selectinload(Meeting.minutes).selectinload(Minutes.paragraphs))
+    ).all()
+    body = meeting.body.name
+    for other in sorted(others, key=_order):
+        if _order(other) < _order(meeting) and other.minutes is None:
+            raise RuleViolation(
+                "earlier_meeting_without_minutes",
+                f"{body}s möte {other.date} har inget protokoll ännu. Paragraferna numreras i mötenas ordning under "
+                f"året: skriv det mötets protokoll först, eller ställ in mötet om det inte blev av.")
+        if _order(other) > _order(meeting) and other.minutes is not None and other.minutes.paragraphs:
+            lowest = min(p.number for p in other.minutes.paragraphs)
+            if first + count - 1 >= lowest:
+                raise RuleViolation(
+                    "later_meeting_has_minutes",
+                    f"{body}s senare möte {other.date} har redan protokoll från § {lowest}; det här mötets §§ skulle "
+                    f"få högre nummer än ett senare mötes. Ta bort det senare protokollet först, om det inte är justerat.")
+
 
 def next_paragraph_number(body_id: int, year: int) -> int:
     """§§ run on through the calendar year per body and restart at 1 on 1 January."""
@@ -201,49 +101,11 @@ def next_paragraph_number(body_id: int, year: int) -> int:
     return (last or 0) + 1
 
 
-def _parse_attendees(attendees: list[dict], members: dict[str, Member]) -> list[dict]:
-    rows, names = [], set()
-    for index, row in enumerate(attendees):
-        key = f"attendees[{index}]"
-        name = (row.get("name") or "").strip()
-        if not name:
-            raise InvalidInput(f"Deltagare {index + 1} saknar namn.", {f"{key}.name": "saknas"})
-        if name in names:
-            raise InvalidInput(f"{name} står två gånger bland deltagarna.", {f"{key}.name": "finns redan"})
-        names.add(name)
-        role = row.get("role") or "ledamot"
-        if role not in ATTENDEE_ROLES:
-            raise InvalidInput(f"{name}: okänd roll \"{role}\" (ledamot, ersattare eller ovrig).", {f"{key}.role": "okänd roll"})
-        member_name = (row.get("member") or "").strip()
-        member = members.get(member_name) if member_name else None
-        if member_name and member is None and role != "ovrig":
-            raise InvalidInput(f"{name}: \"{member_name}\" är inte medlem i förbundet.", {f"{key}.member": "okänd medlem"})
-        start, end = row.get("from"), row.get("to")
-        if start is not None and end is not None and end < start:
-            raise InvalidInput(f"{name}: närvaron slutar före den börjar (§ {start}–{end}).", {f"{key}.to": "före from"})
-        rows.append({
-            "name": name, "role": role, "member_id": member.id if member else None,
-            "title": (row.get("title") or ("" if member else member_name)).strip(),
-            "serving": role == "ersattare" and row.get("serving") is not False,
-            "from_number": start, "to_number": end, "position": index,
-        })
-    return rows
+def _members() -> dict[str, Member]:
+    return {m.name: m for m in db.session.scalars(select(Member))}
 
 
-def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
-                  attendees: list[dict], first_number: int | None = None) -> Minutes:
-    """Start the protokoll from the agenda: one § per item, numbered on from the body's last § of the year.
-
-    `first_number` continues a series kept on paper before this system (the year's
-    earlier §§ are not here); it may not go back to numbers already used.
-    """
-    if meeting.minutes is not None:
-        raise RuleViolation("minutes_exist", "Mötet har redan ett protokoll.")
-    if not meeting.items:
-        raise InvalidInput("Mötet har ingen dagordning att skriva protokoll från.", {"items": "saknas"})
-    members = {m.name: m for m in db.session.scalars(select(Member))}
-    rows = _parse_attendees(attendees, members)
-    present = {row["name"] for row in rows}
+def _check_people(chair: str, secretary: str, justerare: list[str], present: set[str]) -> None:
     if not chair.strip():
         raise InvalidInput("Ange ordförande.", {"chair": "saknas"})
     if not secretary.strip():
@@ -257,15 +119,44 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
             raise InvalidInput(f"Justeraren {name} finns inte bland deltagarna.", {f"justerare[{index}]": "inte närvarande"})
         if name.strip() == chair.strip():
             raise InvalidInput("Ordföranden kan inte också vara justerare.", {f"justerare[{index}]": "är ordförande"})
-    minutes = Minutes(meeting_id=meeting.id, chair=chair.strip(), secretary=secretary.strip())
-    db.session.add(minutes)
-    meeting.minutes = minutes  # one object seen from both sides, in this session too
+    if len({n.strip() for n in justerare}) != len(justerare):
+        raise InvalidInput("Samma justerare står två gånger.", {"justerare": "dubblett"})
+
+
+def _set_people(minutes: Minutes, meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
+                attendees: list[dict], numbers: list[int]) -> None:
+    """Attendance and signers, checked against the register and the seats (raises InvalidInput)."""
+    rows, snapshot = attendance.parse(attendees, body=meeting.body, day=meeting.date, members=_members())
+    _check_people(chair, secretary, justerare, {row["name"] for row in rows})
+    minutes.chair, minutes.secretary, minutes.ordinarie = chair.strip(), secretary.strip(), snapshot
+    minutes.attendees.clear()
+    minutes.signers.clear()
     db.session.flush()
-    for row in rows:
+    for row in attendance.strip_private(rows):
         minutes.attendees.append(Attendee(minutes_id=minutes.id, **row))
     minutes.signers.append(Signer(minutes_id=minutes.id, name=chair.strip(), role="ordforande", position=0))
     for position, name in enumerate(justerare, start=1):
         minutes.signers.append(Signer(minutes_id=minutes.id, name=name.strip(), role="justerare", position=position))
+    db.session.flush()
+    attendance.check(minutes, rows, numbers, meeting.body.ordinarie_seats)
+
+
+def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
+                  attendees: list[dict], first_number: int | None = None) -> Minutes:
+    """Start the protokoll from the agenda: one § per item (not those that utgår), numbered on
+    from the body's last § of the year, with each item's förslag till beslut as its beslut.
+
+    `first_number` continues a series kept on paper before this system (the year's earlier
+    §§ are not here); it may not go back to numbers already used. Raises RuleViolation when an
+    earlier meeting of the body that year has no protokoll (the §§ would run out of order).
+    """
+    if meeting.minutes is not None:
+        raise RuleViolation("minutes_exist", "Mötet har redan ett protokoll.")
+    if meeting.cancelled:
+        raise RuleViolation("cancelled", f"Mötet {meeting.date} är inställt och får inget protokoll.")
+    items = [i for i in meeting.items if not i.withdrawn]
+    if not items:
+        raise InvalidInput("Mötet har ingen dagordning att skriva protokoll från.", {"items": "saknas"})
     year = meeting.date.year
     number = next_paragraph_number(meeting.body_id, year)
     if first_number is not None:
@@ -273,13 +164,65 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
             raise InvalidInput(f"§ {first_number} är redan använd {year}; nästa lediga är § {number}.",
                                {"first_number": "redan använd"})
         number = first_number
-    for offset, item in enumerate(meeting.items):
+    _check_numbering(meeting, number, len(items))
+    minutes = Minutes(meeting_id=meeting.id, chair=chair.strip(), secretary=secretary.strip())
+    db.session.add(minutes)
+    meeting.minutes = minutes  # one object seen from both sides, in this session too
+    db.session.flush()
+    numbers = list(range(number, number + len(items)))
+    for offset, item in enumerate(items):
         minutes.paragraphs.append(Paragraph(
             minutes_id=minutes.id, body_id=meeting.body_id, year=year, number=number + offset,
             item_number=item.number, title=item.title, kind=item.kind, confidential=item.confidential,
         ))
+    _set_people(minutes, meeting, chair=chair, secretary=secretary, justerare=justerare, attendees=attendees,
+                numbers=numbers)
+    for p, item in zip(minutes.paragraphs, items):
+        if item.proposal and quorum_at(minutes, p.number, p).ok:
+            p.decision = item.proposal  # the förslag till beslut, to be corrected where the board decided otherwise
     db.session.flush()
     return minutes
+
+
+def update_attendance(minutes: Minutes, *, chair: str, secretary: str, justerare: list[str],
+                      attendees: list[dict]) -> Minutes:
+    """Correct who attended, the chair, the secretary or the justerare until justering.
+    Approvals given to the earlier text are withdrawn (the text changed)."""
+    ensure_editable(minutes)
+    meeting = minutes.meeting
+    _set_people(minutes, meeting, chair=chair, secretary=secretary, justerare=justerare, attendees=attendees,
+                numbers=[p.number for p in minutes.paragraphs])
+    names = {a.name for a in minutes.attendees}
+    for p in minutes.paragraphs:
+        for person in [*p.recused, *p.reservations]:
+            if person not in names:
+                raise InvalidInput(f"{person} står i § {p.number} (jäv eller reservation) men inte bland deltagarna.",
+                                   {"attendees": f"{person} saknas"})
+    db.session.flush()
+    return minutes
+
+
+def discard_minutes(minutes: Minutes) -> None:
+    """Throw away a protokoll started by mistake; the agenda can be changed again. Not once
+    justerat, nor while another module's decision or an uppdrag hangs on one of its §§."""
+    ensure_editable(minutes)
+    ids = [p.id for p in minutes.paragraphs]
+    if ids and db.session.scalar(select(func.count()).select_from(Task).where(Task.paragraph_id.in_(ids))):
+        raise RuleViolation("has_tasks", "Protokollet har uppdrag; ta bort dem först.")
+    for check in DISCARD_CHECKS:
+        check(ids)
+    meeting = minutes.meeting
+    db.session.delete(minutes)
+    meeting.minutes = None
+    db.session.flush()
+
+
+# Modules whose decisions hang on §§ refuse a discard (raise RuleViolation): fn(paragraph ids).
+DISCARD_CHECKS: list[Callable[[list[int]], None]] = []
+
+
+def register_discard_check(check: Callable[[list[int]], None]) -> None:
+    DISCARD_CHECKS.append(check)
 
 
 def ensure_editable(minutes: Minutes) -> None:
@@ -306,12 +249,6 @@ class Quorum:
         return self.present >= self.required
 
 
-def deciding_at(minutes: Minutes, number: int, paragraph_: Paragraph | None = None) -> list[Attendee]:
-    """Beslutande present at § number, less those who left for jäv."""
-    recused = set(paragraph_.recused) if paragraph_ else set()
-    return [a for a in minutes.attendees if a.decides and a.present_at(number) and a.name not in recused]
-
-
 def quorum_at(minutes: Minutes, number: int, paragraph_: Paragraph | None = None) -> Quorum:
     """More than half of the ordinarie seats filled by ledamöter or serving ersättare (KL 6:27)."""
     body = minutes.meeting.body
@@ -328,39 +265,83 @@ def _require_quorum(minutes: Minutes, p: Paragraph) -> None:
         )
 
 
+def _people(minutes: Minutes, field: str, people: list[str], number: int) -> list[str]:
+    names = {a.name for a in minutes.attendees}
+    cleaned = []
+    for person in people:
+        person = person.strip()
+        if person and person not in names:
+            raise InvalidInput(f"{person} (§ {number}) finns inte bland deltagarna.", {field: f"{person} inte närvarande"})
+        if person and person not in cleaned:
+            cleaned.append(person)
+    return cleaned
+
+
 def update_paragraph(minutes: Minutes, number: int, *, text: str | None = None, decision: str | None = None,
                      recused: list[str] | None = None, reservations: list[str] | None = None,
                      confidential: bool | None = None) -> Paragraph:
+    """Write a §: text, beslut, jäv (who left), reservations, sekretess. Raises InvalidInput
+    naming the person who is not among the attendees or did not take part in the decision."""
     ensure_editable(minutes)
     p = paragraph(minutes, number)
-    names = {a.name for a in minutes.attendees}
-    for field, people in (("recused", recused), ("reservations", reservations)):
-        for person in people or []:
-            if person not in names:
-                raise InvalidInput(f"{person} finns inte bland deltagarna.", {field: f"{person} inte närvarande"})
     if recused is not None:
-        p.recused = list(recused)
+        p.recused = _people(minutes, "recused", recused, number)
     if reservations is not None:
+        reservations = _people(minutes, "reservations", reservations, number)
         deciding = {a.name for a in deciding_at(minutes, number, p)}
         for person in reservations:
             if person not in deciding:
-                raise InvalidInput(f"{person} deltog inte i beslutet och kan inte reservera sig.", {"reservations": person})
-        p.reservations = list(reservations)
+                raise InvalidInput(f"{person} deltog inte i beslutet i § {number} och kan inte reservera sig.",
+                                   {"reservations": person})
+        p.reservations = reservations
     if text is not None:
         p.text = text.strip()
     if confidential is not None:
         p.confidential = bool(confidential)
     if decision is not None:
-        if decision.strip():
+        if decision.strip() and decision.strip() != p.decision:
             _require_quorum(minutes, p)
         p.decision = decision.strip()
+    if p.vote and len(deciding_at(minutes, number, p)) < p.vote["yes"] + p.vote["no"] + p.vote["abstain"]:
+        raise InvalidInput(f"Voteringen i § {number} har fler röster än de beslutande som nu är kvar; ändra voteringen först.",
+                           {"recused": "fler röster än beslutande"})
     db.session.flush()
     return p
 
 
+PARAGRAPH_FIELDS = ("text", "decision", "recused", "reservations", "confidential")
+
+
+def save_protokoll(minutes: Minutes, paragraphs: dict[int, dict]) -> list[Paragraph]:
+    """Save every § of the editor at once: {number: {text, decision, recused, reservations, confidential}}.
+
+    Each § is checked; all errors are gathered into one InvalidInput whose fields name the §
+    ("p52.reservations"), so the page can show each beside its field. The caller rolls back on
+    error: nothing is saved unless everything is right.
+    """
+    ensure_editable(minutes)
+    errors: dict[str, str] = {}
+    messages: list[str] = []
+    saved = []
+    for number, fields in sorted(paragraphs.items()):
+        unknown = set(fields) - set(PARAGRAPH_FIELDS)
+        if unknown:
+            raise InvalidInput(f"§ {number}: okända fält {', '.join(sorted(unknown))}.", {f"p{number}": "okänt fält"})
+        try:
+            saved.append(update_paragraph(minutes, number, **fields))
+        except (InvalidInput, RuleViolation) as error:
+            messages.append(error.message)
+            for key, value in (error.fields or {"decision": error.message}).items():
+                errors[f"p{number}.{key.split('.')[-1]}"] = value if error.fields else error.message
+    if errors:
+        raise InvalidInput(" ".join(messages), errors)
+    return saved
+
+
 def record_vote(minutes: Minutes, number: int, *, yes: int, no: int, abstain: int = 0,
                 chair_vote: str | None = None) -> dict:
-    """Count a vote; on a tie the chair's casting vote (ordförandes utslagsröst) decides."""
+    """Count a vote; on a tie the chair's casting vote (ordförandes utslagsröst) decides [001].
+    yes + no + abstain may not exceed the beslutande at the § (InvalidInput)."""
     ensure_editable(minutes)
     p = paragraph(minutes, number)
     for field, value in (("yes", yes), ("no", no), ("abstain", abstain)):
@@ -385,6 +366,15 @@ def record_vote(minutes: Minutes, number: int, *, yes: int, no: int, abstain: in
     return {"outcome": outcome, "casting_vote": casting}
 
 
+def remove_vote(minutes: Minutes, number: int) -> Paragraph:
+    """Take away a vote registered by mistake."""
+    ensure_editable(minutes)
+    p = paragraph(minutes, number)
+    p.vote = None
+    db.session.flush()
+    return p
+
+
 def vote_sentence(vote: dict) -> str:
     """The protokoll's wording, as in seed 001: "Styrelsen voterade i frågan med utfallet 2-2. …"."""
     text = f"Styrelsen voterade i frågan med utfallet {vote['yes']}-{vote['no']}"
@@ -397,6 +387,43 @@ def vote_sentence(vote: dict) -> str:
     else:
         text += " Förslaget bifölls." if vote["outcome"] == "yes" else " Förslaget avslogs."
     return text
+
+
+def record_decision(paragraph_: Paragraph, text: str, *, agenda_item_id: int | None, what: str) -> Paragraph:
+    """A decision made through another module (an ansökan, a budget) written into its §, in the
+    seeds' words. Only in a § of the meeting that had the matter on its agenda, before justering,
+    with a quorum at the §. `what` names the matter in the errors ("Ansökan Ungdomstorget").
+    The text goes into the § as its beslut, or after what the § already decides."""
+    minutes = paragraph_.minutes
+    ensure_editable(minutes)
+    if agenda_item_id is None:
+        raise RuleViolation("not_on_agenda", f"{what} står inte på något mötes dagordning. Lägg den på dagordningen "
+                                             "för mötet som ska besluta, och besluta i en § av det mötets protokoll.")
+    item = db.session.get(AgendaItem, agenda_item_id)
+    if item is None or item.meeting_id != minutes.meeting_id:
+        on = f" för mötet {item.meeting.date}" if item is not None else ""
+        raise RuleViolation("not_on_agenda", f"{what} står på dagordningen{on}, inte för mötet {minutes.meeting.date} "
+                                             f"där § {paragraph_.number} hör hemma.", {"paragraph": "fel möte"})
+    _require_quorum(minutes, paragraph_)
+    existing = paragraph_.decision.strip()
+    if existing == text or text in existing.split("\n"):
+        return paragraph_
+    own_item = paragraph_.item_number == item.number
+    # The § of the matter's own item had its förslag till beslut filled in: the decision replaces it.
+    if not existing or (own_item and existing == item.proposal.strip()):
+        paragraph_.decision = text
+    else:
+        paragraph_.decision = f"{existing}\n{text}"
+    db.session.flush()
+    return paragraph_
+
+
+def paragraph_of_item(item: AgendaItem) -> Paragraph | None:
+    """The § an agenda item became, once the protokoll is started."""
+    minutes = item.meeting.minutes
+    if minutes is None:
+        return None
+    return next((p for p in minutes.paragraphs if p.item_number == item.number), None)
 
 
 # --- what later modules hang on a § ----------------------------------------------
@@ -465,12 +492,13 @@ def notice_appendices(meeting: Meeting) -> list[tuple[str, str, dict]]:
 
 
 # --- justering and anslag ---------------------------------------------------
+# --- justering and anslag ---------------------------------------------------
 
-def content_hash(minutes: Minutes) -> str:
-    """SHA-256 of the protokoll's content, printed on the PDF so a copy can be checked."""
+def _content(minutes: Minutes) -> dict:
     meeting = minutes.meeting
-    content = {
+    return {
         "body": meeting.body.slug, "date": meeting.date.isoformat(), "place": meeting.place,
+        "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
         "start": meeting.start.isoformat() if meeting.start else None,
         "end": meeting.end.isoformat() if meeting.end else None,
         "chair": minutes.chair, "secretary": minutes.secretary,
@@ -479,9 +507,41 @@ def content_hash(minutes: Minutes) -> str:
         "signers": [[s.name, s.role] for s in minutes.signers],
         "paragraphs": [[p.number, p.title, p.text, p.decision, p.confidential, p.recused, p.reservations, p.vote]
                        for p in minutes.paragraphs],
-        "justerad_on": minutes.justerad_on.isoformat() if minutes.justerad_on else None,
+        "tasks": sorted([t.paragraph_id, t.assignee, t.description, t.due.isoformat()] for t in tasks_of(minutes)),
     }
+
+
+def content_hash(minutes: Minutes, *, with_justering: bool = True) -> str:
+    """SHA-256 of what the protokoll says, printed on the PDF so a copy can be checked.
+
+    Without the justering's dates it is the hash of the text a signer approves: an approval
+    holds for exactly that text (`approved_hash`)."""
+    content = _content(minutes)
+    if with_justering:
+        content["justerad_on"] = minutes.justerad_on.isoformat() if minutes.justerad_on else None
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def approval_valid(minutes: Minutes, signer: Signer, text_hash: str | None = None) -> bool:
+    """Has the signer approved the text as it is now (not an earlier version)?"""
+    if signer.approved_at is None or signer.approved_hash is None:
+        return False
+    return signer.approved_hash == (text_hash or content_hash(minutes, with_justering=False))
+
+
+def withdraw_stale_approvals(minutes: Minutes) -> list[Signer]:
+    """After a change, approvals of the earlier text no longer hold: withdraw them and return
+    whose (each signer is told). Called by every change to a protokoll before justering."""
+    if minutes.justerad:
+        return []
+    current = content_hash(minutes, with_justering=False)
+    withdrawn = []
+    for signer in minutes.signers:
+        if signer.approved_at is not None and signer.approved_hash != current:
+            signer.approved_at, signer.approved_hash, signer.withdrawn_at = None, None, utcnow()
+            withdrawn.append(signer)
+    db.session.flush()
+    return withdrawn
 
 
 @dataclass(frozen=True)
@@ -490,68 +550,139 @@ class JusteringResult:
     anslag_posted: date
     anslag_removed: date
     late: bool
+    signed_on_paper: bool = False
 
 
-def justera(minutes: Minutes, *, on: date, posted: date | None = None) -> JusteringResult:
-    """Lock the protokoll for ever; the anslag goes up (default the next working day) for three weeks."""
-    ensure_editable(minutes)
+def justering_dates(minutes: Minutes, *, on: date, posted: date | None = None) -> JusteringResult:
+    """What justering on `on` would mean: the anslag goes up (default the next working day,
+    kommunallagen: no later than the second day) and comes down three weeks later [000]."""
     meeting_day = minutes.meeting.date
     if on < meeting_day:
         raise InvalidInput(f"Justeringen ({on}) kan inte vara före mötet ({meeting_day}).", {"date": "före mötet"})
+    if on > clock.today():
+        raise InvalidInput(f"Justeringsdatumet {on} ligger i framtiden.", {"date": "i framtiden"})
     posted = posted or next_working_day(on)
     if posted < on:
         raise InvalidInput(f"Anslaget ({posted}) kan inte sättas upp före justeringen ({on}).", {"posted": "före justeringen"})
+    return JusteringResult(on, posted, anslag_removed(posted), late=is_late(meeting_day, on))
+
+
+def missing_approvals(minutes: Minutes) -> list[Signer]:
+    text_hash = content_hash(minutes, with_justering=False)
+    return [s for s in minutes.signers if not approval_valid(minutes, s, text_hash)]
+
+
+def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on_paper: bool = False) -> JusteringResult:
+    """Lock the protokoll for ever; the anslag goes up for three weeks.
+
+    Needs every signer's approval of the text as it is, or `signed_on_paper` (the kansli
+    records that the chair and justerare signed the paper on `on`). Raises RuleViolation
+    `not_approved` naming who has not approved."""
+    ensure_editable(minutes)
+    result = justering_dates(minutes, on=on, posted=posted)
+    missing = missing_approvals(minutes)
+    if missing and not signed_on_paper:
+        names = ", ".join(f"{s.name} ({s.role_label})" for s in missing)
+        raise RuleViolation("not_approved", f"Alla har inte godkänt protokollet: {names}. Vänta på deras godkännande, "
+                                            "eller ange att protokollet är undertecknat på papper.",
+                            {"signed_on_paper": "krävs när godkännanden saknas"})
     # One flush: the lock (meetings.locks) refuses any write after justerad_on is stored.
-    # Signers who did not approve in the system signed on paper; their approved_at stays empty.
     with db.session.no_autoflush:
-        minutes.justerad_on, minutes.anslag_posted, minutes.anslag_removed = on, posted, anslag_removed(posted)
+        minutes.justerad_on, minutes.anslag_posted, minutes.anslag_removed = on, result.anslag_posted, result.anslag_removed
+        minutes.signed_on_paper = bool(missing) and signed_on_paper
         minutes.content_hash = content_hash(minutes)
     db.session.flush()
-    return JusteringResult(on, posted, minutes.anslag_removed, late=is_late(meeting_day, on))
+    return JusteringResult(on, result.anslag_posted, result.anslag_removed, result.late, minutes.signed_on_paper)
 
 
 def is_late(meeting_day: date, justerad: date | None, today: date | None = None) -> bool:
     """Justering later than 14 days after the meeting (or still not done after 14 days)."""
     deadline = meeting_day + timedelta(days=JUSTERING_DAYS)
-    return (justerad or today or date.today()) > deadline
+    return (justerad or today or clock.today()) > deadline
 
 
-def approve(minutes: Minutes, signer: Signer, *, on: date | None = None) -> JusteringResult | None:
-    """One signer approves; when the last one has, the protokoll is justerat."""
+def approve(minutes: Minutes, signer: Signer) -> bool:
+    """One signer approves the protokoll as it reads now; True when every signer has.
+    Justering is a step of its own after that (`justera`)."""
     ensure_editable(minutes)
-    if signer.approved_at is not None:
+    text_hash = content_hash(minutes, with_justering=False)
+    if approval_valid(minutes, signer, text_hash):
         raise RuleViolation("already_approved", f"{signer.name} har redan godkänt protokollet.")
-    signer.approved_at = utcnow()
+    signer.approved_at, signer.approved_hash, signer.withdrawn_at = utcnow(), text_hash, None
     db.session.flush()
-    if all(s.approved_at for s in minutes.signers):
-        return justera(minutes, on=on or date.today())
-    return None
+    return not missing_approvals(minutes)
 
 
-def posted_minutes(today: date | None = None) -> list[Minutes]:
-    """Justerade protokoll for the anslagstavla: those posted now first, then the rest, newest first."""
-    today = today or date.today()
+def signer_for(minutes: Minutes, user) -> list[Signer]:
+    """The signers the user is: by their account, or by the name the register knows them by."""
+    return [s for s in minutes.signers if s.user_id == user.id or (s.user_id is None and s.name == user.name)]
+
+
+def posted_minutes(today: date | None = None) -> tuple[list[Minutes], list[Minutes], list[Minutes]]:
+    """Justerade protokoll for the anslagstavla: (posted now, to be posted, the archive), newest first."""
+    today = today or clock.today()
     rows = list(db.session.scalars(
         select(Minutes).where(Minutes.justerad_on.is_not(None)).join(Meeting).order_by(Meeting.date.desc())
+        .options(joinedload(Minutes.meeting).joinedload(Meeting.body))
     ))
-    return sorted(rows, key=lambda m: not (m.anslag_posted <= today <= m.anslag_removed))
+    now = [m for m in rows if m.anslag_posted <= today <= m.anslag_removed]
+    coming = [m for m in rows if m.anslag_posted > today]
+    return now, coming, [m for m in rows if m.anslag_removed < today]
 
 
 # --- tasks (uppdrag) --------------------------------------------------------
 
-def add_task(minutes: Minutes, number: int, *, assignee: str, description: str, due: date) -> Task:
-    ensure_editable(minutes)
-    p = paragraph(minutes, number)
+def tasks_of(minutes: Minutes) -> list[Task]:
+    ids = [p.id for p in minutes.paragraphs]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Task).where(Task.paragraph_id.in_(ids)).order_by(Task.id)))
+
+
+def _check_task(minutes: Minutes, assignee: str, description: str, due: date) -> None:
     if not assignee.strip():
         raise InvalidInput("Ange vem uppdraget går till.", {"assignee": "saknas"})
     if not description.strip():
         raise InvalidInput("Beskriv uppdraget.", {"description": "saknas"})
     if due < minutes.meeting.date:
-        raise InvalidInput("Uppdraget kan inte ska vara klart före mötet som gav det.", {"due": "före mötet"})
+        raise InvalidInput(f"Uppdraget kan inte vara klart ({due}) före mötet som gav det ({minutes.meeting.date}).",
+                           {"due": "före mötet"})
+
+
+def add_task(minutes: Minutes, number: int, *, assignee: str, description: str, due: date) -> Task:
+    """An uppdrag given by the beslut in § `number`: to whom, what, by when [000 § 53]."""
+    ensure_editable(minutes)
+    p = paragraph(minutes, number)
+    _check_task(minutes, assignee, description, due)
     task = Task(paragraph_id=p.id, assignee=assignee.strip(), description=description.strip(), due=due)
     db.session.add(task)
     db.session.flush()
     return task
+
+
+def task_minutes(task: Task) -> Minutes | None:
+    return task.paragraph.minutes if task.paragraph is not None else None
+
+
+def update_task(task: Task, *, assignee: str, description: str, due: date) -> Task:
+    """Correct an uppdrag; its words are the protokoll's, so not once that is justerat."""
+    minutes = task_minutes(task)
+    if minutes is not None:
+        ensure_editable(minutes)
+        _check_task(minutes, assignee, description, due)
+    task.assignee, task.description, task.due = assignee.strip(), description.strip(), due
+    db.session.flush()
+    return task
+
+
+def remove_task(task: Task) -> None:
+    minutes = task_minutes(task)
+    if minutes is not None:
+        ensure_editable(minutes)
+    if task.agenda_item_id is not None:
+        raise RuleViolation("on_agenda", "Uppdraget står på en dagordning; ta bort punkten först.")
+    db.session.delete(task)
+    db.session.flush()
 
 
 def open_tasks() -> list[Task]:
@@ -559,21 +690,42 @@ def open_tasks() -> list[Task]:
 
 
 def tasks_to_offer(meeting: Meeting) -> list[Task]:
-    """Open tasks due after this meeting for which it is the last meeting of the body before they are due."""
+    """Open tasks not yet on an agenda, due after this meeting, for which it is the body's last
+    meeting before they are due (an uppdrag "ska presenteras i februari" comes back then) [000]."""
     later = db.session.scalars(
-        select(Meeting.date).where(Meeting.body_id == meeting.body_id, Meeting.date > meeting.date).order_by(Meeting.date)
+        select(Meeting.date).where(Meeting.body_id == meeting.body_id, Meeting.date > meeting.date,
+                                   Meeting.cancelled_on.is_(None)).order_by(Meeting.date)
     ).all()
-    offered = []
-    on_agenda = {i.title for i in meeting.items}
-    for task in open_tasks():
-        if task.due < meeting.date or f"Uppdrag: {task.description}" in on_agenda:
-            continue
-        next_meeting = later[0] if later else None
-        if next_meeting is None or next_meeting > task.due:
-            offered.append(task)
-    return offered
+    next_meeting = later[0] if later else None
+    return [task for task in open_tasks()
+            if task.agenda_item_id is None and task.due >= meeting.date
+            and (next_meeting is None or next_meeting > task.due)]
+
+
+def put_task_on_agenda(task: Task, meeting: Meeting) -> AgendaItem:
+    """The uppdrag comes back as an information item among the matters of the day."""
+    if task.agenda_item_id is not None:
+        raise RuleViolation("already_on_agenda", "Uppdraget står redan på en dagordning.")
+    item = add_item(meeting, {"title": f"Uppdrag: {task.description}", "kind": "information",
+                              "presenter": task.assignee})
+    task.agenda_item_id = item.id
+    db.session.flush()
+    return item
+
+
+def _release_task(item: AgendaItem) -> None:
+    for task in db.session.scalars(select(Task).where(Task.agenda_item_id == item.id)):
+        task.agenda_item_id = None
+
+
+register_item_release(_release_task)
 
 
 def complete_task(task: Task, on: date) -> None:
     task.done_on = on
+    db.session.flush()
+
+
+def reopen_task(task: Task) -> None:
+    task.done_on = None
     db.session.flush()

@@ -1,27 +1,25 @@
-"""Pages of the meetings module: mötesplan, meeting with kallelse, protokoll, justering, uppdrag."""
+"""Pages of the meetings module: the mötesplan, a meeting with its kallelse (agenda, bilagor,
+send-out, changes after it), moving and cancelling. The protokoll's pages are in
+`meetings.protokoll_views`, on the same blueprint."""
 from __future__ import annotations
 
-from datetime import date
-from functools import cache
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attachments as bilagor, jobs, permissions, services  # noqa: F401
+from finsam_saas.meetings import attachments as bilagor, jobs, permissions, plan as arshjul, recipients, services  # noqa: F401
 from finsam_saas.meetings.models import (
-    ITEM_KINDS, ITEM_KIND_LABELS, Attachment, Attendee, Meeting, Minutes, Signer, StandingItem, Task,
+    ITEM_KIND_LABELS, ITEM_KINDS, PLACEMENT_LABELS, PLACEMENTS, Attachment, Meeting, StandingItem, Task,
 )
-from finsam_saas.meetings.plan import RECURRING_DUTIES
 from finsam_saas.organisation import services as organisation
 from finsam_saas.organisation.models import Body
+from finsam_saas.platform import clock, formdata as form
 from finsam_saas.platform.auth import requires
-from finsam_saas.platform import formdata as form
+from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint, url_pattern
+from finsam_saas.platform.rules import DomainError
+from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
 
@@ -30,59 +28,96 @@ register_navigation("Möten", [
     NavItem("Uppdrag", "meetings.tasks", "meetings.view"),
 ])
 
+KINDS = [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]
+PARTS = [(p, PLACEMENT_LABELS[p]) for p in PLACEMENTS]
+
+
+def refused(error: DomainError, template: str, **context):
+    """Undo the request, say why at the top and beside each field, and show the form again as typed."""
+    form.undo(error)
+    return render_template(template, form=request.form, errors=error.fields, **context), error.status
+
+
+def confirm_page(**confirm):
+    return render_template("confirm.html", confirm=confirm, form=request.form if request.method == "POST" else {},
+                           errors={})
+
 
 # --- mötesplan ----------------------------------------------------------------
 
 @blueprint.route("/")
 @requires("meetings.view")
 def plan():
-    year = request.args.get("ar", type=int) or date.today().year
+    years = services.meeting_years()
+    year = request.args.get("ar", type=int) or services.nearest_meeting_year() or clock.today().year
     meetings = services.meetings_of_year(year)
     bodies = organisation.bodies()
     by_body = {b.id: [m for m in meetings if m.body_id == b.id] for b in bodies}
-    return render_template("meetings/plan.html", year=year, bodies=bodies, by_body=by_body, meetings=meetings,
-                           duties=RECURRING_DUTIES, open_tasks=services.open_tasks())
+    return render_template("meetings/plan.html", year=year, years=years, bodies=bodies, by_body=by_body,
+                           meetings=meetings, duties=arshjul.duties(g.tenant),
+                           flags=arshjul.check_year(g.tenant, year, meetings) if meetings else [],
+                           open_tasks=services.open_tasks())
+
+
+def _meeting_form(values=None, errors=None, status=200, needs_confirmation: str = ""):
+    return render_template(
+        "meetings/new.html", body_options=[(b.id, b.name) for b in organisation.bodies()],
+        prepares_options=[("", "Inget")] + [(m.id, f"{m.body.name} {m.date}") for m in _upcoming()],
+        form=values if values is not None else {"template": "on"}, errors=errors or {},
+        needs_confirmation=needs_confirmation), status
 
 
 @blueprint.route("/nytt", methods=["GET", "POST"])
 @requires("meetings.edit")
 def new_meeting():
-    bodies = organisation.bodies()
-    if request.method == "POST":
-        form.require_csrf()
-        try:
-            body = get_or_404(Body, form.int_field("body_id", "organ"))
-            prepares_id = form.int_field("prepares_id", "mötet som bereds", required=False)
-            meeting = services.create_meeting(
-                body, day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"), end=form.time_field("end", "sluttid"),
-                place=request.form.get("place", ""), theme=request.form.get("theme", ""),
-                with_template=request.form.get("template") == "on",
-                prepares=get_or_404(Meeting, prepares_id) if prepares_id else None,
-            )
-            db.session.commit()
-        except DomainError as error:
-            form.undo(error)
-            return render_template("meetings/new.html", bodies=bodies, upcoming=_upcoming(), form=request.form), 400
-        flash(f"Mötet {meeting.date} är skapat.", "success")
-        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    return render_template("meetings/new.html", bodies=bodies, upcoming=_upcoming(), form={"template": "on"})
+    if request.method == "GET":
+        return _meeting_form()
+    form.require_csrf()
+    try:
+        body = get_or_404(Body, form.int_field("body_id", "organ"))
+        prepares_id = form.int_field("prepares_id", "mötet som bereds", required=False)
+        meeting = services.create_meeting(
+            body, day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"),
+            end=form.time_field("end", "sluttid"), end_date=form.date_field("end_date", "slutdag", required=False),
+            place=form.text("place"), theme=form.text("theme"), with_template=request.form.get("template") == "on",
+            prepares=get_or_404(Meeting, prepares_id) if prepares_id else None,
+            confirm=request.form.get("confirm") == "on",
+        )
+        db.session.commit()
+    except services.NeedsConfirmation as error:
+        form.undo(error)
+        return _meeting_form(request.form, error.fields, 409, error.message)
+    except DomainError as error:
+        form.undo(error)
+        return _meeting_form(request.form, error.fields, error.status)
+    flash(f"Mötet {meeting.date} är skapat.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
 
 
 def _upcoming() -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.date >= date.today()).order_by(Meeting.date)))
+    return list(db.session.scalars(select(Meeting).where(Meeting.date >= clock.today(), Meeting.cancelled_on.is_(None))
+                                   .order_by(Meeting.date).options(joinedload(Meeting.body))))
+
+
+def _meeting_page(meeting: Meeting, *, item_form=None, errors=None, status=200):
+    status_rows = recipients.notice_status(meeting) if meeting.notice_sent else []
+    missed = [r for r, d in status_rows if d is None or not d.sent]
+    return render_template(
+        "meetings/meeting.html", meeting=meeting, kinds=KINDS, parts=PARTS,
+        offered=services.tasks_to_offer(meeting) if meeting.minutes is None and not meeting.cancelled else [],
+        generated=services.generated_appendices(meeting), max_mb=bilagor.max_megabytes(),
+        changes=services.unsent_changes(meeting), status_rows=status_rows, missed=missed,
+        item_form=item_form or {}, errors=errors or {},
+        item_options=[("", "Ingen särskild")] + [(i.number, f"{i.number}. {i.title}") for i in meeting.items],
+    ), status
 
 
 @blueprint.route("/<int:meeting_id>")
 @requires("meetings.view")
 def meeting(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, joinedload(Meeting.body), joinedload(Meeting.minutes),
-                         joinedload(Meeting.items))
-    return render_template(
-        "meetings/meeting.html", meeting=meeting, kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
-        offered=services.tasks_to_offer(meeting) if meeting.minutes is None else [],
-        generated=services.generated_appendices(meeting),
-        max_mb=bilagor.max_megabytes(),
-    )
+                         selectinload(Meeting.items), selectinload(Meeting.attachments), selectinload(Meeting.changes))
+    return _meeting_page(meeting)
 
 
 @blueprint.route("/<int:meeting_id>/bilaga/<slug>")
@@ -94,7 +129,81 @@ def generated_appendix(meeting_id: int, slug: str):
     if appendix is None:
         abort(404)
     return render_template("meetings/generated_appendix.html", meeting=meeting, appendix=appendix,
-                           context=appendix.context_for(meeting), today=date.today())
+                           context=appendix.context_for(meeting), today=clock.today())
+
+
+# --- moving and cancelling ------------------------------------------------------
+
+@blueprint.route("/<int:meeting_id>/andra", methods=["GET", "POST"])
+@requires("meetings.edit")
+def edit_meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    if request.method == "GET":
+        values = {"date": meeting.date.isoformat(), "end_date": meeting.end_date.isoformat() if meeting.end_date else "",
+                  "start": meeting.start.strftime("%H:%M") if meeting.start else "",
+                  "end": meeting.end.strftime("%H:%M") if meeting.end else "", "place": meeting.place,
+                  "theme": meeting.theme}
+        return render_template("meetings/edit.html", meeting=meeting, form=values, errors={}, needs_confirmation="")
+    form.require_csrf()
+    try:
+        services.move_meeting(
+            meeting, day=form.date_field("date", "datum"), start=form.time_field("start", "starttid"),
+            end=form.time_field("end", "sluttid"), end_date=form.date_field("end_date", "slutdag", required=False),
+            place=form.text("place"), theme=form.text("theme"), confirm=request.form.get("confirm") == "on")
+        db.session.commit()
+    except services.NeedsConfirmation as error:
+        form.undo(error)
+        return render_template("meetings/edit.html", meeting=meeting, form=request.form, errors=error.fields,
+                               needs_confirmation=error.message), 409
+    except DomainError as error:
+        return refused(error, "meetings/edit.html", meeting=meeting, needs_confirmation="")
+    flash("Mötet är ändrat." + (" Ändringen finns med bland ändringarna att skicka till mottagarna av kallelsen."
+                                if meeting.notice_sent and services.unsent_changes(meeting) else ""), "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
+@blueprint.route("/<int:meeting_id>/installa", methods=["GET", "POST"])
+@requires("meetings.edit")
+def cancel_meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    back = url_for("meetings.meeting", meeting_id=meeting.id)
+    fields = [("textarea", "reason", "Skäl (visas på mötesplanen)", "")]
+    if meeting.notice_sent:
+        fields.append(("checkbox", "notify", "Meddela dem som fick kallelsen att mötet är inställt", True))
+    page = dict(title=f"Ställa in mötet {meeting.date}?", action=url_for("meetings.cancel_meeting", meeting_id=meeting.id),
+                lead=f"{meeting.body.name}s möte {meeting.date} blir inställt.",
+                lines=["Mötet står kvar på mötesplanen, markerat inställt.",
+                       "Det kan tas tillbaka om det ändå blir av."], button="Ställ in mötet", back=back, fields=fields)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(**page)
+    form.require_csrf()
+    try:
+        services.cancel_meeting(meeting, reason=form.text("reason"))
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting.id)
+    if meeting.notice_sent and request.form.get("notify") == "on":
+        return form.job_page(jobs.send_cancellation, title=f"Besked om inställt möte {meeting.date}", meeting_id=meeting.id,
+                             back=back)
+    flash(f"Mötet {meeting.date} är inställt.", "success")
+    return redirect(back)
+
+
+@blueprint.route("/<int:meeting_id>/aterta", methods=["POST"])
+@requires("meetings.edit")
+def reinstate_meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    return form.act(f"Mötet {meeting.date} blir av.", "meetings.meeting", lambda: services.reinstate_meeting(meeting),
+                    meeting_id=meeting.id)
+
+
+# --- the agenda -------------------------------------------------------------------
+
+def _item_row() -> dict:
+    return {"title": form.text("title"), "kind": form.text("kind") or "information", "presenter": form.text("presenter"),
+            "proposal": form.text("proposal"), "description": form.text("description"),
+            "diarienummer": form.text("diarienummer"), "confidential": request.form.get("confidential") == "on",
+            "standing": request.form.get("standing") == "on"}
 
 
 @blueprint.route("/<int:meeting_id>/punkter", methods=["POST"])
@@ -103,18 +212,88 @@ def add_item(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form.require_csrf()
     try:
-        services.add_item(meeting, {
-            "title": request.form.get("title", ""), "kind": request.form.get("kind", "information"),
-            "presenter": request.form.get("presenter", ""), "proposal": request.form.get("proposal", ""),
-            "description": request.form.get("description", ""), "diarienummer": request.form.get("diarienummer"),
-            "confidential": request.form.get("confidential") == "on",
-            "standing": request.form.get("standing") == "on",
-        })
+        item = services.add_item(meeting, _item_row(), placement=form.text("placement") or "main")
+        db.session.commit()
+    except DomainError as error:
+        form.undo(error)
+        return _meeting_page(get_or_404(Meeting, meeting_id), item_form=request.form, errors=error.fields,
+                             status=error.status)
+    flash(f"Punkt {item.number} {item.title} är tillagd.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
+
+
+@blueprint.route("/<int:meeting_id>/punkter/<int:number>", methods=["GET", "POST"])
+@requires("meetings.edit")
+def edit_item(meeting_id: int, number: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    item = next((i for i in meeting.items if i.number == number), None)
+    if item is None:
+        abort(404)
+    if request.method == "GET":
+        values = {"title": item.title, "kind": item.kind, "presenter": item.presenter, "description": item.description,
+                  "proposal": item.proposal, "diarienummer": item.matter.diarienummer if item.matter else "",
+                  "confidential": "on" if item.confidential else "", "standing": "on" if item.standing else "",
+                  "placement": item.placement}
+        return render_template("meetings/item.html", meeting=meeting, item=item, form=values, errors={}, kinds=KINDS,
+                               parts=PARTS)
+    form.require_csrf()
+    try:
+        services.update_item(meeting, number, {**_item_row(), "placement": form.text("placement") or item.placement})
+        db.session.commit()
+    except DomainError as error:
+        return refused(error, "meetings/item.html", meeting=meeting, item=item, kinds=KINDS, parts=PARTS)
+    flash(f"Punkt {item.number} är sparad.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
+
+
+@blueprint.route("/<int:meeting_id>/punkter/<int:number>/flytta", methods=["POST"])
+@requires("meetings.edit")
+def move_item(meeting_id: int, number: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    form.require_csrf()
+    direction = request.form.get("direction", "")
+    try:
+        item = services.move_item(meeting, number, direction)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{number}")
+    flash(f"{item.title} är nu punkt {item.number}.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
+
+
+@blueprint.route("/<int:meeting_id>/punkter/<int:number>/ta-bort", methods=["GET", "POST"])
+@requires("meetings.edit")
+def remove_item(meeting_id: int, number: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    item = next((i for i in meeting.items if i.number == number), None)
+    if item is None:
+        abort(404)
+    back = url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{number}")
+    if meeting.notice_sent:
+        lines = ["Kallelsen är redan skickad, så punkten står kvar med sitt nummer, markerad utgår, och blir ingen §.",
+                 "Ändringen kan skickas till mottagarna av kallelsen."]
+    else:
+        lines = ["Punkten tas bort ur föredragningslistan och punkterna efter den flyttas upp ett steg."]
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title=f"Ta bort punkt {number}?", lead=f"Punkt {number}: {item.title}.", lines=lines,
+                            action=url_for("meetings.remove_item", meeting_id=meeting_id, number=number),
+                            button="Ta bort punkten", back=back)
+    form.require_csrf()
+    try:
+        services.remove_item(meeting, number)
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
-    flash("Punkten är tillagd.", "success")
+    flash(f"Punkt {number} {item.title} " + ("utgår." if meeting.notice_sent else "är borttagen."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/punkter/<int:number>/aterta", methods=["POST"])
+@requires("meetings.edit")
+def restore_item(meeting_id: int, number: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    return form.act(f"Punkt {number} står kvar på dagordningen.", "meetings.meeting",
+                    lambda: services.restore_item(meeting, number), meeting_id=meeting_id)
 
 
 @blueprint.route("/<int:meeting_id>/uppdrag/<int:task_id>", methods=["POST"])
@@ -122,16 +301,11 @@ def add_item(meeting_id: int):
 def put_task_on_agenda(meeting_id: int, task_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     task = get_or_404(Task, task_id)
-    form.require_csrf()
-    try:
-        services.add_item(meeting, {"title": f"Uppdrag: {task.description}", "kind": "information",
-                                    "presenter": task.assignee})
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
-    flash("Uppdraget står nu på dagordningen.", "success")
-    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+    return form.act("Uppdraget står nu på dagordningen.", "meetings.meeting",
+                    lambda: services.put_task_on_agenda(task, meeting), meeting_id=meeting_id)
 
+
+# --- bilagor ----------------------------------------------------------------------
 
 @blueprint.route("/<int:meeting_id>/bilagor", methods=["POST"])
 @requires("meetings.edit")
@@ -145,19 +319,72 @@ def upload_attachment(meeting_id: int):
         )
         db.session.commit()
     except DomainError as error:
-        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+        form.undo(error)
+        return _meeting_page(get_or_404(Meeting, meeting_id), item_form={f"bilaga_{k}": v for k, v in request.form.items()},
+                             errors={f"bilaga_{k}": v for k, v in error.fields.items()}, status=error.status)
     flash(f"Bilaga {attachment.label} är uppladdad.", "success")
-    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor="bilagor"))
+
+
+def _attachment_of(meeting_id: int, attachment_id: int) -> Attachment:
+    found = get_or_404(Attachment, attachment_id)
+    if found.meeting_id != meeting_id:
+        abort(404)
+    return found
 
 
 @blueprint.route("/<int:meeting_id>/bilagor/<int:attachment_id>")
 @requires("meetings.view")
 def attachment(meeting_id: int, attachment_id: int):
-    found = get_or_404(Attachment, attachment_id)
-    if found.meeting_id != meeting_id:
-        abort(404)
+    found = _attachment_of(meeting_id, attachment_id)
     return send_file(bilagor.path_of(found), mimetype="application/pdf", download_name=found.filename)
 
+
+@blueprint.route("/<int:meeting_id>/bilagor/<int:attachment_id>/andra", methods=["GET", "POST"])
+@requires("meetings.edit")
+def edit_attachment(meeting_id: int, attachment_id: int):
+    found = _attachment_of(meeting_id, attachment_id)
+    meeting = found.meeting
+    context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes())
+    if request.method == "GET":
+        values = {"title": found.title, "label": found.label, "item_number": found.item_number or ""}
+        return render_template("meetings/attachment.html", form=values, errors={}, **context)
+    form.require_csrf()
+    try:
+        bilagor.update_attachment(found, title=form.text("title"), label=form.text("label"),
+                                  item_number=form.int_field("item_number", "punkt", required=False))
+        upload = request.files.get("file")
+        if upload is not None and upload.filename:
+            bilagor.replace_attachment(found, upload)
+        db.session.commit()
+    except DomainError as error:
+        return refused(error, "meetings/attachment.html", **context)
+    flash(f"Bilaga {found.label} är sparad.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor="bilagor"))
+
+
+@blueprint.route("/<int:meeting_id>/bilagor/<int:attachment_id>/ta-bort", methods=["GET", "POST"])
+@requires("meetings.edit")
+def remove_attachment(meeting_id: int, attachment_id: int):
+    found = _attachment_of(meeting_id, attachment_id)
+    back = url_for("meetings.meeting", meeting_id=meeting_id, _anchor="bilagor")
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title=f"Ta bort bilaga {found.label}?", lead=f"Bilaga {found.label}: {found.title}.",
+                            lines=["Bilagan följer inte med kallelsen."], button="Ta bort bilagan", back=back,
+                            action=url_for("meetings.remove_attachment", meeting_id=meeting_id,
+                                           attachment_id=attachment_id))
+    form.require_csrf()
+    label = found.label
+    try:
+        bilagor.remove_attachment(found)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+    flash(f"Bilaga {label} är borttagen.", "success")
+    return redirect(back)
+
+
+# --- the kallelse and its send-out ------------------------------------------------------
 
 @blueprint.route("/<int:meeting_id>/kallelse.pdf", methods=["POST"])
 @requires("meetings.view")
@@ -167,14 +394,75 @@ def notice_pdf(meeting_id: int):
     return form.job_page(jobs.render_notice, title=f"Kallelse {meeting.body.name} {meeting.date}", meeting_id=meeting.id)
 
 
-@blueprint.route("/<int:meeting_id>/utskick", methods=["POST"])
+def _people(meeting: Meeting) -> list[tuple]:
+    rows = []
+    for recipient, delivery in recipients.notice_status(meeting):
+        if recipient.address is None:
+            status = "saknar e-postadress – får ingen kallelse"
+        elif delivery is not None and delivery.sent:
+            status = f"har fått den {delivery.at:%Y-%m-%d}"
+        elif delivery is not None and delivery.state == "failed":
+            status = f"misslyckades förra gången: {delivery.error}"
+        else:
+            status = "får kallelsen"
+        rows.append((recipient.name, recipient.why, recipient.email, status))
+    return rows
+
+
+@blueprint.route("/<int:meeting_id>/utskick", methods=["GET", "POST"])
 @requires("meetings.edit")
 def send_notice(meeting_id: int):
+    """Who will get the kallelse, then (confirmed) the send-out as a job."""
     meeting = get_or_404(Meeting, meeting_id)
+    people = _people(meeting)
+    to_send = [p for p in people if p[2] and not p[3].startswith("har fått")]
+    blocked = ""
+    if meeting.cancelled:
+        blocked = "Mötet är inställt; kallelsen skickas inte."
+    elif not people:
+        blocked = f"{meeting.body.name} har inga ledamöter eller ersättare i registret {meeting.date}. Lägg in dem under Organisation först."
+    elif not to_send:
+        blocked = ("Alla med e-postadress har redan fått kallelsen." if any(p[2] for p in people)
+                   else "Ingen av mottagarna har en e-postadress i registret. Lägg in adresserna under Organisation först.")
+    without = [p[0] for p in people if not p[2]]
+    lines = [f"Kallelsen med föredragningslista och {plural(len(meeting.attachments), 'bilaga', 'bilagor')} skickas "
+             f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
+    if without:
+        lines.append(f"Utan e-postadress, får inget: {', '.join(without)}.")
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title=f"Skicka kallelsen till {meeting.body.name.lower()} {meeting.date}?", lines=lines,
+                            people=people, people_caption="Mottagare enligt registret", blocked=blocked,
+                            action=url_for("meetings.send_notice", meeting_id=meeting_id),
+                            button=f"Skicka till {len(to_send)} mottagare",
+                            back=url_for("meetings.meeting", meeting_id=meeting_id))
     form.require_csrf()
+    if blocked:
+        flash(blocked, "error")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
     return form.job_page(jobs.send_notice, title=f"Utskick av kallelse {meeting.body.name} {meeting.date}",
-                         meeting_id=meeting.id)
+                         meeting_id=meeting.id, back=url_for("meetings.meeting", meeting_id=meeting_id))
 
+
+@blueprint.route("/<int:meeting_id>/andringar", methods=["GET", "POST"])
+@requires("meetings.edit")
+def send_changes(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    changes = services.unsent_changes(meeting)
+    people = [p for p in _people(meeting)]
+    with_address = [p for p in people if p[2]]
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title="Skicka ändringarna i föredragningslistan?",
+                            lead=f"Till {len(with_address)} mottagare av kallelsen, med kallelsen som den nu lyder:",
+                            lines=[c.description for c in changes], people=people,
+                            blocked="" if changes else "Det finns inga ändringar att skicka.",
+                            action=url_for("meetings.send_changes", meeting_id=meeting_id), button="Skicka ändringarna",
+                            back=url_for("meetings.meeting", meeting_id=meeting_id))
+    form.require_csrf()
+    return form.job_page(jobs.send_supplement, title=f"Ändring i föredragningslistan {meeting.date}",
+                         meeting_id=meeting.id, back=url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+# --- the agenda template ------------------------------------------------------------------
 
 @blueprint.route("/mall/<int:body_id>", methods=["GET", "POST"])
 @requires("meetings.edit")
@@ -193,8 +481,7 @@ def template(body_id: int):
         return redirect(url_for("meetings.template", body_id=body_id))
     items = services.ensure_standing_template(body)
     db.session.commit()
-    return render_template("meetings/template.html", body=body, items=items, form=EmptyForm(),
-                           kinds=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS])
+    return render_template("meetings/template.html", body=body, items=items, form=EmptyForm(), kinds=KINDS)
 
 
 @blueprint.route("/mall/<int:body_id>/<int:item_id>/ta-bort", methods=["POST"])
@@ -210,224 +497,4 @@ def remove_template_item(body_id: int, item_id: int):
     return redirect(url_for("meetings.template", body_id=body_id))
 
 
-# --- protokoll ----------------------------------------------------------------
-
-@blueprint.route("/<int:meeting_id>/protokoll/nytt", methods=["GET", "POST"])
-@requires("meetings.edit")
-def start_minutes(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id)
-    seats = [s for s in meeting.body.seats if s.active]
-    if request.method == "POST":
-        form.require_csrf()
-        attendees = []
-        try:
-            _collect_seats(seats, attendees)
-        except DomainError as error:
-            flash(error.message, "error")
-            return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
-                                   kansli=organisation.kansli()), 400
-        for line in form.lines("others"):
-            name, _, title = line.partition(",")
-            attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
-        try:
-            services.start_minutes(meeting, chair=request.form.get("chair", ""),
-                                   secretary=request.form.get("secretary", ""),
-                                   justerare=form.lines("justerare"), attendees=attendees)
-            db.session.commit()
-        except DomainError as error:
-            form.undo(error)
-            return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form=request.form,
-                                   kansli=organisation.kansli()), 400
-        flash("Protokollet är påbörjat.", "success")
-        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
-    return render_template("meetings/start_minutes.html", meeting=meeting, seats=seats, form={},
-                           kansli=organisation.kansli())
-
-
-def _collect_seats(seats, attendees: list) -> None:
-    for seat in seats:
-        if request.form.get(f"present-{seat.id}") == "on":
-            attendees.append({
-                "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
-                "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
-                "serving": request.form.get(f"serving-{seat.id}") == "on",
-                "from": form.int_field(f"from-{seat.id}", f"från § för {seat.person}", required=False),
-                "to": form.int_field(f"to-{seat.id}", f"till § för {seat.person}", required=False),
-            })
-
-
-def _minutes_or_404(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id)
-    if meeting.minutes is None:
-        abort(404)
-    return meeting.minutes
-
-
-@cache
-def _minutes_page_query() -> Select:
-    # All the protokoll page shows in two queries, whatever the number of §§ and attendees (signers
-    # and attendees are a handful each, so joining both costs fewer rows than a round trip); what
-    # other modules link to a § comes with the §§. Built once, run with the meeting's id.
-    return select(Minutes).where(Minutes.meeting_id == bindparam("meeting_id")).options(
-        joinedload(Minutes.meeting).joinedload(Meeting.body), joinedload(Minutes.signers),
-        joinedload(Minutes.attendees).joinedload(Attendee.member),
-        selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))
-
-
-@blueprint.route("/<int:meeting_id>/protokoll")
-@requires("meetings.view")
-def minutes(meeting_id: int):
-    minutes = db.session.scalars(_minutes_page_query(), {"meeting_id": meeting_id}).unique().first()
-    if minutes is None:
-        abort(404)
-    my_signers = [s for s in minutes.signers if s.user_id == current_user.id or
-                  (s.user_id is None and s.name == current_user.name)]
-    return render_template(
-        "meetings/minutes.html", minutes=minutes, meeting=minutes.meeting,
-        quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, my_signers=my_signers,
-        late=services.is_late(minutes.meeting.date, minutes.justerad_on), today=date.today(),
-        links=services.paragraph_links(minutes.paragraphs),
-        paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting_id)
-                        for name in ("update_paragraph", "vote", "add_task")},
-    )
-
-
-@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>", methods=["POST"])
-@requires("meetings.edit")
-def update_paragraph(meeting_id: int, number: int):
-    minutes = _minutes_or_404(meeting_id)
-    form.require_csrf()
-    try:
-        services.update_paragraph(
-            minutes, number, text=request.form.get("text", ""), decision=request.form.get("decision", ""),
-            recused=form.lines("recused"), reservations=form.lines("reservations"),
-            confidential=request.form.get("confidential") == "on",
-        )
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}")
-    flash(f"§ {number} är sparad.", "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
-
-
-def _paragraph_of(meeting_id: int, number: int):
-    """The minutes and one of its §§, for a form of its own; 404 for a § the protokoll lacks."""
-    minutes = _minutes_or_404(meeting_id)
-    try:
-        return minutes, services.paragraph(minutes, number)
-    except InvalidInput:
-        abort(404)
-
-
-def _paragraph_page(template: str, minutes, paragraph, status: int = 200):
-    return render_template(template, minutes=minutes, meeting=minutes.meeting, p=paragraph, form=request.form,
-                           vote_sentence=services.vote_sentence), status
-
-
-# Votes and tasks have pages of their own rather than a form under every §: they are rare, and
-# fifteen folded-away forms of each doubled the protokoll page.
-@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/votering", methods=["GET", "POST"])
-@requires("meetings.edit")
-def vote(meeting_id: int, number: int):
-    minutes, paragraph = _paragraph_of(meeting_id, number)
-    if request.method == "POST":
-        form.require_csrf()
-        try:
-            result = services.record_vote(
-                minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
-                abstain=form.int_field("abstain", "avstår", required=False) or 0,
-                chair_vote=request.form.get("chair_vote") or None,
-            )
-            db.session.commit()
-        except DomainError as error:
-            form.undo(error)
-            return _paragraph_page("meetings/vote.html", minutes, paragraph, 400)
-        outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
-        flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
-              + (" genom ordförandens utslagsröst." if result["casting_vote"] else "."), "success")
-        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
-    return _paragraph_page("meetings/vote.html", minutes, paragraph)
-
-
-@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/uppdrag", methods=["GET", "POST"])
-@requires("meetings.edit")
-def add_task(meeting_id: int, number: int):
-    minutes, paragraph = _paragraph_of(meeting_id, number)
-    if request.method == "POST":
-        form.require_csrf()
-        try:
-            services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
-                              description=request.form.get("description", ""),
-                              due=form.date_field("due", "datum för uppdraget"))
-            db.session.commit()
-        except DomainError as error:
-            form.undo(error)
-            return _paragraph_page("meetings/task.html", minutes, paragraph, 400)
-        flash("Uppdraget är registrerat.", "success")
-        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
-    return _paragraph_page("meetings/task.html", minutes, paragraph)
-
-
-@blueprint.route("/<int:meeting_id>/protokoll/godkann/<int:signer_id>", methods=["POST"])
-@requires("meetings.approve")
-def approve(meeting_id: int, signer_id: int):
-    minutes = _minutes_or_404(meeting_id)
-    signer = get_or_404(Signer, signer_id)
-    form.require_csrf()
-    if signer.minutes_id != minutes.id:
-        abort(404)
-    if signer.user_id not in (None, current_user.id) or (signer.user_id is None and signer.name != current_user.name):
-        abort(403)
-    try:
-        result = services.approve(minutes, signer)
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
-    flash("Protokollet är justerat." if result else f"{signer.name} har godkänt protokollet.", "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
-
-
-@blueprint.route("/<int:meeting_id>/protokoll/justering", methods=["POST"])
-@requires("meetings.justera")
-def justera(meeting_id: int):
-    minutes = _minutes_or_404(meeting_id)
-    form.require_csrf()
-    try:
-        result = services.justera(minutes, on=form.date_field("date", "justeringsdatum"),
-                                  posted=form.date_field("posted", "datum för anslaget", required=False))
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
-    flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
-          f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet." if result.late else ""),
-          "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
-
-
-@blueprint.route("/<int:meeting_id>/protokoll.pdf", methods=["POST"])
-@requires("meetings.view")
-def minutes_pdf(meeting_id: int):
-    minutes = _minutes_or_404(meeting_id)
-    form.require_csrf()
-    return form.job_page(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
-                         meeting_id=meeting_id)
-
-
-# --- uppdrag ----------------------------------------------------------------------
-
-@blueprint.route("/uppdrag")
-@requires("meetings.view")
-def tasks():
-    rows = db.session.scalars(select(Task).order_by(Task.done_on.is_not(None), Task.due)).all()
-    return render_template("meetings/tasks.html", tasks=rows, form=EmptyForm(), today=date.today())
-
-
-@blueprint.route("/uppdrag/<int:task_id>/klart", methods=["POST"])
-@requires("meetings.edit")
-def complete_task(task_id: int):
-    task = get_or_404(Task, task_id)
-    form.require_csrf()
-    services.complete_task(task, date.today())
-    db.session.commit()
-    flash("Uppdraget är markerat som klart.", "success")
-    return redirect(url_for("meetings.tasks"))
+from finsam_saas.meetings import protokoll_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -47,7 +47,8 @@ def create_meeting():
     data = _body(GeneralMeetingIn())
     general = services.create_general_meeting(
         day=data["date"], start=data["start"], end=data["end"], place=data["place"], kind=data["kind"],
-        motion_deadline=data["motion_deadline"], items=data["items"], body=meetings.body_by_slug(data["body"]))
+        motion_deadline=data["motion_deadline"], items=data["items"], body=meetings.body_by_slug(data["body"]),
+        confirm=data["confirm"])
     db.session.commit()
     return jsonify(_general_json(general)), 201
 

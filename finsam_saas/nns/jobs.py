@@ -9,7 +9,8 @@ from finsam_saas.nns import services
 from finsam_saas.nns.models import MemberContact, NominationRound, Ombud
 from finsam_saas.platform.invitations import send_invitation
 from finsam_saas.platform.jobs import report_progress
-from finsam_saas.platform.mail import Attachment as MailAttachment, send_mail
+from finsam_saas.platform.dispatch import Message, Recipient, send_batch
+from finsam_saas.platform.mail import Attachment as MailAttachment
 from finsam_saas.platform.models import Membership, User, utcnow
 
 
@@ -32,7 +33,25 @@ def recipients() -> list[tuple[str, list[str]]]:
     return rows
 
 
+def _member_recipients() -> tuple[list[Recipient], list[str]]:
+    """One recipient per address of every member förbund, and the förbund with no address."""
+    found, without = [], []
+    for name, emails in recipients():
+        found += [Recipient(name, email, "medlemsförbund") for email in emails]
+        if not emails:
+            without.append(name)
+    return found, without
+
+
+def _result(result, without: list[str], members: int) -> dict:
+    answer = result.as_result()
+    answer["warnings"] = answer["warnings"] + [f"{name} fick inget: ingen kontaktadress i medlemsregistret." for name in without]
+    answer.update(members=members, without_address=without)
+    return answer
+
+
 def send_nomination_call(job, round_id: int) -> dict:
+    """The valberedning's call to every member förbund, each address once (a retry skips who has it)."""
     round_ = db.session.get(NominationRound, round_id)
     if round_ is None:
         raise LookupError(f"Nomineringen {round_id} finns inte.")
@@ -42,18 +61,13 @@ def send_nomination_call(job, round_id: int) -> dict:
             f"{round_.title}.\n\nUppdrag som ska väljas (* mandatperioden går ut):\n{seats}\n\n"
             f"Nominera senast {round_.deadline.isoformat()} under NNS i Finsam, med kandidatens samtycke.\n\n"
             f"Valberedningen\n")
-    members = recipients()
-    sent, without = 0, []
-    for index, (name, emails) in enumerate(members, start=1):
-        for email in emails:
-            send_mail(email, f"Nomineringar till NNS – sista dag {round_.deadline.isoformat()}", body)
-            sent += 1
-        if not emails:
-            without.append(name)
-        report_progress(job, 100 * index // max(len(members), 1))
+    people, without = _member_recipients()
+    message = Message(f"Nomineringar till NNS – sista dag {round_.deadline.isoformat()}", body)
+    result = send_batch(job, f"nns:round:{round_.id}:call", people, lambda r: message,
+                        what="Nomineringsanmaningen", progress=(0, 99))
     round_.call_sent_at = utcnow()
     db.session.commit()
-    return {"sent": sent, "members": len(members), "without_address": without}
+    return _result(result, without, len(recipients()))
 
 
 def invite_later(contact: MemberContact) -> None:
@@ -111,17 +125,11 @@ def send_papers(job, meeting_id: int) -> dict:
     services.mark_papers_sent(general)  # refuses while a motion has no yttrande
     pdf = MailAttachment(f"motioner-{general.meeting.date.isoformat()}.pdf", motions_pdf(general), "application/pdf")
     report_progress(job, 20)
-    members = recipients()
+    people, without = _member_recipients()
     subject = f"Handlingar till NNS {general.kind_label.lower()} {general.meeting.date.isoformat()}: motioner med yttranden"
     body = (f"Hej,\n\nHär är de motioner som kommit in till NNS {general.kind_label.lower()} "
             f"{general.meeting.date.isoformat()}, med styrelsens yttranden och förslag.\n\nNNS styrelse\n")
-    sent, without = 0, []
-    for index, (name, emails) in enumerate(members, start=1):
-        for email in emails:
-            send_mail(email, subject, body, [pdf])
-            sent += 1
-        if not emails:
-            without.append(name)
-        report_progress(job, 20 + 80 * index // max(len(members), 1))
+    result = send_batch(job, f"nns:meeting:{meeting_id}:papers", people, lambda r: Message(subject, body, (pdf,)),
+                        what="Utskicket av motionerna", progress=(20, 99))
     db.session.commit()
-    return {"sent": sent, "members": len(members), "without_address": without}
+    return _result(result, without, len(recipients()))

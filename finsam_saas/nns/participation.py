@@ -6,12 +6,12 @@ works without leaving it; either way the data is written to NNS only."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.nns import jobs, services
 from finsam_saas.nns.access import NNS_SLUG, member_of_tenant
@@ -37,7 +37,7 @@ def in_nns():
 
 
 def page(member_id: int, *, endpoints: dict):
-    today = date.today()
+    today = clock.today()
     member = services.active_member(member_id)
     meetings = services.upcoming_meetings(today)
     rounds = list(db.session.scalars(select(NominationRound).where(NominationRound.deadline >= today)

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
 from finsam_saas.meetings.models import AgendaItem, Meeting
@@ -44,7 +45,7 @@ CLOSING_ITEMS = {"Övriga ärenden", "Medlemsmötets avslutning"}
 
 
 def _today(today: date | None) -> date:
-    return today or date.today()
+    return today or clock.today()
 
 
 # --- the member register -------------------------------------------------------
@@ -281,7 +282,8 @@ def medlemsmote_body() -> Body:
 
 def create_general_meeting(*, day: date, start: time | None = None, end: time | None = None, place: str = "",
                            kind: str = "medlemsmote", motion_deadline: date | None = None,
-                           items: list[dict] | None = None, body: Body | None = None) -> GeneralMeeting:
+                           items: list[dict] | None = None, body: Body | None = None,
+                           confirm: bool = False) -> GeneralMeeting:
     """A medlemsmöte or årsmöte with NNS's standard agenda unless items are given."""
     if motion_deadline is not None and motion_deadline >= day:
         raise InvalidInput("Sista dag för motioner måste ligga före mötet.", {"motion_deadline": "efter mötet"})
@@ -289,7 +291,7 @@ def create_general_meeting(*, day: date, start: time | None = None, end: time | 
         {"title": title, "kind": item_kind, "standing": title in CLOSING_ITEMS} for title, item_kind in STANDARD_AGENDA
     ]
     meeting = meetings.create_meeting(body or medlemsmote_body(), day=day, start=start, end=end, place=place,
-                                      items=rows, with_template=False)
+                                      items=rows, with_template=False, confirm=confirm)
     general = GeneralMeeting(meeting_id=meeting.id, kind=kind, motion_deadline=motion_deadline, officials=[])
     db.session.add(general)
     db.session.flush()

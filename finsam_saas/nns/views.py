@@ -3,11 +3,12 @@ motions, röstlängd and polls, and a member förbund's own page (also reachable
 inside a förbund's own workspace, see participation.py)."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from finsam_saas.platform import clock
+from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, participation, services, voting
@@ -16,7 +17,7 @@ from finsam_saas.nns.access import (
 )
 from finsam_saas.nns.models import (
     MOTION_PROPOSAL_LABELS, MOTION_PROPOSALS, POSITION_ROLE_LABELS, POSITION_ROLES, GeneralMeeting, MemberContact,
-    Motion, NominationRound, Ombud, Poll,
+    MemberFee, Motion, NominationRound, Ombud, Poll,
 )
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import formdata as form
@@ -42,7 +43,7 @@ register_navigation("NNS", [
 @blueprint.route("/medlemmar")
 @requires("nns.register")
 def register():
-    year = request.args.get("ar", type=int) or date.today().year
+    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(MemberFee.year))
     return render_template("nns/register.html", members=services.member_forbund(), contacts=services.contacts(),
                            fees=services.fees_of_year(year), year=year, ombud=services.ombud_by_member())
 
@@ -73,7 +74,7 @@ def remove_contact(contact_id: int):
 @requires("nns.register")
 def set_fee(member_id: int):
     member = get_or_404(Member, member_id)
-    year = form.int_field("year", "år") if request.form.get("year") else date.today().year
+    year = form.int_field("year", "år") if request.form.get("year") else clock.today().year
     return form.act(f"Medlemsavgiften {year} för {member.name} är sparad.", "nns.register",
                  lambda: services.set_fee(member, year, form.int_field("amount", "avgift"),
                                           form.date_field("paid_on", "betaldatum", required=False)), ar=year)
@@ -84,7 +85,7 @@ def set_fee(member_id: int):
 @blueprint.route("/uppdrag")
 @requires("nns.view")
 def positions():
-    arsmote = request.args.get("arsmote", type=int) or date.today().year + 1
+    arsmote = request.args.get("arsmote", type=int) or clock.today().year + 1
     return render_template("nns/positions.html", positions=services.positions(), arsmote=arsmote,
                            roles=[(r, POSITION_ROLE_LABELS[r]) for r in POSITION_ROLES],
                            members=services.member_forbund())
@@ -108,7 +109,7 @@ def add_position():
 @blueprint.route("/valberedning")
 @requires("nns.nominations.manage")
 def rounds():
-    arsmote = request.args.get("arsmote", type=int) or date.today().year + 1
+    arsmote = request.args.get("arsmote", type=int) or clock.today().year + 1
     return render_template("nns/rounds.html", rounds=services.rounds(),
                            arsmote=arsmote, seats=services.seats_from_positions(arsmote),
                            meetings=services.all_meetings())
@@ -134,7 +135,7 @@ def open_round():
 def round_page(round_id: int):
     round_ = get_or_404(NominationRound, round_id)
     return render_template("nns/round.html", round=round_, by_role=services.nominations_by_role(round_),
-                           today=date.today())
+                           today=clock.today())
 
 
 @blueprint.post("/valberedning/<int:round_id>/forslag")
@@ -176,7 +177,7 @@ def _pdf(content: bytes, filename: str) -> Response:
 @blueprint.route("/medlemsmoten")
 @requires("nns.view")
 def general_meetings():
-    return render_template("nns/general_meetings.html", meetings=services.all_meetings(), today=date.today())
+    return render_template("nns/general_meetings.html", meetings=services.all_meetings(), today=clock.today())
 
 
 @blueprint.post("/medlemsmoten")
@@ -202,7 +203,7 @@ def general_meeting(meeting_id: int):
         papers_due=services.papers_due(general), papers_late=services.papers_late(general),
         proposals_ready=[r for r in services.rounds_for(general) if services.proposal_ready(r)],
         members=services.member_forbund() if can("nns.meeting.run") else [],
-        proposals=[(p, MOTION_PROPOSAL_LABELS[p]) for p in MOTION_PROPOSALS], today=date.today(),
+        proposals=[(p, MOTION_PROPOSAL_LABELS[p]) for p in MOTION_PROPOSALS], today=clock.today(),
     )
 
 

@@ -20,24 +20,42 @@ class EquityCeilingSchema(Schema):
             raise ValidationError("krävs när rule = \"percent_of_fees\"", "percent")
 
 
+MONTH_DAY = validate.Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", error="skrivs MM-DD")
+
+
+class DutySchema(Schema):
+    """A duty of the årshjul (meetings.plan.Duty)."""
+    month = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=12))
+    title = fields.String(required=True, validate=NOT_BLANK)
+    detail = fields.String(load_default="")
+    body_kind = fields.String(validate=validate.OneOf(BODY_KINDS))
+    start = fields.String(validate=MONTH_DAY)
+    by = fields.String(validate=MONTH_DAY)
+
+
 class SettingsSchema(Schema):
     equity_ceiling = fields.Nested(EquityCeilingSchema)
     bound_reserve = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
+    arshjul = fields.List(fields.Nested(DutySchema))
 
 
 class MemberSchema(Schema):
     name = fields.String(required=True, validate=NOT_BLANK)
     kind = fields.String(required=True, validate=validate.OneOf(MEMBER_KINDS))
     tenant = fields.String(validate=SLUG)
+    email = fields.Email()  # where the justerat protokoll goes for the member's anslag
 
 
 class SeatSchema(Schema):
     person = fields.String(required=True, validate=NOT_BLANK)
     email = fields.Email()
+    phone = fields.String(validate=validate.Length(max=40))
     seat = fields.String(required=True, validate=validate.OneOf(SEAT_KINDS))
     appointed_by = fields.String()
     position = fields.String(validate=validate.OneOf(POSITIONS))
     substitute_order = fields.Integer(strict=True, validate=validate.Range(min=1))
+    term_start = fields.Date()
+    term_end = fields.Date()
 
 
 class BodySchema(Schema):
@@ -53,6 +71,7 @@ class KansliSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(KANSLI_ROLES))
     title = fields.String(required=True, validate=NOT_BLANK)
     email = fields.Email()
+    phone = fields.String(validate=validate.Length(max=40))
 
 
 class TenantFileSchema(Schema):

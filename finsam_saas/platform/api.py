@@ -27,8 +27,14 @@ def me():
 def job(job_id: int):
     """A background job's state, progress and error."""
     job = get_or_404(Job, job_id)
-    return jsonify({"id": job.id, "title": job.title, "state": job.state, "progress": job.progress,
-                    "error": job.error})
+    return jsonify(job_json(job))
+
+
+def job_json(job: Job) -> dict:
+    """A job as the API shows it: `warnings` names what a finished job did not manage (`label`
+    "Klart med avvikelser")."""
+    return {"id": job.id, "title": job.title, "state": job.state, "label": job.state_label, "progress": job.progress,
+            "error": job.error, "warnings": job.warnings or [], "result": job.result}
 
 
 @public_api.get("/openapi.json")

@@ -91,7 +91,13 @@ def sv_datetime(value: datetime | None) -> str:
     return f"{sv_date(value)} {sv_time(value)}"
 
 
-FILTERS = {f.__name__: f for f in (kronor, tkr, percent, figure, sv_date, sv_date_long, sv_weekday, sv_time, sv_datetime)}
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """"1 bilaga", "3 bilagor": the count with the noun in the form Swedish gives it."""
+    return f"{count} {singular if count == 1 else plural_form}"
+
+
+FILTERS = {f.__name__: f for f in (kronor, tkr, percent, figure, sv_date, sv_date_long, sv_weekday, sv_time, sv_datetime,
+                                   plural)}
 
 
 def register_filters(app) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
 
@@ -96,10 +97,14 @@ def act(success: str, endpoint: str, action, *, then=None, **values):
     return redirect(then(result) if then else url_for(endpoint, **values))
 
 
-def job_page(func, *, title: str, **kwargs):
-    """Start a job for the current tenant and go to its page, where its progress shows."""
+def job_page(func, *, title: str, back: str | None = None, **kwargs):
+    """Start a job for the current tenant and go to its page, where its progress shows, with a way
+    back (`back`, or the page the job was started from)."""
     job = enqueue_for_tenant(func, title=title, **kwargs)
-    return redirect(url_for("tenant.job", job_id=job.id))
+    if back is None and request.referrer:
+        came = urlsplit(request.referrer)
+        back = came.path + (f"?{came.query}" if came.query else "") if came.netloc == request.host else None
+    return redirect(url_for("tenant.job", job_id=job.id, tillbaka=back))
 
 
 def import_job(func, *, title: str, back: str):

@@ -124,6 +124,8 @@ def _run(job_id, tenant_id, actor_id, func_path, kwargs) -> None:
         with acting_as(actor):
             result = _resolve(func_path)(job, **kwargs)
         job.result = result if isinstance(result, dict) else None
+        # A job that did its work but not all of it (a send-out that missed people) says whom.
+        job.warnings = list(job.result.get("warnings") or []) or None if job.result else None
         job.state, job.progress, job.finished_at = "finished", 100, utcnow()
         db.session.commit()
     except Exception as error:

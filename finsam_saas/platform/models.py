@@ -7,7 +7,7 @@ The audit log and jobs are tenant-owned like every module's data.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -15,11 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from finsam_saas.extensions import db
+from finsam_saas.platform import clock
 from finsam_saas.platform.tenancy import TenantScoped
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, in UTC, as timestamps are stored (read from the one clock, `platform.clock`)."""
+    return clock._utcnow()
 
 
 # medlemsforbund: in NNS, the invited contact of a member förbund that acts for it there.
@@ -164,10 +166,43 @@ class Job(TenantScoped, db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     rq_id: Mapped[str | None] = mapped_column(String(64))
+    # What a finished job did not manage (recipients it missed): it ends "Klart med avvikelser".
+    warnings: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def state_label(self) -> str:
+        if self.state == "finished" and self.warnings:
+            return "Klart med avvikelser"
         return JOB_STATE_LABELS.get(self.state, self.state)
+
+
+DELIVERY_STATES = ("sending", "sent", "failed")
+
+
+class Delivery(TenantScoped, db.Model):
+    """One message of a send-out to one address, recorded before it is sent.
+
+    A batch names the send-out ("meeting:12:kallelse"); a recipient is in a batch once. A retried
+    send-out skips who is recorded as sent, and never sends again to one left "sending" (the
+    worker died between the send and its record: it may have gone out), so nobody gets it twice.
+    """
+
+    __tablename__ = "deliveries"
+    __audited__ = False
+    __table_args__ = (UniqueConstraint("tenant_id", "batch", "address"),)
+    batch: Mapped[str] = mapped_column(String(100), nullable=False)
+    address: Mapped[str] = mapped_column(String(254), nullable=False)  # the e-mail address, lower case
+    recipient: Mapped[str] = mapped_column(String(200), nullable=False)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="sending")
+    files: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    job_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    @property
+    def sent(self) -> bool:
+        return self.state == "sent"

@@ -12,11 +12,11 @@ from finsam_saas.extensions import db
 from finsam_saas.organisation import services as organisation
 from finsam_saas.platform.auth import issue_token, requires, revoke_token
 from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
-from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, User
+from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, Tenant, User
 from finsam_saas.platform.invitations import user_for_invitation
 from finsam_saas.platform.jobs import refresh_from_queue
 from finsam_saas.platform.ratelimit import login_limiter
-from finsam_saas.platform.web import LANDINGS, get_or_404, tenant_blueprint
+from finsam_saas.platform.web import LANDINGS, get_or_404, start_items, tenant_blueprint
 
 MIN_PASSWORD = 10
 
@@ -47,6 +47,10 @@ def index():
     return render_template("platform/choose_tenant.html", memberships=memberships)
 
 
+def _boards() -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).order_by(Tenant.name)))
+
+
 @blueprint.route("/logga-in", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -55,7 +59,7 @@ def login():
         wait = limiter.blocked(form.email.data)
         if wait:
             flash(f"För många misslyckade inloggningar. Försök igen om {max(1, round(wait / 60))} minuter.", "error")
-            response = make_response(render_template("platform/login.html", form=form), 429)
+            response = make_response(render_template("platform/login.html", form=form, boards=_boards()), 429)
             response.headers["Retry-After"] = str(wait)
             return response
         user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
@@ -65,8 +69,8 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("platform.index"))
         limiter.failed(form.email.data)
         flash("Fel e-postadress eller lösenord.", "error")
-        return render_template("platform/login.html", form=form), 401
-    return render_template("platform/login.html", form=form)
+        return render_template("platform/login.html", form=form, boards=_boards()), 401
+    return render_template("platform/login.html", form=form, boards=_boards())
 
 
 @blueprint.route("/inbjudan/<token>", methods=["GET", "POST"])
@@ -143,12 +147,15 @@ def revoke(token_id: int):
 @tenant_pages.route("/")
 @requires("tenant.view")
 def start():
-    recent_jobs = db.session.scalars(select(Job).order_by(Job.created_at.desc()).limit(5)).all()
+    """The next meetings of the user's bodies and what waits for them, each a link."""
+    recent_jobs = db.session.scalars(select(Job).where(Job.actor_id == current_user.id)
+                                     .order_by(Job.created_at.desc()).limit(5)).all()
+    items = start_items(current_user, g.membership)
+    meetings = sorted((i for i in items if i.kind == "meeting"), key=lambda i: i.order)
+    todo = sorted((i for i in items if i.kind != "meeting"), key=lambda i: (i.kind != "late", i.order))
     return render_template(
-        "platform/start.html",
-        bodies=organisation.bodies(),
-        members=organisation.members_of(),
-        kansli=organisation.kansli(),
+        "platform/start.html", meetings=meetings, todo=todo,
+        bodies=organisation.bodies(), members=organisation.members_of(), kansli=organisation.kansli(),
         recent_jobs=recent_jobs,
     )
 
@@ -163,7 +170,8 @@ def jobs():
 @tenant_pages.route("/jobb/<int:job_id>")
 @requires("jobs.view")
 def job(job_id: int):
-    return render_template("platform/job.html", job=refresh_from_queue(get_or_404(Job, job_id)))
+    return render_template("platform/job.html", job=refresh_from_queue(get_or_404(Job, job_id)),
+                           back=_safe_next(request.args.get("tillbaka")))
 
 
 @tenant_pages.route("/jobb/<int:job_id>/status")

@@ -56,6 +56,29 @@ def register_landing(landing) -> None:
     LANDINGS.append(landing)
 
 
+@dataclass(frozen=True)
+class StartItem:
+    """Something the start page shows a user: a coming meeting (`kind="meeting"`) or a thing
+    waiting for them (`"todo"`, or `"late"` when a deadline has passed), as a link."""
+
+    text: str
+    url: str
+    kind: str = "todo"
+    order: tuple = ()
+
+
+# Modules add what waits for a member on the tenant's start page: fn(user, membership) -> [StartItem].
+START_ITEMS: list = []
+
+
+def register_start_items(provider) -> None:
+    START_ITEMS.append(provider)
+
+
+def start_items(user, membership) -> list[StartItem]:
+    return [item for provider in START_ITEMS for item in provider(user, membership)]
+
+
 def _pull_tenant(endpoint, values):
     g.tenant_slug = values.pop("tenant", None) if values else None
 

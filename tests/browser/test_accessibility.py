@@ -22,13 +22,16 @@ def _data(app) -> dict:
         body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
         meeting = meetings.create_meeting(body, day=date(2021, 3, 5), place="Umeå",
                                           items=[{"title": "Budget 2022", "kind": "beslut"}])
-        meetings.start_minutes(meeting, chair="Ordförande", secretary="Sekreterare", justerare=["Justerare"],
-                               attendees=[{"name": "Ordförande", "role": "ledamot"},
-                                          {"name": "Justerare", "role": "ledamot"}])
+        meetings.start_minutes(meeting, chair="Peter Vigren", secretary="Sekreterare", justerare=["Anders Hahlin"],
+                               attendees=[{"name": name, "role": "ledamot"} for name in
+                                          ("Peter Vigren", "Harriet Hedlund", "Anders Hahlin")])
+        upcoming = meetings.create_meeting(body, day=date(2021, 4, 9), place="Umeå",
+                                           items=[{"title": "Verksamhetsplan", "kind": "beslut"}])
         insats = insatser.create_insats(name="Ungdomstorget", owner="Umeå kommun", kind="individ",
                                         start=date(2021, 1, 1), end=date(2021, 12, 31), grants={"2021": 500_000})
         db.session.commit()
-        ids = {"meeting": meeting.id, "insats": insats.id, "paragraph": meeting.minutes.paragraphs[0].number}
+        ids = {"meeting": meeting.id, "insats": insats.id, "paragraph": meeting.minutes.paragraphs[0].number,
+               "upcoming": upcoming.id, "body": body.id, "seat": body.seats[0].id}
     ombud = add_forbund(app, 2, passwords=True)
     ids["general"] = meeting_with_roll(app, ombud)
     ids["ombud"] = ombud[0][1]
@@ -59,6 +62,13 @@ def test_main_pages_have_no_serious_accessibility_violations(app, live_server, p
                  f"/t/umearegionen/moten/{ids['meeting']}/protokoll/paragrafer/{ids['paragraph']}/votering",
                  f"/t/umearegionen/moten/{ids['meeting']}/protokoll/paragrafer/{ids['paragraph']}/uppdrag",
                  f"/t/umearegionen/moten/{ids['meeting']}/bilaga/beslutsutrymme",
+                 f"/t/umearegionen/moten/{ids['meeting']}/protokoll/justering",
+                 f"/t/umearegionen/moten/{ids['meeting']}/protokoll/narvaro",
+                 f"/t/umearegionen/moten/{ids['upcoming']}", f"/t/umearegionen/moten/{ids['upcoming']}/utskick",
+                 f"/t/umearegionen/moten/{ids['upcoming']}/andra", f"/t/umearegionen/moten/{ids['upcoming']}/punkter/3",
+                 f"/t/umearegionen/moten/{ids['upcoming']}/protokoll/nytt", "/t/umearegionen/moten/uppdrag",
+                 "/t/umearegionen/moten/nytt", f"/t/umearegionen/organisation/organ/{ids['body']}",
+                 f"/t/umearegionen/organisation/platser/{ids['seat']}", "/t/umearegionen/anslagstavla",
                  "/t/umearegionen/insatser/", f"/t/umearegionen/insatser/{ids['insats']}",
                  "/t/umearegionen/ekonomi/budget", "/t/umearegionen/ekonomi/budget/andra",
                  "/t/umearegionen/analys/", "/t/umearegionen/analys/over-aren",

@@ -1,5 +1,5 @@
 """The decision flow and reporting through the pages."""
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -15,19 +15,24 @@ from support import TENANT_A, in_tenant
 A = f"/t/{TENANT_A}"
 
 
-def _board_decision_paragraph(app) -> int:
+BOARD = ["Peter Vigren", "Harriet Hedlund", "Mikael Broman", "Anders Hahlin", "Christina Lidström"]
+
+
+def _meeting(app, day: date) -> int:
     with in_tenant(app, TENANT_A):
         body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
-        meeting = meetings.create_meeting(body, day=date.today(), items=[{"title": "Äskande Vuxentorget", "kind": "beslut"}],
-                                          with_template=False)
-        people = [f"Ledamot {n}" for n in range(5)]
-        minutes = meetings.start_minutes(meeting, chair=people[0], secretary="S", justerare=[people[1]],
-                                         attendees=[{"name": p, "role": "ledamot"} for p in people])
-        paragraph = minutes.paragraphs[0]
-        meetings.record_vote(minutes, paragraph.number, yes=2, no=2, chair_vote="yes")
-        meetings.update_paragraph(minutes, paragraph.number, decision="Styrelsen biföll äskandet med 1 285 tkr för 2018.")
+        meeting = meetings.create_meeting(body, day=day, items=[{"title": "Information", "kind": "information"}])
         db.session.commit()
-        return paragraph.id
+        return meeting.id
+
+
+def _start(app, meeting_id: int) -> list[Paragraph]:
+    with in_tenant(app, TENANT_A):
+        meeting = db.session.get(meetings_models.Meeting, meeting_id)
+        minutes = meetings.start_minutes(meeting, chair=BOARD[0], secretary="S", justerare=[BOARD[1]],
+                                         attendees=[{"name": p, "role": "ledamot"} for p in BOARD])
+        db.session.commit()
+        return {p.title: (p.id, p.number) for p in minutes.paragraphs}
 
 
 def test_application_decided_in_a_paragraph_becomes_an_insats(client_a, app):
@@ -36,9 +41,21 @@ def test_application_decided_in_a_paragraph_becomes_an_insats(client_a, app):
         "title": "Vuxentorget", "applicant": "Umeå kommun", "kind": "individ", "start": f"{year}-01-01",
         "end": f"{year + 1}-12-31", f"amount-{year}": "1 285 000", f"amount-{year + 1}": "1 300 000"}, follow_redirects=True)
     assert "väntar på beslut" in answer.get_data(as_text=True)
-    paragraph_id = _board_decision_paragraph(app)
     with in_tenant(app, TENANT_A):
         application_id = db.session.scalar(select(Application.id))
+    other, meeting_id = _meeting(app, date.today()), _meeting(app, date.today() + timedelta(days=7))
+    client_a.post(f"{A}/insatser/ansokningar/{application_id}/dagordning", data={"meeting_id": str(meeting_id)})
+    elsewhere = _start(app, other)["Information"][0]
+    paragraphs = _start(app, meeting_id)
+    paragraph_id, number = paragraphs["Ansökan: Vuxentorget"]
+    # a § of another meeting, which did not have the application on its agenda, is refused
+    wrong = client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut", data={
+        "decision": "bifall", "paragraph_id": str(elsewhere)}, follow_redirects=True).get_data(as_text=True)
+    assert "står på dagordningen för mötet" in wrong
+    with in_tenant(app, TENANT_A):
+        minutes = db.session.get(meetings_models.Meeting, meeting_id).minutes
+        meetings.record_vote(minutes, number, yes=2, no=2, chair_vote="yes")
+        db.session.commit()
     decided = client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut", data={
         "decision": "bifall", "paragraph_id": str(paragraph_id), f"decided-{year + 1}": "1000000"}, follow_redirects=True)
     text = decided.get_data(as_text=True)
@@ -49,7 +66,11 @@ def test_application_decided_in_a_paragraph_becomes_an_insats(client_a, app):
         assert {g.year: g.amount for g in insats.grants} == {year: 1_285_000, year + 1: 1_000_000}
         assert insats.decided_paragraph_id == paragraph_id == application.paragraph_id
         assert application.insats_id == insats.id and application.status == "bifall"
-        assert db.session.get(Paragraph, paragraph_id).vote["casting_vote"] is True
+        paragraph = db.session.get(Paragraph, paragraph_id)
+        assert paragraph.vote["casting_vote"] is True
+        # in the seeds' words, in place of the förslag till beslut the § was started with [001 § 78]
+        assert paragraph.decision == f"Styrelsen biföll äskandet med 1 285 tkr för {year} och 1 000 tkr för {year + 1}."
+        assert db.session.get(Paragraph, elsewhere).decision == ""
     again = client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut", data={
         "decision": "avslag", "paragraph_id": str(paragraph_id)}, follow_redirects=True)
     assert "redan beslutad" in again.get_data(as_text=True)
@@ -140,25 +161,21 @@ def test_application_goes_on_the_agenda_and_the_paragraph_links_to_the_insats(cl
     client_a.post(f"{A}/insatser/ansokningar", data={
         "title": "Vuxentorget", "applicant": "Umeå kommun", "kind": "individ", "start": f"{year}-01-01",
         "end": f"{year}-12-31", f"amount-{year}": "1285000"})
+    meeting_id = _meeting(app, date.today())
     with in_tenant(app, TENANT_A):
-        body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
-        meeting = meetings.create_meeting(body, day=date.today(), with_template=False, items=[])
-        db.session.commit()
-        meeting_id = meeting.id
         application_id = db.session.scalar(select(Application.id))
     answer = client_a.post(f"{A}/insatser/ansokningar/{application_id}/dagordning",
                            data={"meeting_id": str(meeting_id), "recommendation": "Bifall"}, follow_redirects=True)
     page = answer.get_data(as_text=True)
-    assert "Ansökan: Vuxentorget" in page and "Styrelsen beviljar ansökan med 1 285 tkr för" in page
+    assert "Ansökan: Vuxentorget" in page and f"Styrelsen bifaller äskandet med 1 285 tkr för {year}" in page
     assert "Beredningens rekommendation: Bifall" in page
-    with in_tenant(app, TENANT_A):
-        meeting = db.session.get(meetings_models.Meeting, meeting_id)
-        people = [f"Ledamot {n}" for n in range(5)]
-        minutes = meetings.start_minutes(meeting, chair=people[0], secretary="S", justerare=[people[1]],
-                                         attendees=[{"name": p, "role": "ledamot"} for p in people])
-        db.session.commit()
-        paragraph_id = minutes.paragraphs[0].id
+    # after the opening items, before övriga frågor and the closing
+    assert page.index("Val av justerare") < page.index("Ansökan: Vuxentorget") < page.index("Övriga frågor")
+    paragraph_id = _start(app, meeting_id)["Ansökan: Vuxentorget"][0]
+    listing = client_a.get(f"{A}/insatser/ansokningar").get_data(as_text=True)
+    assert f'<option value="{paragraph_id}" selected>' in listing  # its own item's § is offered first
     client_a.post(f"{A}/insatser/ansokningar/{application_id}/beslut",
                   data={"decision": "bifall", "paragraph_id": str(paragraph_id)})
     protokoll = client_a.get(f"/t/{TENANT_A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     assert "Beslut om ansökan Vuxentorget: bifall – till insatsen" in protokoll
+    assert f"Styrelsen biföll äskandet med 1 285 tkr för {year}." in protokoll

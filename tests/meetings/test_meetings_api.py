@@ -96,12 +96,44 @@ def test_no_decision_without_quorum(api):
 
 def test_serving_ersattare_count_for_quorum_and_recused_do_not(api):
     meeting = _meeting(api)
-    people = BOARD[:2] + [{"name": "Patrik Nilsson", "member": "Robertsfors kommun", "role": "ersattare"}]
+    # Mikael Broman (Försäkringskassan) is away: his ersättare Per-Erik Björk serves in his place.
+    people = BOARD[:2] + [{"name": "Per-Erik Björk", "member": "Försäkringskassan", "role": "ersattare"}]
     number = _minutes(api, meeting, attendees=people, justerare=("Harriet Hedlund",))[0]
     assert api.patch(f"/meetings/{meeting}/minutes/paragraphs/{number}", json={"decision": "Bifall"}).status_code == 200
+    assert api.get(f"/meetings/{meeting}").json["minutes"]["paragraphs"][0]["deciding"] == 3
     recused = api.patch(f"/meetings/{meeting}/minutes/paragraphs/{number + 1}",
-                        json={"recused": ["Patrik Nilsson"], "decision": "Bifall"})
+                        json={"recused": ["Per-Erik Björk"], "decision": "Bifall"})
     assert recused.status_code == 409 and recused.json["error"]["code"] == "no_quorum"
+
+
+def test_an_ersattare_serves_only_for_an_absent_ledamot_of_the_same_member(api):
+    meeting = _meeting(api)
+    # Robertsfors kommun has no ordinarie seat in the board: its ersättare never serves (seed 000 lists
+    # Patrik Nilsson among the övriga deltagare); asked to, the answer names him and why.
+    asked = api.post(f"/meetings/{meeting}/minutes", json={
+        "chair": "Peter Vigren", "secretary": "S", "justerare": ["Harriet Hedlund"],
+        "attendees": BOARD[:2] + [{"name": "Patrik Nilsson", "role": "ersattare", "serving": True}]})
+    assert asked.status_code == 400
+    assert "Patrik Nilsson kan inte tjänstgöra" in asked.json["error"]["message"]
+    assert "ingen ordinarie plats" in asked.json["error"]["message"]
+    # With every ordinarie ledamot there, no ersättare decides: beslutande never exceed the five seats.
+    _minutes(api, meeting, attendees=BOARD + [{"name": "Per-Erik Björk", "role": "ersattare"},
+                                              {"name": "Patrik Nilsson", "role": "ersattare"}])
+    paragraphs = api.get(f"/meetings/{meeting}").json["minutes"]["paragraphs"]
+    assert {p["deciding"] for p in paragraphs} == {5}
+    vote = api.post(f"/meetings/{meeting}/minutes/paragraphs/{paragraphs[0]['number']}/vote", json={"yes": 4, "no": 3})
+    assert vote.status_code == 400 and "7 röster är fler än de 5 beslutande" in vote.json["error"]["message"]
+
+
+def test_someone_not_in_the_register_is_named(api):
+    meeting = _meeting(api)
+    answer = api.post(f"/meetings/{meeting}/minutes", json={
+        "chair": "Peter Vigren", "secretary": "S", "justerare": ["Harriet Hedlund"],
+        "attendees": BOARD[:2] + [{"name": "Okänd Person", "role": "ledamot"}]})
+    assert answer.status_code == 400
+    assert "Okänd Person är inte ordinarie ledamot i styrelse 2020-10-30" in answer.json["error"]["message"]
+    assert answer.json["error"]["fields"] == {"attendees[2].name": "inte ordinarie ledamot"}
+    assert api.get(f"/meetings/{meeting}").json["minutes"] is None
 
 
 def test_justering_sets_the_anslag_dates(api):

@@ -8,6 +8,7 @@ from finsam_saas.economy import services as economy
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services as insatser
 from finsam_saas.meetings import services as meetings
+from finsam_saas.organisation import services as organisation
 from finsam_saas.organisation.models import Body, Member
 
 from support import TENANT_A, ApiClient, counted_queries, in_tenant, login
@@ -26,14 +27,24 @@ def _grow(app, n: int, first: int) -> int:
             for period in ("2021Q1", "2021Q2", "2021H1"):
                 insatser.record_outcome(insats, period, {"women": counts, "men": counts})
             insatser.set_goal(insats, "to_work", 30)
-        body = db.session.scalars(select(Body).where(Body.kind == "styrelse")).first()
+        body = db.session.scalar(select(Body).where(Body.slug == "vaxande"))
+        if body is None:
+            body = Body(slug="vaxande", name="Växande styrelse", kind="styrelse")  # seats without a limit
+            db.session.add(body)
+            db.session.flush()
         meeting = meetings.create_meeting(body, day=date(2021, 3, first + 1), with_template=False,
                                           items=[{"title": f"Ärende {k}", "kind": "beslut"} for k in range(n)])
         # Attendees grow too, each for one of the member kommuner: the protokoll names whom they represent.
-        kommuner = db.session.scalars(select(Member.name).where(Member.kind == "kommun")).all()
+        kommuner = db.session.scalars(select(Member).where(Member.kind == "kommun")).all()
         people = [f"Ledamot {k}" for k in range(n + 3)]
+        registered = {s.person for s in body.seats}
+        for k, person in enumerate(people):
+            if person not in registered:
+                organisation.add_seat(body, person=person, seat="ordinarie", appointed_by=kommuner[k % len(kommuner)],
+                                      email=None, phone=None, role=None, substitute_order=None, term_start=None,
+                                      term_end=None)
         meetings.start_minutes(meeting, chair=people[0], secretary="Sekreterare", justerare=[people[1]],
-                               attendees=[{"name": p, "role": "ledamot", "member": kommuner[k % len(kommuner)]}
+                               attendees=[{"name": p, "role": "ledamot", "member": kommuner[k % len(kommuner)].name}
                                           for k, p in enumerate(people)])
         economy.put_budget(2021, [{"section": "insatser", "name": f"Rad {k}", "amount": 1000 + k}
                                   for k in range(first + n)], equity_start=0)

@@ -1,0 +1,431 @@
+"""Pages of the protokoll: starting it from the register, the one editor for every §, votes and
+uppdrag, approval by the signers, justering confirmed, the justerat protokoll mailed to the
+members, and the uppdrag list."""
+from __future__ import annotations
+
+from functools import cache
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from finsam_saas.extensions import db
+from finsam_saas.meetings import attendance, jobs, recipients, services
+from finsam_saas.meetings.models import Attendee, Meeting, Minutes, Signer, Task
+from finsam_saas.meetings.views import blueprint, confirm_page, refused
+from finsam_saas.organisation import services as organisation
+from finsam_saas.platform import clock, formdata as form
+from finsam_saas.platform.auth import can, requires
+from finsam_saas.platform.forms import EmptyForm
+from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.rules import DomainError, InvalidInput
+from finsam_saas.platform.web import get_or_404, url_pattern
+
+
+def _after_commit_notify() -> int:
+    """Signers whose approval a change withdrew are told by mail (a job); returns how many."""
+    withdrawn = db.session.info.pop("meetings.withdrawn", [])
+    if withdrawn:
+        enqueue_for_tenant(jobs.notify_withdrawn, title="Besked om ändrat protokoll", signer_ids=list(withdrawn))
+    return len(withdrawn)
+
+
+def _withdrawn_note(count: int) -> str:
+    if not count:
+        return ""
+    return (f" {count} godkännande{'n' if count > 1 else ''} av den tidigare texten gäller inte längre; "
+            "de som godkänt har fått besked och kan godkänna på nytt.")
+
+
+# --- starting the protokoll, and attendance ---------------------------------------------
+
+def _attendance_page(meeting: Meeting, template: str, values: dict, errors: dict, status: int = 200):
+    seats = attendance.register_on(meeting.body, meeting.date)
+    return render_template(template, meeting=meeting, seats=seats, form=values, errors=errors,
+                           kansli=organisation.kansli()), status
+
+
+def _posted_attendance(seats) -> tuple[list[dict], list[str]]:
+    attendees = []
+    for seat in seats:
+        if request.form.get(f"present-{seat.id}") == "on":
+            attendees.append({
+                "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
+                "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
+                "from": form.int_field(f"from-{seat.id}", f"från § för {seat.person}", required=False),
+                "to": form.int_field(f"to-{seat.id}", f"till § för {seat.person}", required=False),
+            })
+    for line in form.lines("others"):
+        name, _, title = line.partition(",")
+        attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
+    return attendees, form.lines("justerare")
+
+
+def _default_attendance(meeting: Meeting) -> dict:
+    seats = attendance.register_on(meeting.body, meeting.date)
+    chair = next((s.person for s in seats if s.role == "ordforande"), "")
+    staff = organisation.kansli()
+    secretary = next((k.name for k in staff if k.role in ("administrator", "sekreterare")), "")
+    values = {f"present-{s.id}": "on" for s in seats if s.seat == "ordinarie"}
+    values.update(chair=chair, secretary=secretary, others="\n".join(f"{k.name}, {k.title}" for k in staff))
+    return values
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/nytt", methods=["GET", "POST"])
+@requires("meetings.edit")
+def start_minutes(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.minutes is not None:
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+    if request.method == "GET":
+        return _attendance_page(meeting, "meetings/start_minutes.html", _default_attendance(meeting), {})
+    form.require_csrf()
+    try:
+        attendees, justerare = _posted_attendance(attendance.register_on(meeting.body, meeting.date))
+        services.start_minutes(meeting, chair=form.text("chair"), secretary=form.text("secretary"),
+                               justerare=justerare, attendees=attendees)
+        db.session.commit()
+    except DomainError as error:
+        form.undo(error)
+        return _attendance_page(meeting, "meetings/start_minutes.html", request.form, _field_errors(error), error.status)
+    flash("Protokollet är påbörjat. Besluten är ifyllda med förslagen till beslut; ändra där styrelsen beslutade "
+          "annorlunda.", "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+def _field_errors(error: DomainError) -> dict:
+    """Errors on the attendance form: a person's row, or the chair/secretary/justerare fields."""
+    found = {}
+    for key, value in error.fields.items():
+        found[key.split("[")[0] if key.startswith("justerare") else key] = value
+    return found
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/narvaro", methods=["GET", "POST"])
+@requires("meetings.edit")
+def edit_attendance(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    meeting = minutes.meeting
+    if request.method == "GET":
+        seats = attendance.register_on(meeting.body, meeting.date)
+        present = {a.name: a for a in minutes.attendees}
+        values = {}
+        for seat in seats:
+            if seat.person in present:
+                a = present.pop(seat.person)
+                values[f"present-{seat.id}"] = "on"
+                values[f"from-{seat.id}"] = a.from_number or ""
+                values[f"to-{seat.id}"] = a.to_number or ""
+        values["others"] = "\n".join(f"{a.name}, {a.title}" if a.title else a.name for a in present.values())
+        values.update(chair=minutes.chair, secretary=minutes.secretary,
+                      justerare="\n".join(s.name for s in minutes.signers if s.role == "justerare"))
+        return _attendance_page(meeting, "meetings/attendance.html", values, {})
+    form.require_csrf()
+    try:
+        attendees, justerare = _posted_attendance(attendance.register_on(meeting.body, meeting.date))
+        services.update_attendance(minutes, chair=form.text("chair"), secretary=form.text("secretary"),
+                                   justerare=justerare, attendees=attendees)
+        db.session.commit()
+    except DomainError as error:
+        form.undo(error)
+        return _attendance_page(meeting, "meetings/attendance.html", request.form, _field_errors(error), error.status)
+    flash("Närvaron är sparad." + _withdrawn_note(_after_commit_notify()), "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+def _minutes_or_404(meeting_id: int) -> Minutes:
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.minutes is None:
+        abort(404)
+    return meeting.minutes
+
+
+# --- the protokoll and its editor --------------------------------------------------------
+
+@cache
+def _minutes_page_query() -> Select:
+    # All the protokoll page shows in a few queries, whatever the number of §§ and attendees (signers
+    # and attendees are a handful each, so joining both costs fewer rows than a round trip); what
+    # other modules link to a § comes with the §§. Built once, run with the meeting's id.
+    return select(Minutes).where(Minutes.meeting_id == bindparam("meeting_id")).options(
+        joinedload(Minutes.meeting).joinedload(Meeting.body), joinedload(Minutes.signers),
+        joinedload(Minutes.attendees).joinedload(Attendee.member),
+        selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))
+
+
+def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    meeting = minutes.meeting
+    text_hash = services.content_hash(minutes, with_justering=False)
+    numbers = [p.number for p in minutes.paragraphs]
+    service = attendance.service(minutes, numbers)
+    proposals = {i.number: i.proposal for i in meeting.items}
+    return render_template(
+        "meetings/minutes.html", minutes=minutes, meeting=meeting,
+        quorum_at=services.quorum_at, vote_sentence=services.vote_sentence,
+        my_signers=services.signer_for(minutes, current_user),
+        approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
+        late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
+        links=services.paragraph_links(minutes.paragraphs), service=service, numbers=numbers, proposals=proposals,
+        tasks=services.tasks_of(minutes), values=values, errors=errors or {},
+        paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting.id)
+                        for name in ("vote", "add_task")},
+    ), status
+
+
+@blueprint.route("/<int:meeting_id>/protokoll", methods=["GET", "POST"])
+@requires("meetings.view")
+def minutes(meeting_id: int):
+    minutes = db.session.scalars(_minutes_page_query(), {"meeting_id": meeting_id}).unique().first()
+    if minutes is None:
+        abort(404)
+    if request.method == "GET":
+        return _minutes_page(minutes)
+    if not can("meetings.edit"):
+        abort(403)
+    form.require_csrf()
+    numbers = [p.number for p in minutes.paragraphs]
+    posted = {n: {"text": request.form.get(f"text-{n}", ""), "decision": request.form.get(f"decision-{n}", ""),
+                  "recused": _lines(f"recused-{n}"), "reservations": _lines(f"reservations-{n}"),
+                  "confidential": request.form.get(f"confidential-{n}") == "on"}
+              for n in numbers if f"text-{n}" in request.form}
+    try:
+        services.save_protokoll(minutes, posted)
+        db.session.commit()
+    except DomainError as error:
+        form.undo(error)
+        minutes = db.session.scalars(_minutes_page_query(), {"meeting_id": meeting_id}).unique().first()
+        return _minutes_page(minutes, values=request.form, errors=error.fields, status=error.status)
+    anchor = request.form.get("anchor", "")
+    flash(f"Protokollet är sparat ({len(posted)} §§)." + _withdrawn_note(_after_commit_notify()), "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=anchor or None))
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
+
+
+def _paragraph_of(meeting_id: int, number: int):
+    """The minutes and one of its §§, for a form of its own; 404 for a § the protokoll lacks."""
+    minutes = _minutes_or_404(meeting_id)
+    try:
+        return minutes, services.paragraph(minutes, number)
+    except InvalidInput:
+        abort(404)
+
+
+def _paragraph_page(template: str, minutes, paragraph, status: int = 200, errors=None):
+    return render_template(template, minutes=minutes, meeting=minutes.meeting, p=paragraph, form=request.form,
+                           errors=errors or {}, vote_sentence=services.vote_sentence,
+                           deciding=len(services.deciding_at(minutes, paragraph.number, paragraph))), status
+
+
+# Votes and tasks have pages of their own rather than a form under every §: they are rare, and
+# fifteen folded-away forms of each doubled the protokoll page.
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/votering", methods=["GET", "POST"])
+@requires("meetings.edit")
+def vote(meeting_id: int, number: int):
+    minutes, paragraph = _paragraph_of(meeting_id, number)
+    if request.method == "POST":
+        form.require_csrf()
+        try:
+            if request.form.get("remove") == "1":
+                services.remove_vote(minutes, number)
+                db.session.commit()
+                flash(f"Voteringen i § {number} är borttagen." + _withdrawn_note(_after_commit_notify()), "success")
+                return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+            result = services.record_vote(
+                minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
+                abstain=form.int_field("abstain", "avstår", required=False) or 0,
+                chair_vote=request.form.get("chair_vote") or None,
+            )
+            db.session.commit()
+        except DomainError as error:
+            form.undo(error)
+            return _paragraph_page("meetings/vote.html", minutes, paragraph, error.status, error.fields)
+        outcome = "bifallet" if result["outcome"] == "yes" else "avslaget"
+        flash(f"Voteringen i § {number} är sparad: förslaget är {outcome}"
+              + (" genom ordförandens utslagsröst." if result["casting_vote"] else ".")
+              + _withdrawn_note(_after_commit_notify()), "success")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    return _paragraph_page("meetings/vote.html", minutes, paragraph)
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/paragrafer/<int:number>/uppdrag", methods=["GET", "POST"])
+@requires("meetings.edit")
+def add_task(meeting_id: int, number: int):
+    minutes, paragraph = _paragraph_of(meeting_id, number)
+    if request.method == "POST":
+        form.require_csrf()
+        try:
+            services.add_task(minutes, number, assignee=request.form.get("assignee", ""),
+                              description=request.form.get("description", ""),
+                              due=form.date_field("due", "datum för uppdraget"))
+            db.session.commit()
+        except DomainError as error:
+            form.undo(error)
+            return _paragraph_page("meetings/task.html", minutes, paragraph, error.status, error.fields)
+        flash("Uppdraget är registrerat." + _withdrawn_note(_after_commit_notify()), "success")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
+    return _paragraph_page("meetings/task.html", minutes, paragraph)
+
+
+# --- approval and justering -------------------------------------------------------------
+
+@blueprint.route("/<int:meeting_id>/protokoll/godkann/<int:signer_id>", methods=["POST"])
+@requires("meetings.approve")
+def approve(meeting_id: int, signer_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    signer = get_or_404(Signer, signer_id)
+    form.require_csrf()
+    if signer.minutes_id != minutes.id:
+        abort(404)
+    if signer not in services.signer_for(minutes, current_user):
+        abort(403)
+    try:
+        everyone = services.approve(minutes, signer)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+    flash(f"{signer.name} har godkänt protokollet." + (" Alla har godkänt; kansliet kan nu justera det."
+                                                      if everyone else ""), "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/justering", methods=["GET", "POST"])
+@requires("meetings.justera")
+def justera(meeting_id: int):
+    """The justering, confirmed: the page says what happens (locked for ever, the anslag's dates)."""
+    minutes = _minutes_or_404(meeting_id)
+    back = url_for("meetings.minutes", meeting_id=meeting_id)
+    if minutes.justerad:
+        flash("Protokollet är redan justerat.", "info")
+        return redirect(back)
+    missing = services.missing_approvals(minutes)
+    values = request.form if request.method == "POST" else {"date": clock.today().isoformat()}
+    errors: dict = {}
+    try:
+        on = form.date_field("date", "justeringsdatum") if request.method == "POST" else clock.today()
+        posted = form.date_field("posted", "datum för anslaget", required=False) if request.method == "POST" else None
+        dates = services.justering_dates(minutes, on=on, posted=posted)
+    except DomainError as error:
+        dates, errors = None, error.fields
+        flash(error.message, "error")
+    confirmed = request.method == "POST" and request.form.get("confirm") == "1" and dates is not None
+    paper = request.form.get("signed_on_paper") == "on"
+    if confirmed and missing and not paper:
+        errors["signed_on_paper"] = "Kryssa i att protokollet är undertecknat på papper, eller vänta på godkännandena."
+        confirmed = False
+    if confirmed:
+        form.require_csrf()
+        try:
+            result = services.justera(minutes, on=dates.justerad, posted=dates.anslag_posted, signed_on_paper=paper)
+            db.session.commit()
+        except DomainError as error:
+            return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+        flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
+              f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet." if result.late else ""),
+              "success")
+        return redirect(back)
+    return render_template("meetings/justering.html", minutes=minutes, meeting=minutes.meeting, dates=dates,
+                           missing=missing, form=values, errors=errors, back=back,
+                           status=400 if errors else 200), 400 if errors else 200
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/utskick", methods=["GET", "POST"])
+@requires("meetings.edit")
+def send_minutes(meeting_id: int):
+    """The justerat protokoll to the members for their anslag, and to the revisorer."""
+    minutes = _minutes_or_404(meeting_id)
+    people = []
+    for r in recipients.protokoll_recipients():
+        people.append((r.name, r.why, r.email, "får protokollet" if r.address else "saknar e-postadress – får inget"))
+    blocked = "" if minutes.justerad else "Protokollet är inte justerat än."
+    if not blocked and not any(p[2] for p in people):
+        blocked = "Ingen medlem eller revisor har en e-postadress i registret. Lägg in adresserna under Organisation."
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(
+            title="Skicka det justerade protokollet?", people=people, people_caption="Mottagare enligt registret",
+            lines=["Medlemmarna får protokollet (utan paragrafer med sekretess) för att anslå justeringen på sina "
+                   "anslagstavlor; revisorerna får hela protokollet.",
+                   "Den som redan fått det får det inte igen."],
+            blocked=blocked, action=url_for("meetings.send_minutes", meeting_id=meeting_id), button="Skicka protokollet",
+            back=url_for("meetings.minutes", meeting_id=meeting_id))
+    form.require_csrf()
+    if blocked:
+        flash(blocked, "error")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+    return form.job_page(jobs.send_justerat_protokoll, title=f"Utskick av protokoll {minutes.meeting.date}",
+                         meeting_id=meeting_id, back=url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/ta-bort", methods=["GET", "POST"])
+@requires("meetings.edit")
+def discard_minutes(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    back = url_for("meetings.minutes", meeting_id=meeting_id)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title="Ta bort protokollet?", back=back, button="Ta bort protokollet",
+                            lines=["Allt som skrivits i protokollet tas bort: paragrafer, närvaro och godkännanden.",
+                                   "Föredragningslistan kan sedan ändras igen, och ett nytt protokoll påbörjas."],
+                            blocked="Protokollet är justerat och kan inte tas bort." if minutes.justerad else "",
+                            action=url_for("meetings.discard_minutes", meeting_id=meeting_id))
+    form.require_csrf()
+    try:
+        services.discard_minutes(minutes)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
+    flash("Protokollet är borttaget.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll.pdf", methods=["POST"])
+@requires("meetings.view")
+def minutes_pdf(meeting_id: int):
+    minutes = _minutes_or_404(meeting_id)
+    form.require_csrf()
+    return form.job_page(jobs.render_minutes, title=f"Protokoll {minutes.meeting.body.name} {minutes.meeting.date}",
+                         meeting_id=meeting_id)
+
+
+# --- uppdrag ----------------------------------------------------------------------
+
+@blueprint.route("/uppdrag")
+@requires("meetings.view")
+def tasks():
+    rows = db.session.scalars(select(Task).order_by(Task.done_on.is_not(None), Task.due)
+                              .options(joinedload(Task.paragraph))).all()
+    return render_template("meetings/tasks.html", tasks=rows, form=EmptyForm(), today=clock.today())
+
+
+@blueprint.route("/uppdrag/<int:task_id>/klart", methods=["POST"])
+@requires("meetings.edit")
+def complete_task(task_id: int):
+    task = get_or_404(Task, task_id)
+    if request.form.get("reopen") == "1":
+        return form.act("Uppdraget är öppnat igen.", "meetings.tasks", lambda: services.reopen_task(task))
+    return form.act("Uppdraget är markerat som klart.", "meetings.tasks", lambda: services.complete_task(task, clock.today()))
+
+
+@blueprint.route("/uppdrag/<int:task_id>", methods=["GET", "POST"])
+@requires("meetings.edit")
+def edit_task(task_id: int):
+    task = get_or_404(Task, task_id)
+    if request.method == "GET":
+        values = {"assignee": task.assignee, "description": task.description, "due": task.due.isoformat()}
+        return render_template("meetings/task_edit.html", task=task, form=values, errors={})
+    form.require_csrf()
+    try:
+        if request.form.get("remove") == "1":
+            services.remove_task(task)
+            db.session.commit()
+            flash("Uppdraget är borttaget.", "success")
+            return redirect(url_for("meetings.tasks"))
+        services.update_task(task, assignee=form.text("assignee"), description=form.text("description"),
+                             due=form.date_field("due", "datum för uppdraget"))
+        db.session.commit()
+    except DomainError as error:
+        return refused(error, "meetings/task_edit.html", task=task)
+    flash("Uppdraget är sparat." + _withdrawn_note(_after_commit_notify()), "success")
+    return redirect(url_for("meetings.tasks"))
