@@ -22,7 +22,8 @@ MODULE_DEMOS = (MEETING_DEMOS, INSATS_DEMOS, ECONOMY_DEMOS, ANALYSIS_DEMOS, NNS_
 DEMO_USERS = [
     ("kansli@umearegionen.demo", "Johanna Långdal Persson", [("umearegionen", "kansli")]),
     ("chef@umearegionen.demo", "Mikael Holmlund", [("umearegionen", "admin"), ("nns", "ledamot")]),
-    ("ledamot@umearegionen.demo", "Peter Vigren", [("umearegionen", "ledamot")]),
+    ("ledamot@umearegionen.demo", "Peter Vigren", [("umearegionen", "ledamot")]),  # the chair
+    ("justerare@umearegionen.demo", "Anders Hahlin", [("umearegionen", "ledamot")]),  # justerare 2020-10-30
     ("revisor@umearegionen.demo", "Revisor Umeåregionen", [("umearegionen", "revisor")]),
     ("kansli@skelleftea-norsjo.demo", "Kansliet Skellefteå–Norsjö", [("skelleftea-norsjo", "kansli")]),
     ("kansli@uppsala-lan.demo", "Kansliet Uppsala län", [("uppsala-lan", "kansli")]),

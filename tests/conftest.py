@@ -15,29 +15,12 @@ from pathlib import Path
 import pytest
 
 from support import (
-    PASSWORD, PG_HOST, PG_PORT, PG_SUPERUSER, PROJECT, REDIS_TEST_URL, USERS, login,
+    PASSWORD, PG_HOST, PG_PORT, PG_SUPERUSER, PROJECT, REDIS_TEST_URL, USERS, app_config, login,
 )
 
 
 def _required(name: str) -> bool:
     return os.environ.get(name) == "1"
-
-
-def app_config(database_url: str, instance: Path, **extra) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "WTF_CSRF_ENABLED": False,
-        "REDIS_URL": None,
-        "RQ_QUEUE": f"finsam-test-{uuid.uuid4().hex[:8]}",  # runs side by side never share a queue
-        "FILES_DIR": instance / "files",
-        "OUTBOX_DIR": instance / "outbox",
-        "TENANTS_DIR": Path(os.environ.get("TEST_TENANTS_DIR", PROJECT / "tenants")),
-    }
-    config.update(extra)
-    return config
 
 
 def _build(app) -> None:
@@ -159,6 +142,14 @@ class PostgresServer:
         name = f"finsam_test_{uuid.uuid4().hex[:10]}"
         with _pg_admin() as conn:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {self.template} OWNER {PG_SUPERUSER}")
+        self.databases.append(name)
+        return name
+
+    def empty_database(self) -> str:
+        """A database with no schema at all, for a test that migrates it itself."""
+        name = f"finsam_empty_{uuid.uuid4().hex[:10]}"
+        with _pg_admin() as conn:
+            conn.execute(f"CREATE DATABASE {name} OWNER {PG_SUPERUSER}")
         self.databases.append(name)
         return name
 

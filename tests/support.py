@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +28,24 @@ USERS = {
 NNS = "nns"
 UMEA_MEMBER, SKELLEFTEA_MEMBER = "Samordningsförbundet Umeåregionen", "Samordningsförbundet Skellefteå–Norsjö"
 TENANT_A, TENANT_B = "umearegionen", "skelleftea-norsjo"
+
+
+def app_config(database_url: str, instance: Path, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_ENABLED": False,
+        "REDIS_URL": None,
+        "RQ_QUEUE": f"finsam-test-{uuid.uuid4().hex[:8]}",  # runs side by side never share a queue
+        "FILES_DIR": instance / "files",
+        "OUTBOX_DIR": instance / "outbox",
+        "TENANTS_DIR": Path(os.environ.get("TEST_TENANTS_DIR", PROJECT / "tenants")),
+    }
+    config.update(extra)
+    return config
+
 
 
 @contextmanager

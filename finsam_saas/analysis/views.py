@@ -10,11 +10,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from finsam_saas.platform import clock
+from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.analysis import compare, documents, helars, jobs, projects, publishing
 from finsam_saas.analysis.models import Publication
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
 from finsam_saas.extensions import db
-from finsam_saas.insatser.models import Recommendation
+from finsam_saas.insatser.models import Grant, Recommendation
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import BOARD, STAFF, register_permissions, requires
 from finsam_saas.platform.charts import bar_chart, line_chart
@@ -105,7 +106,7 @@ def trend_table():
 @blueprint.route("/publicera")
 @requires("analysis.publish")
 def publish_page():
-    year = request.args.get("ar", type=int) or clock.today().year - 1
+    year = request.args.get("ar", type=int) or default_year(clock.today().year - 1, data_years(Grant.year))
     try:
         draft = publishing.draft(year, g.tenant)
     except DomainError as error:

@@ -61,7 +61,7 @@ def _year() -> int:
 @blueprint.route("/avgifter", methods=["GET", "POST"])
 @requires("economy.view")
 def fees():
-    year = _year()
+    year = request.args.get("ar", type=int) or default_year(clock.today().year + 1, data_years(FeeYear.year))
     kommuner = services._kommuner()
     if request.method == "POST":
         if not can("economy.edit"):
@@ -76,7 +76,8 @@ def fees():
         flash(f"Medlemsavgifterna för {year} är sparade.", "success")
         return redirect(url_for("economy.fees", ar=year))
     found = services.fees_of(year)
-    return render_template("economy/fees.html", year=year, kommuner=kommuner, found=found, form=EmptyForm())
+    return render_template("economy/fees.html", year=year, kommuner=kommuner, found=found, form=EmptyForm(),
+                           years=data_years(FeeYear.year))
 
 
 @blueprint.route("/budget")
@@ -92,9 +93,13 @@ def budget():
             chart = bar_chart("Eget kapital vid årets slut och taket", [str(p["year"]) for p in shown],
                               [("Eget kapital", [p["equity_end"] / 1000 for p in shown]),
                                ("Tak", [(p["equity_ceiling"] or 0) / 1000 for p in shown])])
-    return render_template("economy/budget.html", year=year, summary=summary, plan=plan, chart=chart,
+    budget_row = services.current_budget(year) if summary and summary["decided"] else None
+    decided_in = db.session.get(Paragraph, budget_row.decided_paragraph_id) if budget_row else None
+    return render_template("economy/budget.html", year=year, years=data_years(Budget.year), summary=summary, plan=plan,
+                           chart=chart,
                            plan_table=services.plan_table(plan), labels=SECTION_LABELS, form=EmptyForm(),
-                           decision=_decision(year) if summary and not summary["decided"] else None)
+                           decision=_decision(year) if summary and not summary["decided"] else None,
+                           decided_in=decided_in)
 
 
 def _decision(year: int) -> dict:
@@ -289,7 +294,8 @@ def outcome():
         flash(f"{count} rader utfall för {year} är inlästa.", "success")
         return redirect(url_for("economy.outcome", ar=year))
     rows = outcome_rules.budget_vs_outcome(year)
-    return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm())
+    return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm(),
+                           years=data_years(LineOutcome.year, Budget.year))
 
 
 @blueprint.route("/uppfoljning-finsam.<fmt>")
@@ -325,7 +331,8 @@ def internal_control():
             return form.back_with_error(error, "economy.internal_control", ar=year)
         flash("Kontrollen är tillagd i internkontrollplanen.", "success")
         return redirect(url_for("economy.internal_control", ar=year))
-    return render_template("economy/internal_control.html", year=year, rows=control_rules.plan(year),
+    return render_template("economy/internal_control.html", year=year, years=data_years(ControlFollowUp.year),
+                           rows=control_rules.plan(year),
                            consequences=CONSEQUENCES, probabilities=PROBABILITIES, results=control_rules.RESULTS,
                            level=control_rules.risk_level, form=EmptyForm())
 

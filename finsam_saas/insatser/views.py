@@ -77,7 +77,8 @@ def index():
          ("Budget för perioden", [(r.budget if r.budget is not None else r.grant * services.whole_months(r.through) / 12) / 1000
                                   for r in with_spend])],
         unit="tkr") if with_spend else None
-    return render_template("insatser/index.html", year=year, rows=rows, chart=chart, kinds=KIND_LABELS, form=EmptyForm())
+    return render_template("insatser/index.html", year=year, years=data_years(Grant.year), rows=rows, chart=chart,
+                           kinds=KIND_LABELS, form=EmptyForm())
 
 
 @blueprint.route("/ny", methods=["GET", "POST"])

@@ -269,7 +269,7 @@ def move_meeting(meeting: Meeting, *, day: date, start: time | None, end: time |
                             {"date": "protokollet är påbörjat"})
     _check_times(start, end, day, end_date)
     if meeting.prepares is not None and meeting.prepares.date < day:
-        raise InvalidInput(f"Mötet bereder {meeting.prepares.body.name.lower()}s möte {meeting.prepares.date} "
+        raise InvalidInput(f"Mötet bereder mötet {meeting.prepares.date} ({meeting.prepares.body.name.lower()}) "
                            "och måste hållas före det.", {"date": "efter det beredda mötet"})
     if day != meeting.date:
         _check_date(meeting.body, day, confirm=confirm, meeting=meeting)

@@ -1,15 +1,18 @@
 """Demo meetings from the seed papers: Umeåregionen's protokoll of 2020-10-30 (§§ 47–58),
 its kallelse to 2020-11-27 and its 2021 mötesplan (seed 000), and Uppsala län's 2022
-mötesplan with AU and FS meetings in pairs (seed 003). Idempotent."""
+mötesplan with AU and FS meetings in pairs (seed 003). Umeåregionen also gets the coming
+meetings of this year and the next on its 2021 plan's pattern, so Start has a next meeting.
+Idempotent."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services
 from finsam_saas.meetings.models import Meeting
+from finsam_saas.platform import clock
 from finsam_saas.organisation.models import Body
 
 PROTOKOLL_2020_10_30 = [
@@ -131,6 +134,22 @@ def load_umearegionen() -> None:
     for day, start, end, theme, last_day in UMEA_2021:
         if not _exists(styrelse, day):
             services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå", end_date=last_day)
+    for day, start, end, theme, last_day in coming_plan(clock.today()):
+        if not _exists(styrelse, day):
+            services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå", end_date=last_day)
+
+
+def coming_plan(today: date) -> list[tuple]:
+    """The rest of this year and the next on the 2021 plan's pattern (same week and weekday), so that
+    the demo's start page has coming meetings whatever day it is loaded."""
+    plan = []
+    for year in (today.year, today.year + 1):
+        for day, start, end, theme, last_day in UMEA_2021:
+            moved = date(year, day.month, day.day)
+            moved += timedelta(days=day.weekday() - moved.weekday())
+            if moved >= today:
+                plan.append((moved, start, end, theme, moved + (last_day - day) if last_day else None))
+    return plan
 
 
 def load_uppsala() -> None:

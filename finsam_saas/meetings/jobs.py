@@ -153,7 +153,7 @@ def send_justerat_protokoll(job, meeting_id: int) -> dict:
                        f"på er anslagstavla.\n\n{dates}\n\nProtokollet finns bifogat och på förbundets "
                        f"anslagstavla:\n{board}\n", (public,))
 
-    result = send_batch(job, f"minutes:{minutes.id}:anslag", recipients.protokoll_recipients(), compose,
+    result = send_batch(job, recipients.protokoll_batch(minutes), recipients.protokoll_recipients(), compose,
                         what="Utskicket av protokollet", progress=(30, 99))
     return result.as_result()
 
@@ -171,7 +171,7 @@ def notify_withdrawn(job, signer_ids: list[int]) -> dict:
     body = (f"Protokollet från {_greeting(meeting)} har ändrats efter att du godkände det, så ditt godkännande "
             f"gäller inte längre. Läs det igen och godkänn det på nytt:\n{link}\n")
     people = [recipients.signer_recipient(meeting, s) for s in signers]
-    stamp = clock.now().strftime("%Y%m%d%H%M%S")
-    result = send_batch(job, f"minutes:{minutes.id}:andrat:{stamp}", people, lambda r: Message(subject, body),
+    # One batch per withdrawal (this job): a retry of it mails nobody twice, a later change mails again.
+    result = send_batch(job, f"minutes:{minutes.id}:andrat:{job.id}", people, lambda r: Message(subject, body),
                         what="Beskedet om det ändrade protokollet")
     return result.as_result()

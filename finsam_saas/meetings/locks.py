@@ -19,6 +19,7 @@ _PARTS = (Paragraph, Attendee, Signer)
 _MEETING_PRINTED = ("date", "end_date", "start", "end", "place", "body_id")
 _TASK_PRINTED = ("paragraph_id", "assignee", "description", "due")
 _TOUCHED = "meetings.touched_minutes"
+WITHDRAWN = "meetings.withdrawn"  # ids of the signers whose approval this session's commits withdrew
 
 
 def _was_justerad(minutes: Minutes | None) -> bool:
@@ -89,11 +90,11 @@ def _withdraw_stale_approvals(session) -> None:
         withdrawn += withdraw_stale_approvals(minutes)
     if withdrawn:
         session.flush()
-        session.info.setdefault("meetings.withdrawn", []).extend(s.id for s in withdrawn)
+        session.info.setdefault(WITHDRAWN, []).extend(s.id for s in withdrawn)
     session.info.pop(_TOUCHED, None)
 
 
 @event.listens_for(TenantSession, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(_TOUCHED, None)
-    session.info.pop("meetings.withdrawn", None)
+    session.info.pop(WITHDRAWN, None)

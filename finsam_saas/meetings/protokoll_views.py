@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attendance, jobs, recipients, services
+from finsam_saas.meetings.locks import WITHDRAWN
 from finsam_saas.meetings.models import Attendee, Meeting, Minutes, Signer, Task
 from finsam_saas.meetings.views import blueprint, confirm_page, refused
 from finsam_saas.organisation import services as organisation
@@ -19,16 +20,26 @@ from finsam_saas.platform import clock, formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.tenancy import current_tenant_id
 from finsam_saas.platform.rules import DomainError, InvalidInput
 from finsam_saas.platform.web import get_or_404, url_pattern
 
 
 def _after_commit_notify() -> int:
-    """Signers whose approval a change withdrew are told by mail (a job); returns how many."""
-    withdrawn = db.session.info.pop("meetings.withdrawn", [])
-    if withdrawn:
-        enqueue_for_tenant(jobs.notify_withdrawn, title="Besked om ändrat protokoll", signer_ids=list(withdrawn))
-    return len(withdrawn)
+    """How many approvals the change just committed withdrew (the signers are mailed after the request)."""
+    return len(db.session.info.get(WITHDRAWN, []))
+
+
+@blueprint.record_once
+def _tell_signers_on_every_path(state) -> None:
+    # A change to a protokoll may come through any page or API of any module (an ansökan decided
+    # into its §): whatever committed it, the signers whose approval it withdrew get word by mail.
+    @state.app.after_request
+    def _tell(response):
+        withdrawn = db.session.info.pop(WITHDRAWN, []) if db.session.registry.has() else []
+        if withdrawn and response.status_code < 400 and current_tenant_id() is not None:
+            enqueue_for_tenant(jobs.notify_withdrawn, title="Besked om ändrat protokoll", signer_ids=list(withdrawn))
+        return response
 
 
 def _withdrawn_note(count: int) -> str:
@@ -168,6 +179,8 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
         links=services.paragraph_links(minutes.paragraphs), service=service, numbers=numbers, proposals=proposals,
         tasks=services.tasks_of(minutes), values=values, errors=errors or {},
+        mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
+        if minutes.justerad else [],
         paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting.id)
                         for name in ("vote", "add_task")},
     ), status
@@ -338,8 +351,10 @@ def send_minutes(meeting_id: int):
     """The justerat protokoll to the members for their anslag, and to the revisorer."""
     minutes = _minutes_or_404(meeting_id)
     people = []
-    for r in recipients.protokoll_recipients():
-        people.append((r.name, r.why, r.email, "får protokollet" if r.address else "saknar e-postadress – får inget"))
+    for r, d in recipients.protokoll_status(minutes):
+        status = ("saknar e-postadress – får inget" if not r.address else
+                  f"har fått det {d.at:%Y-%m-%d}" if d is not None and d.sent else "får protokollet")
+        people.append((r.name, r.why, r.email, status))
     blocked = "" if minutes.justerad else "Protokollet är inte justerat än."
     if not blocked and not any(p[2] for p in people):
         blocked = "Ingen medlem eller revisor har en e-postadress i registret. Lägg in adresserna under Organisation."

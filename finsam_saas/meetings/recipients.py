@@ -45,6 +45,16 @@ def protokoll_recipients() -> list[Recipient]:
     return rows
 
 
+def protokoll_batch(minutes) -> str:
+    return f"minutes:{minutes.id}:anslag"
+
+
+def protokoll_status(minutes) -> list[tuple[Recipient, object]]:
+    """Each recipient of the justerat protokoll with their delivery (None: not sent to them)."""
+    sent = delivered(protokoll_batch(minutes))
+    return [(r, sent.get(r.address) if r.address else None) for r in protokoll_recipients()]
+
+
 def signer_recipient(meeting: Meeting, signer: Signer) -> Recipient:
     """A signer's address: their seat's in the body, else none known."""
     seat = next((s for s in meeting.body.seats if s.person == signer.name and s.active), None)

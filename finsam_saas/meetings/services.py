@@ -79,19 +79,19 @@ def _check_numbering(meeting: Meeting, first: int, count: int) -> None:
                               Meeting.cancelled_on.is_(None))
         .options(selectinload(Meeting.minutes).selectinload(Minutes.paragraphs))
     ).all()
-    body = meeting.body.name
+    body = meeting.body.name.lower()
     for other in sorted(others, key=_order):
         if _order(other) < _order(meeting) and other.minutes is None:
             raise RuleViolation(
                 "earlier_meeting_without_minutes",
-                f"{body}s möte {other.date} har inget protokoll ännu. Paragraferna numreras i mötenas ordning under "
+                f"Mötet {other.date} ({body}) har inget protokoll ännu. Paragraferna numreras i mötenas ordning under "
                 f"året: skriv det mötets protokoll först, eller ställ in mötet om det inte blev av.")
         if _order(other) > _order(meeting) and other.minutes is not None and other.minutes.paragraphs:
             lowest = min(p.number for p in other.minutes.paragraphs)
             if first + count - 1 >= lowest:
                 raise RuleViolation(
                     "later_meeting_has_minutes",
-                    f"{body}s senare möte {other.date} har redan protokoll från § {lowest}; det här mötets §§ skulle "
+                    f"Det senare mötet {other.date} ({body}) har redan protokoll från § {lowest}; det här mötets §§ skulle "
                     f"få högre nummer än ett senare mötes. Ta bort det senare protokollet först, om det inte är justerat.")
 
 

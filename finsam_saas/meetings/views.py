@@ -171,7 +171,7 @@ def cancel_meeting(meeting_id: int):
     if meeting.notice_sent:
         fields.append(("checkbox", "notify", "Meddela dem som fick kallelsen att mötet är inställt", True))
     page = dict(title=f"Ställa in mötet {meeting.date}?", action=url_for("meetings.cancel_meeting", meeting_id=meeting.id),
-                lead=f"{meeting.body.name}s möte {meeting.date} blir inställt.",
+                lead=f"Mötet {meeting.date} ({meeting.body.name.lower()}) blir inställt.",
                 lines=["Mötet står kvar på mötesplanen, markerat inställt.",
                        "Det kan tas tillbaka om det ändå blir av."], button="Ställ in mötet", back=back, fields=fields)
     if request.method == "GET" or request.form.get("confirm") != "1":

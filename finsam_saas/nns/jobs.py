@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.nns import services
 from finsam_saas.nns.models import MemberContact, NominationRound, Ombud
-from finsam_saas.platform.invitations import send_invitation
+from finsam_saas.platform.invitations import invitation_text, send_invitation
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.dispatch import Message, Recipient, send_batch
 from finsam_saas.platform.mail import Attachment as MailAttachment
@@ -101,18 +101,31 @@ def invite_ombud_now(ombud: Ombud, meeting_label: str) -> bool:
 
 
 def invite_ombud(job, meeting_id: int) -> dict:
-    """Invite every ombud of a meeting's roll who has no login yet."""
+    """Invite every ombud of a meeting's roll who has no login yet, each address once."""
     general = services.general_meeting(meeting_id)
     if general is None:
         raise LookupError(f"Mötet {meeting_id} är inget medlemsmöte.")
     label = f"{general.kind_label.lower()} {general.meeting.date.isoformat()}"
     roll = services.roll(general)
-    invited = 0
-    for index, ombud in enumerate(roll, start=1):
-        invited += invite_ombud_now(ombud, label)
-        db.session.commit()
-        report_progress(job, 100 * index // max(len(roll), 1))
-    return {"invited": invited, "ombud": len(roll)}
+    users = {}
+    for ombud in roll:
+        user = _ombud_user(ombud)
+        if user is not None:
+            users[user.email.lower()] = (user, ombud)
+    db.session.commit()
+    if not users:
+        return {"invited": 0, "ombud": len(roll), "warnings": []}
+
+    def compose(recipient: Recipient) -> Message:
+        user, ombud = users[recipient.address]
+        subject, body, _ = invitation_text(user, why=f"Du är anmäld som ombud för {ombud.member.name} vid NNS {label} "
+                                                     "och röstar för förbundet där.")
+        return Message(subject, body)
+
+    result = send_batch(job, f"nns:meeting:{meeting_id}:invitations",
+                        [Recipient(ombud.name or user.email, user.email, "ombud") for user, ombud in users.values()],
+                        compose, what="Inbjudan till ombuden", progress=(0, 99))
+    return {**result.as_result(), "invited": len(result.sent), "ombud": len(roll)}
 
 
 def send_papers(job, meeting_id: int) -> dict:

@@ -17,7 +17,7 @@ from finsam_saas.nns.access import (
 )
 from finsam_saas.nns.models import (
     MOTION_PROPOSAL_LABELS, MOTION_PROPOSALS, POSITION_ROLE_LABELS, POSITION_ROLES, GeneralMeeting, MemberContact,
-    MemberFee, Motion, NominationRound, Ombud, Poll,
+    MemberFee, Motion, NominationRound, Ombud, Poll, Position,
 )
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import formdata as form
@@ -82,10 +82,15 @@ def set_fee(member_id: int):
 
 # --- positions ------------------------------------------------------------------------
 
+def _arsmote() -> int:
+    """The årsmöte a page is about: next year's, or the nearest whose seats are up for election."""
+    return default_year(clock.today().year + 1, data_years(Position.term_ends))
+
+
 @blueprint.route("/uppdrag")
 @requires("nns.view")
 def positions():
-    arsmote = request.args.get("arsmote", type=int) or clock.today().year + 1
+    arsmote = request.args.get("arsmote", type=int) or _arsmote()
     return render_template("nns/positions.html", positions=services.positions(), arsmote=arsmote,
                            roles=[(r, POSITION_ROLE_LABELS[r]) for r in POSITION_ROLES],
                            members=services.member_forbund())
@@ -109,7 +114,7 @@ def add_position():
 @blueprint.route("/valberedning")
 @requires("nns.nominations.manage")
 def rounds():
-    arsmote = request.args.get("arsmote", type=int) or clock.today().year + 1
+    arsmote = request.args.get("arsmote", type=int) or _arsmote()
     return render_template("nns/rounds.html", rounds=services.rounds(),
                            arsmote=arsmote, seats=services.seats_from_positions(arsmote),
                            meetings=services.all_meetings())

@@ -51,7 +51,7 @@ def _seats(seats) -> list[dict]:
     return schema(many=True).dump([s for s in seats if s.active])
 
 
-class SeatIn(Schema):
+class RegisterSeatIn(Schema):
     person = fields.String(required=True, validate=validate.Length(min=1, max=200))
     seat = fields.String(load_default="ordinarie", validate=validate.OneOf(SEAT_KINDS))
     appointed_by = fields.String(load_default=None, allow_none=True)
@@ -125,11 +125,11 @@ def _seat_fields(data: dict) -> dict:
 
 @blueprint.post("/bodies/<int:body_id>/seats")
 @requires("organisation.edit")
-@documented(requestBody=SeatIn)
+@documented(requestBody=RegisterSeatIn)
 def add_seat(body_id: int):
     """Add a person to the body's register: ordinarie ledamot or ersättare, appointed by a member."""
     found = get_or_404(Body, body_id)
-    seat = services.add_seat(found, **_seat_fields(load(SeatIn(), request.get_json(silent=True))))
+    seat = services.add_seat(found, **_seat_fields(load(RegisterSeatIn(), request.get_json(silent=True))))
     db.session.commit()
     return jsonify(SeatContactSchema().dump(seat)), 201
 
@@ -143,14 +143,14 @@ def _active_seat(seat_id: int) -> Seat:
 
 @blueprint.patch("/seats/<int:seat_id>")
 @requires("organisation.edit")
-@documented(requestBody=SeatIn)
+@documented(requestBody=RegisterSeatIn)
 def update_seat(seat_id: int):
     """Change a seat: the fields given; the others stay."""
     seat = _active_seat(seat_id)
     current = {"person": seat.person, "seat": seat.seat, "email": seat.email, "phone": seat.phone,
                "appointed_by": seat.appointed_by.name if seat.appointed_by else None, "role": seat.role,
                "substitute_order": seat.substitute_order, "term_start": seat.term_start, "term_end": seat.term_end}
-    given = load(SeatIn(partial=True), request.get_json(silent=True))
+    given = load(RegisterSeatIn(partial=True), request.get_json(silent=True))
     services.update_seat(seat, **_seat_fields({**current, **given}))
     db.session.commit()
     return jsonify(SeatContactSchema().dump(seat))

@@ -49,10 +49,16 @@ def public_link(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def invitation_text(user: User, *, why: str) -> tuple[str, str, str]:
+    """(subject, body, link) of the mail that lets the user choose a password."""
+    link = public_link("platform.accept_invitation", token=invitation_token(user))
+    body = (f"Hej {user.display_name},\n\n{why}\n\nVälj ditt lösenord här (länken gäller i {INVITATION_DAYS} dagar "
+            f"och kan användas en gång):\n{link}\n")
+    return "Inbjudan till Finsam", body, link
+
+
 def send_invitation(user: User, *, why: str) -> str:
     """Mail the user a link to choose a password; returns the link."""
-    link = public_link("platform.accept_invitation", token=invitation_token(user))
-    send_mail(user.email, "Inbjudan till Finsam",
-              f"Hej {user.display_name},\n\n{why}\n\nVälj ditt lösenord här (länken gäller i {INVITATION_DAYS} dagar "
-              f"och kan användas en gång):\n{link}\n")
+    subject, body, link = invitation_text(user, why=why)
+    send_mail(user.email, subject, body)
     return link

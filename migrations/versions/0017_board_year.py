@@ -137,7 +137,7 @@ def _copy_notice_deliveries():
                                 'FROM notice_deliveries WHERE email IS NOT NULL AND sent_at IS NOT NULL')).all()
     if not rows:
         return
-    deliveries = sa.table('deliveries', sa.column('tenant_id'), sa.column('batch'), sa.column('address'),
+    deliveries = sa.table('deliveries', sa.column('id'), sa.column('tenant_id'), sa.column('batch'), sa.column('address'),
                           sa.column('recipient'), sa.column('state'), sa.column('files', sa.JSON()),
                           sa.column('message_id'), sa.column('at'))
     seen = set()

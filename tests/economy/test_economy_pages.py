@@ -62,3 +62,41 @@ def test_lasare_cannot_change_the_budget(app):
     assert client.get(f"{A}/ekonomi/budget").status_code == 200
     assert client.get(f"{A}/ekonomi/budget/andra?ar=2021").status_code == 403
     assert client.post(f"{A}/ekonomi/budget/andra?ar=2021", data={"rows": "0"}).status_code == 403
+
+
+def test_the_budget_is_put_on_the_agenda_and_decided_in_that_meetings_paragraph(client_a, app):
+    from finsam_saas.extensions import db
+    from finsam_saas.meetings import services as meetings
+    from finsam_saas.meetings.models import Meeting, Paragraph
+    from finsam_saas.platform import clock
+    from support import ApiClient
+
+    year = clock.today().year + 1
+    api = ApiClient(app)
+    api.put(f"/budgets/{year}", json={"lines": [{"section": "income", "name": "Försäkringskassan", "amount": 5_690_000}],
+                                      "equity_start": 2_040_000})
+    meeting_id = api.post("/meetings", json={"body": "styrelse", "date": clock.today().isoformat(),
+                                             "template": True}).json["id"]
+    page = client_a.get(f"/t/umearegionen/ekonomi/budget?ar={year}").get_data(as_text=True)
+    assert "Lägg budgeten på dagordningen för" in page
+    client_a.post(f"/t/umearegionen/ekonomi/budget/dagordning?ar={year}", data={"meeting_id": str(meeting_id)})
+    titles = [i["title"] for i in api.get(f"/meetings/{meeting_id}").json["items"]]
+    assert titles.index(f"Verksamhetsplan och budget {year}–{year + 2}") < titles.index("Övriga frågor")
+    with in_tenant(app, "umearegionen"):
+        meeting = db.session.get(Meeting, meeting_id)
+        minutes = meetings.start_minutes(meeting, chair="Peter Vigren", secretary="S", justerare=["Anders Hahlin"],
+                                         attendees=[{"name": n, "role": "ledamot"} for n in
+                                                    ("Peter Vigren", "Harriet Hedlund", "Anders Hahlin")])
+        own = next(p for p in minutes.paragraphs if p.title.startswith("Verksamhetsplan och budget"))
+        other = minutes.paragraphs[0]
+        db.session.commit()
+        own_id, other_id, number = own.id, other.id, own.number
+    page = client_a.get(f"/t/umearegionen/ekonomi/budget?ar={year}").get_data(as_text=True)
+    assert f'<option value="{own_id}" selected>' in page
+    client_a.post(f"/t/umearegionen/ekonomi/budget/beslut?ar={year}", data={"paragraph_id": str(own_id)})
+    with in_tenant(app, "umearegionen"):
+        decided = db.session.get(Paragraph, own_id)
+        assert decided.decision == f"Styrelsen fastställer budget {year} med plan för {year + 1}–{year + 2} enligt förslag."
+        assert db.session.get(Paragraph, other_id).decision == ""
+    page = client_a.get(f"/t/umearegionen/ekonomi/budget?ar={year}").get_data(as_text=True)
+    assert "beslutad och låst</strong> i <a" in page and f"§ {number} {clock.today().year}" in page

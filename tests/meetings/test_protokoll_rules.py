@@ -1,0 +1,229 @@
+"""The protokoll's rules: §§ in meeting order through the year; one editor that saves every § or
+none; beslut from the förslag; ersättare in the register's order for an absent or jävig ledamot
+of their member; attendance correctable until justering; a protokoll started by mistake removed;
+the approvals bound to the text; justering only approved or signed on paper. SQLite and PostgreSQL."""
+import email
+import io
+from email import policy
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from finsam_saas.extensions import db
+from finsam_saas.organisation import services as organisation
+from finsam_saas.organisation.models import Body, Member
+
+from support import TENANT_A, ApiClient, in_tenant, login
+
+A = f"/t/{TENANT_A}"
+BOARD = ["Peter Vigren", "Harriet Hedlund", "Mikael Broman", "Anders Hahlin", "Christina Lidström"]
+
+
+def _meeting(api, day, items=2):
+    answer = api.post("/meetings", json={"body": "styrelse", "date": day, "items": [
+        {"title": f"Ärende {n}", "kind": "beslut", "proposal": f"Styrelsen beslutar i ärende {n}."}
+        for n in range(1, items + 1)]})
+    assert answer.status_code == 201, answer.json
+    return answer.json["id"]
+
+
+def _start(api, meeting_id, attendees=None, justerare="Anders Hahlin"):
+    return api.post(f"/meetings/{meeting_id}/minutes", json={
+        "chair": "Peter Vigren", "secretary": "Johanna Långdal Persson", "justerare": [justerare],
+        "attendees": attendees or [{"name": n, "role": "ledamot"} for n in BOARD]})
+
+
+def test_paragraphs_run_in_meeting_order_through_the_year(any_app):
+    api = ApiClient(any_app)
+    february, march, april = _meeting(api, "2021-02-19"), _meeting(api, "2021-03-26"), _meeting(api, "2021-05-07")
+    early = _start(api, march)
+    assert early.status_code == 409 and early.json["error"]["code"] == "earlier_meeting_without_minutes"
+    assert "Mötet 2021-02-19 (styrelse) har inget protokoll ännu" in early.json["error"]["message"]
+    assert api.get(f"/meetings/{march}").json["minutes"] is None
+    # a meeting that was not held is cancelled, and no longer holds the numbers back
+    api.post(f"/meetings/{february}/cancel", json={"reason": "Inställt"})
+    assert [p["number"] for p in _start(api, march).json["paragraphs"]] == [1, 2]
+    assert [p["number"] for p in _start(api, april).json["paragraphs"]] == [3, 4]
+    # reinstated, February would get higher §§ than the later meetings: refused
+    api.post(f"/meetings/{february}/reinstate")
+    late = _start(api, february)
+    assert late.status_code == 409 and late.json["error"]["code"] == "later_meeting_has_minutes"
+
+
+def test_beslut_is_prefilled_from_the_forslag_till_beslut(any_app):
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    decisions = [p["decision"] for p in api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]]
+    assert decisions == ["Styrelsen beslutar i ärende 1.", "Styrelsen beslutar i ärende 2."]
+
+
+def test_the_editor_saves_every_paragraph_or_none_and_keeps_what_was_typed(client_a, app):
+    meeting_id = _meeting(ApiClient(app), "2021-02-19", items=3)
+    _start(ApiClient(app), meeting_id)
+    data = {f"text-{n}": f"Text {n}" for n in (1, 2, 3)}
+    data.update({f"decision-{n}": "" for n in (1, 2, 3)})
+    data["reservations-3"] = "Mikael Holmlund"  # not among the attendees
+    refused = client_a.post(f"{A}/moten/{meeting_id}/protokoll", data=data)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Mikael Holmlund (§ 3) finns inte bland deltagarna" in page
+    assert ">Text 1</textarea>" in page and ">Text 2</textarea>" in page  # every § as typed
+    assert 'id="reservations-3-fel"' in page and 'aria-invalid="true"' in page
+    api = ApiClient(app)
+    assert [p["text"] for p in api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]] == ["", "", ""]
+    data["reservations-3"] = "Harriet Hedlund"
+    data["decision-3"] = "Styrelsen bifaller."
+    assert client_a.post(f"{A}/moten/{meeting_id}/protokoll", data=data).status_code == 302
+    paragraphs = api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]
+    assert [p["text"] for p in paragraphs] == ["Text 1", "Text 2", "Text 3"]
+    assert paragraphs[2]["reservations"] == ["Harriet Hedlund"]
+
+
+def _second_ersattare(app):
+    """Försäkringskassan's ersättare in the register's order: Per-Erik Björk first, then Lena Lund."""
+    with in_tenant(app, TENANT_A):
+        body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
+        fk = db.session.scalar(select(Member).where(Member.name == "Försäkringskassan"))
+        first = next(s for s in body.seats if s.person == "Per-Erik Björk")
+        organisation.update_seat(first, person=first.person, seat="ersattare", appointed_by=fk, email=first.email,
+                                 phone=None, role=None, substitute_order=1, term_start=None, term_end=None)
+        organisation.add_seat(body, person="Lena Lund", seat="ersattare", appointed_by=fk, email=None, phone=None,
+                              role=None, substitute_order=2, term_start=None, term_end=None)
+        db.session.commit()
+
+
+def test_ersattare_serve_in_the_registers_order_for_an_absent_or_jaevig_ledamot(any_app):
+    _second_ersattare(any_app)
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19", items=3)
+    others = [n for n in BOARD if n != "Mikael Broman"]
+    asked = _start(api, meeting_id, attendees=[{"name": n, "role": "ledamot"} for n in others] + [
+        {"name": "Lena Lund", "role": "ersattare", "serving": True},
+        {"name": "Per-Erik Björk", "role": "ersattare"}])
+    assert asked.status_code == 400
+    assert "Lena Lund kan inte tjänstgöra: Per-Erik Björk går före i ersättarordningen" in asked.json["error"]["message"]
+    # Broman is there from § 2: Björk serves for him at § 1 only
+    started = _start(api, meeting_id, attendees=[{"name": n, "role": "ledamot"} for n in others] + [
+        {"name": "Mikael Broman", "role": "ledamot", "from": 2},
+        {"name": "Per-Erik Björk", "role": "ersattare"}, {"name": "Lena Lund", "role": "ersattare"}])
+    assert started.status_code == 201, started.json
+    paragraphs = api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]
+    assert [p["deciding"] for p in paragraphs] == [5, 5, 5]
+    # Broman jävig at § 3: his ersättare takes the seat for that §
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/3", json={"recused": ["Mikael Broman"]})
+    assert api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"][2]["deciding"] == 5
+    client = any_app.test_client()
+    login(client, "kansli.a@test.se")
+    page = client.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    assert "Per-Erik Björk, Försäkringskassan" in page and "tjänstgörande ersättare för Mikael Broman" in page
+    pdf = api.get(f"/meetings/{meeting_id}/minutes.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Per-Erik Björk, Försäkringskassan (tjänstgörande ersättare för Mikael Broman)" in text
+
+
+def test_attendance_is_corrected_until_justering(any_app):
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    fixed = api.put(f"/meetings/{meeting_id}/minutes/attendance", json={
+        "chair": "Peter Vigren", "secretary": "Johanna Långdal Persson", "justerare": ["Harriet Hedlund"],
+        "attendees": [{"name": n, "role": "ledamot"} for n in BOARD[:4]]})
+    assert fixed.status_code == 200, fixed.json
+    assert fixed.json["justerare"] == ["Harriet Hedlund"] and len(fixed.json["attendees"]) == 4
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/1", json={"recused": ["Anders Hahlin"]})
+    dropped = api.put(f"/meetings/{meeting_id}/minutes/attendance", json={
+        "chair": "Peter Vigren", "secretary": "S", "justerare": ["Harriet Hedlund"],
+        "attendees": [{"name": n, "role": "ledamot"} for n in BOARD[:3]]})
+    assert dropped.status_code == 400 and "Anders Hahlin står i § 1" in dropped.json["error"]["message"]
+    api.post(f"/meetings/{meeting_id}/minutes/justering", json={"date": "2021-02-26"})
+    assert api.put(f"/meetings/{meeting_id}/minutes/attendance", json={
+        "chair": "Peter Vigren", "secretary": "S", "justerare": ["Harriet Hedlund"],
+        "attendees": [{"name": n, "role": "ledamot"} for n in BOARD]}).status_code == 409
+
+
+def test_a_protokoll_started_by_mistake_is_removed(any_app):
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    assert api.delete(f"/meetings/{meeting_id}/minutes").status_code == 204
+    assert api.get(f"/meetings/{meeting_id}").json["minutes"] is None
+    assert api.post(f"/meetings/{meeting_id}/items", json={"title": "Glömt ärende"}).status_code == 201
+    _start(api, meeting_id)
+    api.post(f"/meetings/{meeting_id}/minutes/paragraphs/1/tasks",
+             json={"assignee": "Kansliet", "description": "Utred", "due": "2021-05-01"})
+    held = api.delete(f"/meetings/{meeting_id}/minutes")
+    assert held.status_code == 409 and held.json["error"]["code"] == "has_tasks"
+
+
+def _signers(api, meeting_id):
+    return {s["name"]: s for s in api.get(f"/meetings/{meeting_id}").json["minutes"]["signers"]}
+
+
+def _name_users(app):
+    from finsam_saas.platform.models import User
+
+    with in_tenant(app, TENANT_A):
+        db.session.scalar(select(User).where(User.email == "ledamot.a@test.se")).name = "Peter Vigren"
+        db.session.commit()
+
+
+def test_an_approval_holds_for_the_text_it_approved_only(any_app):
+    _name_users(any_app)
+    api, chair = ApiClient(any_app), ApiClient(any_app, "ledamot.a@test.se")
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    signers = _signers(api, meeting_id)
+    stranger = chair.post(f"/meetings/{meeting_id}/minutes/signers/{signers['Anders Hahlin']['id']}/approve")
+    assert stranger.status_code == 409 and stranger.json["error"]["code"] == "not_the_signer"
+    approved = chair.post(f"/meetings/{meeting_id}/minutes/signers/{signers['Peter Vigren']['id']}/approve")
+    assert approved.status_code == 200 and approved.json["everyone_approved"] is False
+    assert _signers(api, meeting_id)["Peter Vigren"]["approved"]
+    before = set(any_app.config["OUTBOX_DIR"].glob("*.eml"))
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/2", json={"text": "Ett tillägg efter godkännandet."})
+    assert _signers(api, meeting_id)["Peter Vigren"]["approved"] is None  # the text changed: withdrawn
+    told = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in set(any_app.config["OUTBOX_DIR"].glob("*.eml")) - before]
+    assert [m["To"] for m in told] == ["peter.vigren@umearegionen.demo"]  # and told, whatever path changed it
+    before |= set(any_app.config["OUTBOX_DIR"].glob("*.eml"))
+    client = any_app.test_client()
+    login(client, "kansli.a@test.se")
+    chair.post(f"/meetings/{meeting_id}/minutes/signers/{signers['Peter Vigren']['id']}/approve")
+    form = {f"{field}-{n}": "" for field in ("text", "decision") for n in (1, 2)}
+    form["text-2"] = "Ett tillägg efter godkännandet, rättat."
+    saved = client.post(f"{A}/moten/{meeting_id}/protokoll", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "1 godkännande av den tidigare texten gäller inte längre" in saved
+    told = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in set(any_app.config["OUTBOX_DIR"].glob("*.eml")) - before]
+    assert [m["To"] for m in told] == ["peter.vigren@umearegionen.demo"]
+    assert "ditt godkännande gäller inte längre" in told[0].get_body(("plain",)).get_content()
+    assert "godkännandet drogs tillbaka" in client.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    pdf = api.get(f"/meetings/{meeting_id}/minutes.pdf")
+    assert "godkänt i systemet" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+
+
+def test_justering_needs_every_approval_or_the_paper_signing(any_app):
+    _name_users(any_app)
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    refused = api.post(f"/meetings/{meeting_id}/minutes/justering", json={"date": "2021-02-26", "signed_on_paper": False})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "not_approved"
+    assert "Peter Vigren (ordförande), Anders Hahlin (justerare)" in refused.json["error"]["message"]
+    future = api.post(f"/meetings/{meeting_id}/minutes/justering", json={"date": "2099-01-01"})
+    assert future.status_code == 400 and "i framtiden" in future.json["error"]["message"]
+    paper = api.post(f"/meetings/{meeting_id}/minutes/justering", json={"date": "2021-02-26"})
+    assert paper.status_code == 200 and paper.json["signed_on_paper"] is True
+
+
+def test_the_justering_page_says_what_happens_before_it_locks(client_a, app):
+    meeting_id = _meeting(ApiClient(app), "2021-02-19")
+    _start(ApiClient(app), meeting_id)
+    asked = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2021-02-26", "posted": ""})
+    page = asked.get_data(as_text=True)
+    assert "låses protokollet för alltid" in page and "anslås på anslagstavlan 2021-03-01 och tas ned 2021-03-22" in page
+    assert ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["justerad"] is None  # only asked
+    done = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering",
+                         data={"date": "2021-02-26", "confirm": "1", "signed_on_paper": "on"}, follow_redirects=True)
+    assert "Protokollet är justerat 2021-02-26" in done.get_data(as_text=True)
+
