@@ -35,8 +35,10 @@ class Config:
         self.JOB_RETRIES = int(os.environ.get("JOB_RETRIES", 1))
         self.SMTP_URL = os.environ.get("SMTP_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@finsam.local")
-        # Links in mail are built from this, never from the request's Host header.
-        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # Links in mail are built from this, never from the request's Host header; by default the
+        # address `make run` serves on (HOST and PORT).
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL") or (
+            f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}")
         # Counts from 1 up to this are never published to other förbund (analysis).
         self.SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", 5))
         self.OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", instance / "outbox"))

@@ -40,3 +40,8 @@ def die_midway(job) -> None:
 
     report_progress(job, 50)
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def fail_unexpectedly(job) -> None:
+    """A programming error deep in a job: the page must not show the library's words."""
+    {}["saknas"]

@@ -120,17 +120,21 @@ def _decision(year: int) -> dict:
     return {"item": item, "meetings": [], "paragraphs": paragraphs}
 
 
+def _budget_of(year: int):
+    budget = services.current_budget(year)
+    if budget is None:
+        raise InvalidInput(f"Det finns ingen budget för {year}.", {"year": "saknas"})
+    return budget
+
+
 @blueprint.route("/budget/dagordning", methods=["POST"])
 @requires("economy.edit")
 def put_budget_on_agenda():
     year = _year()
     form.require_csrf()
     try:
-        budget = services.current_budget(year)
-        if budget is None:
-            raise InvalidInput(f"Det finns ingen budget för {year}.", {"year": "saknas"})
         meeting = get_or_404(Meeting, form.int_field("meeting_id", "möte"))
-        services.put_budget_on_agenda(budget, meeting)
+        services.put_budget_on_agenda(_budget_of(year), meeting)
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "economy.budget", ar=year)
@@ -190,10 +194,7 @@ def decide_budget():
     year = _year()
     form.require_csrf()
     try:
-        budget = services.current_budget(year)
-        if budget is None:
-            raise InvalidInput(f"Det finns ingen budget för {year}.", {"year": "saknas"})
-        services.decide_budget(budget, get_or_404(Paragraph, form.int_field("paragraph_id", "paragraf")))
+        services.decide_budget(_budget_of(year), get_or_404(Paragraph, form.int_field("paragraph_id", "paragraf")))
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "economy.budget", ar=year)

@@ -131,18 +131,22 @@ def _check_date(body: Body, day: date, *, confirm: bool, meeting: Meeting | None
 
 # --- meetings ----------------------------------------------------------------
 
-def _check_item(item: dict, index: int) -> None:
-    key = f"items[{index}]"
+def _check_item(item: dict, index: int | None = None) -> None:
+    """A row of an agenda (`index` in a list given whole, as items[2]) or one item of a form."""
+    key = f"items[{index}]." if index is not None else ""
+    which = f"Punkt {index + 1}" if index is not None else "Punkten"
     if not (item.get("title") or "").strip():
-        raise InvalidInput(f"Punkt {index + 1} saknar rubrik.", {f"{key}.title": "saknas"})
+        raise InvalidInput(f"{which} saknar rubrik.", {f"{key}title": "saknas"})
+    if len(item["title"].strip()) > 300:
+        raise InvalidInput(f"{which}: rubriken får vara högst 300 tecken.", {f"{key}title": "högst 300 tecken"})
     if item.get("kind", "information") not in ITEM_KINDS:
         raise InvalidInput(
-            f"Punkt {index + 1} har okänd typ \"{item.get('kind')}\" (beslut, information, diskussion eller formalia).",
-            {f"{key}.kind": "okänd typ"},
+            f"{which} har okänd typ \"{item.get('kind')}\" (beslut, information, diskussion eller formalia).",
+            {f"{key}kind": "okänd typ"},
         )
     if item.get("placement") not in (None, *PLACEMENTS):
-        raise InvalidInput(f"Punkt {index + 1} har okänd placering \"{item.get('placement')}\".",
-                           {f"{key}.placement": "inledande, ärende eller avslutande"})
+        raise InvalidInput(f"{which} har okänd placering \"{item.get('placement')}\".",
+                           {f"{key}placement": "inledande, ärende eller avslutande"})
 
 
 def matter_for(diarienummer: str | None, title: str) -> Matter | None:
@@ -196,11 +200,13 @@ def create_meeting(body: Body, *, day: date, start: time | None = None, end: tim
     template = ensure_standing_template(body) if with_template else []
     if with_template:
         given = [{**row, "placement": row.get("placement") or "main"} for row in items]
-        rows = [{"title": s.title, "kind": s.kind, "standing": True, "placement": "open"}
-                for s in template if s.placement == "open"]
-        rows += given + _repeating_items(body, day, {s.title for s in template} | {row["title"] for row in items})
-        rows += [{"title": s.title, "kind": s.kind, "standing": True, "placement": "close"}
-                 for s in template if s.placement == "close"]
+        repeating = _repeating_items(body, day, {s.title for s in template} | {row["title"] for row in items})
+        rows = []
+        for part in ("open", "main", "close"):
+            rows += [{"title": s.title, "kind": s.kind, "standing": True, "placement": part}
+                     for s in template if s.placement == part]
+            rows += [row for row in given if row["placement"] == part]
+            rows += [row for row in repeating if row["placement"] == part]
     else:
         rows = [dict(row) for row in items]
         for row, placement in zip(rows, _placements(rows)):
@@ -212,7 +218,8 @@ def create_meeting(body: Body, *, day: date, start: time | None = None, end: tim
 
 
 def _repeating_items(body: Body, day: date, already: set[str]) -> list[dict]:
-    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next."""
+    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next,
+    each in its part of the agenda (Incheckning among the opening items) [000]."""
     previous = db.session.scalar(
         select(Meeting).where(Meeting.body_id == body.id, Meeting.date < day, Meeting.cancelled_on.is_(None))
         .order_by(Meeting.date.desc()).limit(1)
@@ -221,8 +228,8 @@ def _repeating_items(body: Body, day: date, already: set[str]) -> list[dict]:
         return []
     return [
         {"title": i.title, "kind": i.kind, "presenter": i.presenter, "description": i.description,
-         "standing": True, "placement": "main", "diarienummer": i.matter.diarienummer if i.matter else None}
-        for i in previous.items if i.standing and i.placement == "main" and not i.withdrawn and i.title not in already
+         "standing": True, "placement": i.placement, "diarienummer": i.matter.diarienummer if i.matter else None}
+        for i in previous.items if i.standing and not i.withdrawn and i.title not in already
     ]
 
 
@@ -366,7 +373,7 @@ def add_item(meeting: Meeting, row: dict, *, placement: str | None = None, after
     the part `placement` names, or right after item `after`. Numbers after it move down by one."""
     ensure_agenda_editable(meeting)
     placement = placement or row.get("placement") or "main"
-    _check_item({**row, "placement": placement}, len(meeting.items))
+    _check_item({**row, "placement": placement})
     items = _live(meeting)
     index = _insert_position(items, placement, after)
     if after is not None:
@@ -394,7 +401,7 @@ def update_item(meeting: Meeting, number: int, changes: dict) -> AgendaItem:
     if unknown:
         raise InvalidInput(f"Okända fält: {', '.join(sorted(unknown))}.", {key: "okänt fält" for key in unknown})
     merged = {"title": item.title, "kind": item.kind, "placement": item.placement, **changes}
-    _check_item(merged, number - 1)
+    _check_item(merged)
     changed = []
     for field, value in changes.items():
         if field == "diarienummer":

@@ -4,7 +4,7 @@ votes, approval and justering, the justerat protokoll's send-out, and uppdrag. E
 of the meeting pages, and the same rules (they are `meetings.services`)."""
 from datetime import date
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
@@ -21,7 +21,7 @@ from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.openapi import documented
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 from finsam_saas.platform.schemas import load
-from finsam_saas.platform.web import api_blueprint, bearer_user, get_or_404
+from finsam_saas.platform.web import api_blueprint, get_or_404
 
 blueprint = api_blueprint("meetings_api", __name__)
 
@@ -357,7 +357,7 @@ def approve(meeting_id: int, signer_id: int):
     signer = get_or_404(Signer, signer_id)
     if signer.minutes_id != minutes.id:
         raise InvalidInput("Den som ska godkänna hör inte till protokollet.", {"signer": "fel protokoll"})
-    if signer not in services.signer_for(minutes, bearer_user()):
+    if signer not in services.signer_for(minutes, g.api_user):
         raise RuleViolation("not_the_signer", f"Bara {signer.name} kan godkänna som {signer.role_label}.")
     everyone = services.approve(minutes, signer)
     db.session.commit()

@@ -27,12 +27,30 @@ def max_megabytes() -> int:
 
 
 def _next_label(meeting: Meeting, item_number: int | None) -> str:
+    """The next free number in the meeting's own style: bilaga 1, 2, 3 … through the meeting
+    (seed 000), or 4.1, 4.2 per item once the meeting numbers that way (seed 003)."""
     labels = [a.label for a in meeting.attachments]
-    if item_number is None:
-        whole = [int(label) for label in labels if "." not in label]
+    per_item = item_number is not None and any("." in label for label in labels)
+    if not per_item:
+        whole = [int(label.split(".")[0]) for label in labels if "." not in label]
         return str(max(whole, default=0) + 1)
     sub = [int(label.split(".")[1]) for label in labels if label.startswith(f"{item_number}.")]
     return f"{item_number}.{max(sub, default=0) + 1}"
+
+
+def labels_text(labels: list[str]) -> str:
+    """Bilaga numbers as the kallelse prints them: runs as "4 - 5" (seed 000), the rest by commas."""
+    parts, run = [], []
+    for label in labels:
+        if run and label.isdigit() and run[-1].isdigit() and int(label) == int(run[-1]) + 1:
+            run.append(label)
+            continue
+        if run:
+            parts.append(run[0] if len(run) == 1 else f"{run[0]} - {run[-1]}")
+        run = [label]
+    if run:
+        parts.append(run[0] if len(run) == 1 else f"{run[0]} - {run[-1]}")
+    return ", ".join(parts)
 
 
 def _read_pdf(upload: FileStorage | None) -> bytes:

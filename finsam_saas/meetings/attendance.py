@@ -27,13 +27,15 @@ def _rank(seat: Seat) -> tuple:
     return (seat.seat != "ordinarie", seat.substitute_order is None, seat.substitute_order or 0, seat.position)
 
 
-def parse(attendees: list[dict], *, body: Body, day: date, members: dict[str, Member]) -> tuple[list[dict], list | None]:
+def parse(attendees: list[dict], *, body: Body, day: date, members: dict[str, Member],
+          numbers: list[int] = ()) -> tuple[list[dict], list | None]:
     """Check the attendance against the register and put it in the protokoll's order.
 
     `attendees`: [{"name", "role": ledamot | ersattare | ovrig, "member", "title", "serving", "from", "to"}].
     Returns (rows for Attendee, the ordinarie snapshot or None when the body has no register).
     Raises InvalidInput naming the person: a ledamot or ersättare who holds no such seat on the
-    day, a member other than the one that appointed them, a name twice, § ranges backwards.
+    day, a member other than the one that appointed them, a name twice, a § range backwards or
+    outside the protokoll's §§ (`numbers`).
     """
     seats = register_on(body, day)
     by_name = {s.person: s for s in seats}
@@ -73,6 +75,10 @@ def parse(attendees: list[dict], *, body: Body, day: date, members: dict[str, Me
         start, end = row.get("from"), row.get("to")
         if start is not None and end is not None and end < start:
             raise InvalidInput(f"{name}: närvaron slutar före den börjar (§ {start}–{end}).", {f"{key}.to": "före från"})
+        for field, number in (("from", start), ("to", end)):
+            if number is not None and numbers and not numbers[0] <= number <= numbers[-1]:
+                raise InvalidInput(f"{name}: § {number} finns inte i protokollet, som har §§ {numbers[0]}–{numbers[-1]}.",
+                                   {f"{key}.{field}": f"§ {numbers[0]}–{numbers[-1]}"})
         rows.append({
             "name": name, "role": role, "member_id": member.id if member else None,
             "title": (row.get("title") or ("" if member else member_name)).strip(),

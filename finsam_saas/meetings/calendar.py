@@ -31,4 +31,7 @@ def next_working_day(after: date) -> date:
 
 
 def anslag_removed(posted: date) -> date:
-    return posted + timedelta(days=ANSLAG_DAYS)
+    """Three weeks after the anslag went up; a last day that is no working day moves to the next
+    working day (lag 1930:173 om beräkning av lagstadgad tid) [000: 2020-11-30 → 2020-12-21]."""
+    day = posted + timedelta(days=ANSLAG_DAYS)
+    return day if is_working_day(day) else next_working_day(day)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import render_template
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attendance, services
+from finsam_saas.meetings import attachments as bilagor, attendance, services
+from finsam_saas.platform import clock
 from finsam_saas.meetings.models import Meeting, Minutes
 from finsam_saas.platform.documents import render_pdf
 from finsam_saas.platform.files import tenant_dir
@@ -18,7 +19,8 @@ def _tenant(tenant_id: int) -> Tenant:
 def notice_pdf(meeting: Meeting) -> bytes:
     tenant = _tenant(meeting.tenant_id)
     html = render_template("pdf/notice.html", tenant=tenant, meeting=meeting,
-                           appendices=services.notice_appendices(meeting))
+                           appendices=services.notice_appendices(meeting), labels_text=bilagor.labels_text,
+                           issued=clock.local_date(meeting.notice_sent_at) if meeting.notice_sent_at else clock.today())
     return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
 
 
@@ -28,11 +30,12 @@ def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
     tenant = _tenant(minutes.tenant_id)
     paragraphs = [p for p in minutes.paragraphs if not (public and p.confidential)]
     numbers = [p.number for p in minutes.paragraphs]
-    text_hash = services.content_hash(minutes, with_justering=False)
+    tasks = services.tasks_of(minutes)
+    text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
     html = render_template(
         "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
         public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, numbers=numbers,
-        service=attendance.service(minutes, numbers), tasks=services.tasks_of(minutes),
+        service=attendance.service(minutes, numbers), tasks=tasks,
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
     )
     return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug), archive=minutes.justerad)

@@ -21,8 +21,8 @@ from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
 from finsam_saas.platform.tenancy import current_tenant_id
-from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import get_or_404, url_pattern
+from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
+from finsam_saas.platform.web import get_or_404
 
 
 def _after_commit_notify() -> int:
@@ -53,8 +53,10 @@ def _withdrawn_note(count: int) -> str:
 
 def _attendance_page(meeting: Meeting, template: str, values: dict, errors: dict, status: int = 200):
     seats = attendance.register_on(meeting.body, meeting.date)
+    numbers = ([p.number for p in meeting.minutes.paragraphs] if meeting.minutes is not None
+               else services.planned_numbers(meeting))
     return render_template(template, meeting=meeting, seats=seats, form=values, errors=errors,
-                           kansli=organisation.kansli()), status
+                           kansli=organisation.kansli(), numbers=numbers), status
 
 
 def _posted_attendance(seats) -> tuple[list[dict], list[str]]:
@@ -91,18 +93,23 @@ def start_minutes(meeting_id: int):
         return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
     if request.method == "GET":
         return _attendance_page(meeting, "meetings/start_minutes.html", _default_attendance(meeting), {})
+    return _save_attendance(meeting, "meetings/start_minutes.html", lambda **people: services.start_minutes(
+        meeting, **people), "Protokollet är påbörjat. Besluten är ifyllda med förslagen till beslut; ändra där "
+                            "styrelsen beslutade annorlunda.")
+
+
+def _save_attendance(meeting: Meeting, template: str, save, success: str):
+    """The attendance form posted: saved and on to the protokoll, or shown again as typed with the error."""
     form.require_csrf()
     try:
         attendees, justerare = _posted_attendance(attendance.register_on(meeting.body, meeting.date))
-        services.start_minutes(meeting, chair=form.text("chair"), secretary=form.text("secretary"),
-                               justerare=justerare, attendees=attendees)
+        save(chair=form.text("chair"), secretary=form.text("secretary"), justerare=justerare, attendees=attendees)
         db.session.commit()
     except DomainError as error:
         form.undo(error)
-        return _attendance_page(meeting, "meetings/start_minutes.html", request.form, _field_errors(error), error.status)
-    flash("Protokollet är påbörjat. Besluten är ifyllda med förslagen till beslut; ändra där styrelsen beslutade "
-          "annorlunda.", "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+        return _attendance_page(meeting, template, request.form, _field_errors(error), error.status)
+    flash(success + _withdrawn_note(_after_commit_notify()), "success")
+    return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
 
 
 def _field_errors(error: DomainError) -> dict:
@@ -118,6 +125,9 @@ def _field_errors(error: DomainError) -> dict:
 def edit_attendance(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
     meeting = minutes.meeting
+    if minutes.justerad:
+        flash("Protokollet är justerat; närvaron kan inte längre ändras.", "info")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
     if request.method == "GET":
         seats = attendance.register_on(meeting.body, meeting.date)
         present = {a.name: a for a in minutes.attendees}
@@ -132,17 +142,8 @@ def edit_attendance(meeting_id: int):
         values.update(chair=minutes.chair, secretary=minutes.secretary,
                       justerare="\n".join(s.name for s in minutes.signers if s.role == "justerare"))
         return _attendance_page(meeting, "meetings/attendance.html", values, {})
-    form.require_csrf()
-    try:
-        attendees, justerare = _posted_attendance(attendance.register_on(meeting.body, meeting.date))
-        services.update_attendance(minutes, chair=form.text("chair"), secretary=form.text("secretary"),
-                                   justerare=justerare, attendees=attendees)
-        db.session.commit()
-    except DomainError as error:
-        form.undo(error)
-        return _attendance_page(meeting, "meetings/attendance.html", request.form, _field_errors(error), error.status)
-    flash("Närvaron är sparad." + _withdrawn_note(_after_commit_notify()), "success")
-    return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+    return _save_attendance(meeting, "meetings/attendance.html",
+                            lambda **people: services.update_attendance(minutes, **people), "Närvaron är sparad.")
 
 
 def _minutes_or_404(meeting_id: int) -> Minutes:
@@ -167,7 +168,8 @@ def _minutes_page_query() -> Select:
 
 def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict | None = None, status: int = 200):
     meeting = minutes.meeting
-    text_hash = services.content_hash(minutes, with_justering=False)
+    tasks = services.tasks_of(minutes)
+    text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
     numbers = [p.number for p in minutes.paragraphs]
     service = attendance.service(minutes, numbers)
     proposals = {i.number: i.proposal for i in meeting.items}
@@ -178,11 +180,9 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
         links=services.paragraph_links(minutes.paragraphs), service=service, numbers=numbers, proposals=proposals,
-        tasks=services.tasks_of(minutes), values=values, errors=errors or {},
+        tasks=tasks, values=values, errors=errors or {},
         mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
         if minutes.justerad else [],
-        paragraph_urls={name: url_pattern(f"meetings.{name}", "number", meeting_id=meeting.id)
-                        for name in ("vote", "add_task")},
     ), status
 
 
@@ -211,6 +211,10 @@ def minutes(meeting_id: int):
         return _minutes_page(minutes, values=request.form, errors=error.fields, status=error.status)
     anchor = request.form.get("anchor", "")
     flash(f"Protokollet är sparat ({len(posted)} §§)." + _withdrawn_note(_after_commit_notify()), "success")
+    page, _, number = (request.form.get("goto") or "").partition("-")
+    if page in ("votering", "uppdrag") and number.isdigit() and int(number) in numbers:
+        endpoint = "meetings.vote" if page == "votering" else "meetings.add_task"
+        return redirect(url_for(endpoint, meeting_id=meeting_id, number=int(number)))
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=anchor or None))
 
 
@@ -228,9 +232,11 @@ def _paragraph_of(meeting_id: int, number: int):
 
 
 def _paragraph_page(template: str, minutes, paragraph, status: int = 200, errors=None):
+    deciding = services.deciding_at(minutes, paragraph.number, paragraph)
     return render_template(template, minutes=minutes, meeting=minutes.meeting, p=paragraph, form=request.form,
-                           errors=errors or {}, vote_sentence=services.vote_sentence,
-                           deciding=len(services.deciding_at(minutes, paragraph.number, paragraph))), status
+                           errors=errors or {}, vote_sentence=services.vote_sentence, deciding=len(deciding),
+                           presiding=[("", f"{minutes.chair} (mötets ordförande)")]
+                           + [(a.name, a.name) for a in deciding if a.name != minutes.chair]), status
 
 
 # Votes and tasks have pages of their own rather than a form under every §: they are rare, and
@@ -250,7 +256,7 @@ def vote(meeting_id: int, number: int):
             result = services.record_vote(
                 minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
                 abstain=form.int_field("abstain", "avstår", required=False) or 0,
-                chair_vote=request.form.get("chair_vote") or None,
+                chair_vote=request.form.get("chair_vote") or None, presiding=form.text("presiding") or None,
             )
             db.session.commit()
         except DomainError as error:
@@ -293,9 +299,10 @@ def approve(meeting_id: int, signer_id: int):
     form.require_csrf()
     if signer.minutes_id != minutes.id:
         abort(404)
-    if signer not in services.signer_for(minutes, current_user):
-        abort(403)
     try:
+        if signer not in services.signer_for(minutes, current_user):
+            raise RuleViolation("not_the_signer", f"Du kan bara godkänna för dig själv: raden gäller {signer.name} "
+                                                  f"({signer.role_label}).")
         everyone = services.approve(minutes, signer)
         db.session.commit()
     except DomainError as error:
@@ -325,6 +332,12 @@ def justera(meeting_id: int):
         dates, errors = None, error.fields
         flash(error.message, "error")
     confirmed = request.method == "POST" and request.form.get("confirm") == "1" and dates is not None
+    shown = f"{dates.justerad}|{dates.anslag_posted}" if dates else ""
+    changed = confirmed and request.form.get("shown") != shown
+    if changed:
+        # Dates other than those the page showed: show what they mean before anything is locked.
+        flash("Datumen är ändrade. Kontrollera vad de innebär nedan och bekräfta igen.", "info")
+        confirmed = False
     paper = request.form.get("signed_on_paper") == "on"
     if confirmed and missing and not paper:
         errors["signed_on_paper"] = "Kryssa i att protokollet är undertecknat på papper, eller vänta på godkännandena."
@@ -335,14 +348,16 @@ def justera(meeting_id: int):
             result = services.justera(minutes, on=dates.justerad, posted=dates.anslag_posted, signed_on_paper=paper)
             db.session.commit()
         except DomainError as error:
-            return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
-        flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
-              f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet." if result.late else ""),
-              "success")
-        return redirect(back)
+            form.undo(error)
+            errors = error.fields
+        else:
+            flash(f"Protokollet är justerat {result.justerad}. Anslaget sätts upp {result.anslag_posted} och tas ned "
+                  f"{result.anslag_removed}." + (" Observera: justeringen skedde mer än 14 dagar efter mötet."
+                                                 if result.late else ""), "success")
+            return redirect(back)
+    status = 400 if errors else 200
     return render_template("meetings/justering.html", minutes=minutes, meeting=minutes.meeting, dates=dates,
-                           missing=missing, form=values, errors=errors, back=back,
-                           status=400 if errors else 200), 400 if errors else 200
+                           missing=missing, form=values, errors=errors, back=back, shown=shown), status
 
 
 @blueprint.route("/<int:meeting_id>/protokoll/utskick", methods=["GET", "POST"])
@@ -353,7 +368,7 @@ def send_minutes(meeting_id: int):
     people = []
     for r, d in recipients.protokoll_status(minutes):
         status = ("saknar e-postadress – får inget" if not r.address else
-                  f"har fått det {d.at:%Y-%m-%d}" if d is not None and d.sent else "får protokollet")
+                  f"har fått det {clock.local_date(d.at)}" if d is not None and d.sent else "får protokollet")
         people.append((r.name, r.why, r.email, status))
     blocked = "" if minutes.justerad else "Protokollet är inte justerat än."
     if not blocked and not any(p[2] for p in people):

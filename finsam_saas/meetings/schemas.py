@@ -100,6 +100,7 @@ class VoteIn(Schema):
     no = fields.Integer(required=True, **STRICT_INT)
     abstain = fields.Integer(load_default=0, **STRICT_INT)
     chair_vote = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no"]))
+    presiding = fields.String(load_default=None, allow_none=True)  # who chaired the § when not the chair
 
 
 class JusteringIn(Schema):

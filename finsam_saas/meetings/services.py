@@ -82,9 +82,13 @@ def _check_numbering(meeting: Meeting, first: int, count: int) -> None:
     body = meeting.body.name.lower()
     for other in sorted(others, key=_order):
         if _order(other) < _order(meeting) and other.minutes is None:
+            which = f"Mötet {other.date}" + (f" klockan {other.start.strftime('%H.%M')}" if other.start else "")
+            if other.date == meeting.date:
+                which = f"Ett annat möte samma dag, {other.date}" + (
+                    f" klockan {other.start.strftime('%H.%M')}" if other.start else ", skapat före det här,")
             raise RuleViolation(
                 "earlier_meeting_without_minutes",
-                f"Mötet {other.date} ({body}) har inget protokoll ännu. Paragraferna numreras i mötenas ordning under "
+                f"{which} ({body}) har inget protokoll ännu. Paragraferna numreras i mötenas ordning under "
                 f"året: skriv det mötets protokoll först, eller ställ in mötet om det inte blev av.")
         if _order(other) > _order(meeting) and other.minutes is not None and other.minutes.paragraphs:
             lowest = min(p.number for p in other.minutes.paragraphs)
@@ -99,6 +103,12 @@ def next_paragraph_number(body_id: int, year: int) -> int:
     """§§ run on through the calendar year per body and restart at 1 on 1 January."""
     last = db.session.scalar(select(func.max(Paragraph.number)).where(Paragraph.body_id == body_id, Paragraph.year == year))
     return (last or 0) + 1
+
+
+def planned_numbers(meeting: Meeting) -> list[int]:
+    """The §§ the meeting's protokoll will get when started now (shown on the attendance form)."""
+    first = next_paragraph_number(meeting.body_id, meeting.date.year)
+    return list(range(first, first + sum(1 for i in meeting.items if not i.withdrawn)))
 
 
 def _members() -> dict[str, Member]:
@@ -126,7 +136,8 @@ def _check_people(chair: str, secretary: str, justerare: list[str], present: set
 def _set_people(minutes: Minutes, meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
                 attendees: list[dict], numbers: list[int]) -> None:
     """Attendance and signers, checked against the register and the seats (raises InvalidInput)."""
-    rows, snapshot = attendance.parse(attendees, body=meeting.body, day=meeting.date, members=_members())
+    rows, snapshot = attendance.parse(attendees, body=meeting.body, day=meeting.date, members=_members(),
+                                      numbers=numbers)
     _check_people(chair, secretary, justerare, {row["name"] for row in rows})
     minutes.chair, minutes.secretary, minutes.ordinarie = chair.strip(), secretary.strip(), snapshot
     minutes.attendees.clear()
@@ -339,19 +350,20 @@ def save_protokoll(minutes: Minutes, paragraphs: dict[int, dict]) -> list[Paragr
 
 
 def record_vote(minutes: Minutes, number: int, *, yes: int, no: int, abstain: int = 0,
-                chair_vote: str | None = None) -> dict:
-    """Count a vote; on a tie the chair's casting vote (ordförandes utslagsröst) decides [001].
-    yes + no + abstain may not exceed the beslutande at the § (InvalidInput)."""
+                chair_vote: str | None = None, presiding: str | None = None) -> dict:
+    """Count a vote; on a tie the casting vote (ordförandes utslagsröst) of whoever presides at
+    the § decides [001] — the protokoll's chair unless `presiding` names another beslutande (the
+    chair jävig or away). yes + no + abstain may not exceed the beslutande at the § (InvalidInput)."""
     ensure_editable(minutes)
     p = paragraph(minutes, number)
     for field, value in (("yes", yes), ("no", no), ("abstain", abstain)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise InvalidInput(f"{field} måste vara ett heltal ≥ 0.", {field: "inte ett heltal ≥ 0"})
     _require_quorum(minutes, p)
-    deciding = len(deciding_at(minutes, number, p))
-    if yes + no + abstain > deciding:
+    deciding = deciding_at(minutes, number, p)
+    if yes + no + abstain > len(deciding):
         raise InvalidInput(
-            f"{yes + no + abstain} röster är fler än de {deciding} beslutande som är närvarande vid § {number}.",
+            f"{yes + no + abstain} röster är fler än de {len(deciding)} beslutande som är närvarande vid § {number}.",
             {"yes": "fler röster än beslutande"},
         )
     if chair_vote is not None and chair_vote not in VOTE_CHOICES:
@@ -359,9 +371,16 @@ def record_vote(minutes: Minutes, number: int, *, yes: int, no: int, abstain: in
     casting = yes == no
     if casting and chair_vote is None:
         raise InvalidInput(f"Omröstningen blev {yes}–{no}: ange ordförandens utslagsröst.", {"chair_vote": "krävs vid lika röstetal"})
+    presiding = (presiding or minutes.chair).strip()
+    if casting and presiding not in {a.name for a in deciding}:
+        why = "anmälde jäv" if presiding in p.recused else "är inte beslutande vid paragrafen"
+        raise InvalidInput(f"{presiding} {why} och kan inte avgöra § {number} med utslagsröst. Ange vem som var "
+                           "ordförande vid paragrafen.", {"presiding": f"{presiding} deltar inte"})
     outcome = chair_vote if casting else ("yes" if yes > no else "no")
-    p.vote = {"yes": yes, "no": no, "abstain": abstain, "chair_vote": chair_vote, "outcome": outcome,
-              "casting_vote": casting}
+    p.vote = {"yes": yes, "no": no, "abstain": abstain, "chair_vote": chair_vote if casting else None,
+              "outcome": outcome, "casting_vote": casting}
+    if casting and presiding != minutes.chair:
+        p.vote["presiding"] = presiding
     db.session.flush()
     return {"outcome": outcome, "casting_vote": casting}
 
@@ -494,7 +513,7 @@ def notice_appendices(meeting: Meeting) -> list[tuple[str, str, dict]]:
 # --- justering and anslag ---------------------------------------------------
 # --- justering and anslag ---------------------------------------------------
 
-def _content(minutes: Minutes) -> dict:
+def _content(minutes: Minutes, tasks: list[Task] | None = None) -> dict:
     meeting = minutes.meeting
     return {
         "body": meeting.body.slug, "date": meeting.date.isoformat(), "place": meeting.place,
@@ -507,16 +526,17 @@ def _content(minutes: Minutes) -> dict:
         "signers": [[s.name, s.role] for s in minutes.signers],
         "paragraphs": [[p.number, p.title, p.text, p.decision, p.confidential, p.recused, p.reservations, p.vote]
                        for p in minutes.paragraphs],
-        "tasks": sorted([t.paragraph_id, t.assignee, t.description, t.due.isoformat()] for t in tasks_of(minutes)),
+        "tasks": sorted([t.paragraph_id, t.assignee, t.description, t.due.isoformat()]
+                        for t in (tasks_of(minutes) if tasks is None else tasks)),
     }
 
 
-def content_hash(minutes: Minutes, *, with_justering: bool = True) -> str:
+def content_hash(minutes: Minutes, *, with_justering: bool = True, tasks: list[Task] | None = None) -> str:
     """SHA-256 of what the protokoll says, printed on the PDF so a copy can be checked.
 
     Without the justering's dates it is the hash of the text a signer approves: an approval
-    holds for exactly that text (`approved_hash`)."""
-    content = _content(minutes)
+    holds for exactly that text (`approved_hash`). `tasks`: the uppdrag of its §§, when loaded."""
+    content = _content(minutes, tasks)
     if with_justering:
         content["justerad_on"] = minutes.justerad_on.isoformat() if minutes.justerad_on else None
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -586,6 +606,11 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
         raise RuleViolation("not_approved", f"Alla har inte godkänt protokollet: {names}. Vänta på deras godkännande, "
                                             "eller ange att protokollet är undertecknat på papper.",
                             {"signed_on_paper": "krävs när godkännanden saknas"})
+    if not missing and minutes.signers:
+        last = max(clock.local_date(s.approved_at) for s in minutes.signers)
+        if on < last:
+            raise InvalidInput(f"Justeringen ({on}) kan inte vara före det sista godkännandet i systemet ({last}).",
+                               {"date": "före godkännandet"})
     # One flush: the lock (meetings.locks) refuses any write after justerad_on is stored.
     with db.session.no_autoflush:
         minutes.justerad_on, minutes.anslag_posted, minutes.anslag_removed = on, result.anslag_posted, result.anslag_removed
@@ -706,8 +731,12 @@ def put_task_on_agenda(task: Task, meeting: Meeting) -> AgendaItem:
     """The uppdrag comes back as an information item among the matters of the day."""
     if task.agenda_item_id is not None:
         raise RuleViolation("already_on_agenda", "Uppdraget står redan på en dagordning.")
+    source = task.paragraph
+    origin = ""
+    if source is not None:
+        origin = f"Uppdrag från § {source.number} {source.year} (mötet {source.minutes.meeting.date}), klart senast {task.due}."
     item = add_item(meeting, {"title": f"Uppdrag: {task.description}", "kind": "information",
-                              "presenter": task.assignee})
+                              "presenter": task.assignee, "description": origin})
     task.agenda_item_id = item.id
     db.session.flush()
     return item

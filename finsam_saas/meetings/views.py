@@ -18,7 +18,7 @@ from finsam_saas.platform import clock, formdata as form
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.rules import DomainError
+from finsam_saas.platform.rules import DomainError, RuleViolation
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
@@ -222,13 +222,34 @@ def add_item(meeting_id: int):
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
 
 
+def _item_at(meeting: Meeting, number: int):
+    """The item at `number`. A form carries the id of the item its page showed: when the agenda
+    has changed since (another tab, the back button), the step is refused rather than done to
+    whatever item now has that number."""
+    item = next((i for i in meeting.items if i.number == number), None)
+    shown = request.form.get("item_id", type=int) if request.method == "POST" else None
+    if shown is not None and (item is None or item.id != shown):
+        moved = next((i for i in meeting.items if i.id == shown), None)
+        where = f"punkten {moved.title} är nu punkt {moved.number}" if moved else "punkten finns inte längre"
+        raise RuleViolation("agenda_changed", f"Föredragningslistan har ändrats sedan sidan öppnades: {where}. "
+                                              "Inget är ändrat; gör om det på den uppdaterade sidan.")
+    if item is None:
+        abort(404)
+    return item
+
+
+def _agenda_refusal(error: DomainError, meeting_id: int, number: int):
+    return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{number}")
+
+
 @blueprint.route("/<int:meeting_id>/punkter/<int:number>", methods=["GET", "POST"])
 @requires("meetings.edit")
 def edit_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
-    item = next((i for i in meeting.items if i.number == number), None)
-    if item is None:
-        abort(404)
+    try:
+        item = _item_at(meeting, number)
+    except DomainError as error:
+        return _agenda_refusal(error, meeting_id, number)
     if request.method == "GET":
         values = {"title": item.title, "kind": item.kind, "presenter": item.presenter, "description": item.description,
                   "proposal": item.proposal, "diarienummer": item.matter.diarienummer if item.matter else "",
@@ -242,7 +263,7 @@ def edit_item(meeting_id: int, number: int):
         db.session.commit()
     except DomainError as error:
         return refused(error, "meetings/item.html", meeting=meeting, item=item, kinds=KINDS, parts=PARTS)
-    flash(f"Punkt {item.number} är sparad.", "success")
+    flash(f"Punkt {item.number} {item.title} är sparad.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
 
 
@@ -251,12 +272,12 @@ def edit_item(meeting_id: int, number: int):
 def move_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
     form.require_csrf()
-    direction = request.form.get("direction", "")
     try:
-        item = services.move_item(meeting, number, direction)
+        _item_at(meeting, number)
+        item = services.move_item(meeting, number, request.form.get("direction", ""))
         db.session.commit()
     except DomainError as error:
-        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{number}")
+        return _agenda_refusal(error, meeting_id, number)
     flash(f"{item.title} är nu punkt {item.number}.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{item.number}"))
 
@@ -265,9 +286,10 @@ def move_item(meeting_id: int, number: int):
 @requires("meetings.edit")
 def remove_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
-    item = next((i for i in meeting.items if i.number == number), None)
-    if item is None:
-        abort(404)
+    try:
+        item = _item_at(meeting, number)
+    except DomainError as error:
+        return _agenda_refusal(error, meeting_id, number)
     back = url_for("meetings.meeting", meeting_id=meeting_id, _anchor=f"punkt-{number}")
     if meeting.notice_sent:
         lines = ["Kallelsen är redan skickad, så punkten står kvar med sitt nummer, markerad utgår, och blir ingen §.",
@@ -277,13 +299,13 @@ def remove_item(meeting_id: int, number: int):
     if request.method == "GET" or request.form.get("confirm") != "1":
         return confirm_page(title=f"Ta bort punkt {number}?", lead=f"Punkt {number}: {item.title}.", lines=lines,
                             action=url_for("meetings.remove_item", meeting_id=meeting_id, number=number),
-                            button="Ta bort punkten", back=back)
+                            button="Ta bort punkten", back=back, hidden={"item_id": item.id})
     form.require_csrf()
     try:
         services.remove_item(meeting, number)
         db.session.commit()
     except DomainError as error:
-        return form.back_with_error(error, "meetings.meeting", meeting_id=meeting_id)
+        return _agenda_refusal(error, meeting_id, number)
     flash(f"Punkt {number} {item.title} " + ("utgår." if meeting.notice_sent else "är borttagen."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
 
@@ -292,8 +314,11 @@ def remove_item(meeting_id: int, number: int):
 @requires("meetings.edit")
 def restore_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
-    return form.act(f"Punkt {number} står kvar på dagordningen.", "meetings.meeting",
-                    lambda: services.restore_item(meeting, number), meeting_id=meeting_id)
+
+    def action():
+        _item_at(meeting, number)
+        return services.restore_item(meeting, number)
+    return form.act(f"Punkt {number} står kvar på dagordningen.", "meetings.meeting", action, meeting_id=meeting_id)
 
 
 @blueprint.route("/<int:meeting_id>/uppdrag/<int:task_id>", methods=["POST"])
@@ -345,7 +370,8 @@ def attachment(meeting_id: int, attachment_id: int):
 def edit_attachment(meeting_id: int, attachment_id: int):
     found = _attachment_of(meeting_id, attachment_id)
     meeting = found.meeting
-    context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes())
+    context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes(),
+                   item_options=[("", "Ingen särskild")] + [(i.number, f"{i.number}. {i.title}") for i in meeting.items])
     if request.method == "GET":
         values = {"title": found.title, "label": found.label, "item_number": found.item_number or ""}
         return render_template("meetings/attachment.html", form=values, errors={}, **context)
@@ -400,7 +426,7 @@ def _people(meeting: Meeting) -> list[tuple]:
         if recipient.address is None:
             status = "saknar e-postadress – får ingen kallelse"
         elif delivery is not None and delivery.sent:
-            status = f"har fått den {delivery.at:%Y-%m-%d}"
+            status = f"har fått den {clock.local_date(delivery.at)}"
         elif delivery is not None and delivery.state == "failed":
             status = f"misslyckades förra gången: {delivery.error}"
         else:
@@ -425,8 +451,9 @@ def send_notice(meeting_id: int):
         blocked = ("Alla med e-postadress har redan fått kallelsen." if any(p[2] for p in people)
                    else "Ingen av mottagarna har en e-postadress i registret. Lägg in adresserna under Organisation först.")
     without = [p[0] for p in people if not p[2]]
-    lines = [f"Kallelsen med föredragningslista och {plural(len(meeting.attachments), 'bilaga', 'bilagor')} skickas "
-             f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
+    lines = [] if blocked else [
+        f"Kallelsen med föredragningslista och {plural(len(meeting.attachments), 'bilaga', 'bilagor')} skickas "
+        f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
     if without:
         lines.append(f"Utan e-postadress, får inget: {', '.join(without)}.")
     if request.method == "GET" or request.form.get("confirm") != "1":

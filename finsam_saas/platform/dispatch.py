@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from finsam_saas.extensions import db
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.mail import Attachment, send_mail
 from finsam_saas.platform.models import Delivery, Job, utcnow
+from finsam_saas.platform.rules import RuleViolation
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,11 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
-class NobodyReached(RuntimeError):
+class NobodyReached(RuleViolation):
     """The send-out reached no one: the job fails with this message."""
+
+    def __init__(self, message: str):
+        super().__init__("nobody_reached", message)
 
 
 @dataclass
@@ -120,7 +125,13 @@ def _deliver(job, batch, recipient: Recipient, address: str, record: Delivery | 
         db.session.add(record)
     record.state, record.error, record.job_id, record.at = "sending", None, job.id if job else None, utcnow()
     record.files = [a.filename for a in message.attachments]
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another run of the same send-out (a double click) recorded this address a moment ago: it sends.
+        db.session.rollback()
+        result.already.append(recipient)
+        return
     try:
         record.message_id = send_mail(recipient.email.strip(), message.subject, message.body, list(message.attachments))
     except Exception as error:  # SMTP refused, connection lost: this one did not go out

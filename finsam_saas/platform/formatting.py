@@ -2,7 +2,7 @@
 thousands, ISO dates, times as 08.30, percent with a decimal comma."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,7 +48,11 @@ def figure(value: float | None, unit: str) -> str:
 
 
 def _local(value):
-    if isinstance(value, datetime) and value.tzinfo is not None:
+    """A stored moment in Stockholm time. A naive one is UTC, as the databases hand back what was
+    stored aware (SQLite keeps no zone)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
         return value.astimezone(STOCKHOLM)
     return value
 

@@ -25,6 +25,11 @@ def require_csrf() -> None:
         abort(400, "Formuläret saknade säkerhetskod (CSRF). Ladda om sidan och försök igen.")
 
 
+def _sentence(label: str) -> str:
+    """The label at the start of a sentence: "från § för Mikael Broman" → "Från § för Mikael Broman"."""
+    return label[:1].upper() + label[1:]
+
+
 def text(name: str) -> str:
     return (request.form.get(name) or "").strip()
 
@@ -42,7 +47,7 @@ def date_field(name: str, label: str, required: bool = True) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
+        raise InvalidInput(f"{_sentence(label)} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
 
 
 def time_field(name: str, label: str) -> time | None:
@@ -52,7 +57,7 @@ def time_field(name: str, label: str) -> time | None:
     try:
         return time.fromisoformat(value if len(value) > 2 else f"{value}:00")
     except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
+        raise InvalidInput(f"{_sentence(label)} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
 
 
 def int_field(name: str, label: str, required: bool = True, allow_negative: bool = False) -> int | None:
@@ -65,9 +70,9 @@ def int_field(name: str, label: str, required: bool = True, allow_negative: bool
     try:
         number = int(value)
     except ValueError:
-        raise InvalidInput(f"{label.capitalize()} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
+        raise InvalidInput(f"{_sentence(label)} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
     if number < 0 and not allow_negative:
-        raise InvalidInput(f"{label.capitalize()} kan inte vara negativt.", {name: "negativt"})
+        raise InvalidInput(f"{_sentence(label)} kan inte vara negativt.", {name: "negativt"})
     return number
 
 

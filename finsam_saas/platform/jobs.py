@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Job, Membership, User, utcnow
+from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.tenancy import Actor, acting_as, current_actor, require_tenant_id, tenant_context
 
 QUEUE_DOWN = "Jobbkön svarar inte just nu, så jobbet kunde inte startas. Inget har ändrats; försök igen om en stund."
@@ -132,10 +133,26 @@ def _run(job_id, tenant_id, actor_id, func_path, kwargs) -> None:
         db.session.rollback()
         job = db.session.get(Job, job_id)
         job.state, job.finished_at = "failed", utcnow()
-        job.error = str(error) or type(error).__name__
+        job.error = _reason(error)
         db.session.commit()
         # The Job row is what the page shows; the traceback goes to the log only.
         current_app.logger.error("Jobb %s misslyckades: %s\n%s", job_id, error, traceback.format_exc())
+
+
+UNEXPECTED = ("Ett oväntat fel stoppade jobbet. Det som redan var klart är sparat, och inget görs två gånger om du "
+              "startar jobbet igen. Händer det igen: kontakta supporten.")
+
+
+def _reason(error: Exception) -> str:
+    """What the job page says: our own refusals as they are written (in Swedish, naming what is
+    wrong), anything else in plain words; the details go to the log."""
+    # The jobs raise LookupError and ValueError with a sentence of their own; a KeyError, an
+    # IndexError or a codec error is a fault, whose words are the library's.
+    if isinstance(error, (KeyError, IndexError, UnicodeError)):
+        return UNEXPECTED
+    if isinstance(error, (DomainError, JobRefused, LookupError, ValueError)) and str(error):
+        return str(error)
+    return UNEXPECTED
 
 
 def _check_actor(actor_id: int | None, tenant_id: int) -> Actor:

@@ -201,18 +201,6 @@ def api_blueprint(name: str, import_name: str, tenant: bool = True, slug: str | 
     return blueprint
 
 
-def url_pattern(endpoint: str, key: str, **values) -> str:
-    """The URL of `endpoint` with `key` left open, as a str.format pattern: the URLs of a page's
-    many rows without building each through the URL map (the protokoll's 45 were a tenth of it)."""
-    # The largest ids a URL takes: no § number, and an id only in a database that has used them all;
-    # a second in case another value of the URL is the first.
-    for stand_in in (2**31 - 1, 2**31 - 2):
-        url = url_for(endpoint, **values, **{key: stand_in})
-        if url.count(str(stand_in)) == 1:
-            return url.replace(str(stand_in), "{}")
-    raise ValueError(f"{endpoint}: no stand-in for {key} is unique in its URL")
-
-
 def get_or_404(model, object_id: int, *options):
     """A tenant-owned object of the current tenant, or 404; options load what the page shows with it."""
     obj = db.session.get(model, object_id, options=options)

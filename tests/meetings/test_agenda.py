@@ -3,6 +3,7 @@ and removed; changes after the send-out kept and sent as a supplement; meetings 
 and confirmed when unusual; bilagor replaced or removed until sent. On SQLite and PostgreSQL."""
 import email
 import io
+import re
 from datetime import date
 from email import policy
 
@@ -240,3 +241,48 @@ def test_the_agenda_page_shows_no_move_past_its_part(client_a, app):
     reader = app.test_client()
     login(reader, "lasare.a@test.se")
     assert "Lägg till punkten" not in reader.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+
+
+def test_a_step_from_a_page_shown_before_the_agenda_changed_is_refused(client_a, app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api)
+    lagesrapport = next(i for i in api.get(f"/meetings/{meeting_id}").json["items"] if i["number"] == 6)
+    page = client_a.get(f"{A}/moten/{meeting_id}/punkter/6/ta-bort").get_data(as_text=True)
+    item_id = int(re.search(r'name="item_id" value="(\d+)"', page).group(1))
+    api.post(f"/meetings/{meeting_id}/items/6/move", json={"direction": "up"})  # meanwhile, in another tab
+    stale = client_a.post(f"{A}/moten/{meeting_id}/punkter/6/ta-bort", data={"confirm": "1", "item_id": str(item_id)},
+                          follow_redirects=True).get_data(as_text=True)
+    assert f"punkten {lagesrapport['title']} är nu punkt 5" in stale and "Inget är ändrat" in stale
+    assert len(api.get(f"/meetings/{meeting_id}").json["items"]) == len(SEED_000)
+    edit = client_a.post(f"{A}/moten/{meeting_id}/punkter/6", data={"item_id": str(item_id), "title": "Överskriven",
+                                                                    "kind": "information"}, follow_redirects=True)
+    assert "Föredragningslistan har ändrats" in edit.get_data(as_text=True)
+    assert "Överskriven" not in _titles(api, meeting_id)
+
+
+def test_standing_items_come_back_in_their_part_of_the_agenda(app):
+    api = ApiClient(app)
+    first = api.post("/meetings", json={"body": "styrelse", "date": "2021-02-19", "template": True}).json["id"]
+    api.post(f"/meetings/{first}/items", json={"title": "Incheckning", "kind": "formalia", "placement": "open",
+                                               "standing": True})
+    api.post(f"/meetings/{first}/items", json={"title": "Utcheckning", "kind": "formalia", "placement": "close",
+                                               "standing": True})
+    second = api.post("/meetings", json={"body": "styrelse", "date": "2021-03-26", "template": True}).json["id"]
+    items = {i["title"]: i["placement"] for i in api.get(f"/meetings/{second}").json["items"]}
+    assert items["Incheckning"] == "open" and items["Utcheckning"] == "close"
+
+
+def test_an_uppdrag_on_the_agenda_says_where_it_came_from(app):
+    api = ApiClient(app)
+    first = api.post("/meetings", json={"body": "styrelse", "date": "2020-10-30", "items": [{"title": "Rapport"}]}).json["id"]
+    api.post(f"/meetings/{first}/minutes", json={
+        "chair": "Peter Vigren", "secretary": "S", "justerare": ["Anders Hahlin"],
+        "attendees": [{"name": n, "role": "ledamot"} for n in ("Peter Vigren", "Harriet Hedlund", "Anders Hahlin")]})
+    task = api.post(f"/meetings/{first}/minutes/paragraphs/1/tasks", json={
+        "assignee": "Kansliet", "description": "Analys av studieavbrotten", "due": "2021-02-28"}).json
+    later = _meeting(api, "2021-02-19")
+    with in_tenant(app, TENANT_A):
+        services.put_task_on_agenda(db.session.get(Task, task["id"]), db.session.get(Meeting, later))
+        db.session.commit()
+    item = next(i for i in api.get(f"/meetings/{later}").json["items"] if i["title"].startswith("Uppdrag:"))
+    assert item["description"] == "Uppdrag från § 1 2020 (mötet 2020-10-30), klart senast 2021-02-28."

@@ -16,6 +16,9 @@ from finsam_saas.platform.jobs import run_job
 from finsam_saas.platform.models import Job
 from finsam_saas.platform.tenancy import Actor, acting_as
 
+from finsam_saas.meetings.calendar import next_working_day
+from finsam_saas.platform import clock
+
 from support import TENANT_A, TENANT_B, board_of, in_tenant, login
 
 A = f"/t/{TENANT_A}"
@@ -77,8 +80,9 @@ def test_bilagor_are_pdfs_numbered_per_meeting(client_a, app):
         f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(content), name), **extra},
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "Bilaga 1 är uppladdad" in upload("protokoll.pdf", PDF)
-    assert "Bilaga 4.1 är uppladdad" in upload("budget.pdf", PDF, item_number="4")
-    assert "Bilaga 4.2 är uppladdad" in upload("plan.pdf", PDF, item_number="4")
+    assert "Bilaga 2 är uppladdad" in upload("budget.pdf", PDF, item_number="4")  # numbered through the meeting
+    assert "Bilaga 4.1 är uppladdad" in upload("plan.pdf", PDF, item_number="4", label="4.1")
+    assert "Bilaga 4.2 är uppladdad" in upload("mal.pdf", PDF, item_number="4")  # then in the meeting's new style
     assert "är inte en PDF-fil" in upload("virus.pdf", b"MZ\x90\x00 not a pdf")
     app.config["MAX_ATTACHMENT_BYTES"] = 100
     assert "större än" in upload("stor.pdf", PDF + b"0" * 200)
@@ -99,8 +103,11 @@ def _editor(client, meeting_id, **changes):
 
 
 def _justera(client, meeting_id, day, **extra):
-    return client.post(f"{A}/moten/{meeting_id}/protokoll/justering",
-                       data={"date": day, "confirm": "1", "signed_on_paper": "on", **extra}, follow_redirects=True)
+    """Justera as a person does: the dates asked for are shown first, then confirmed."""
+    data = {"date": day, "confirm": "1", "signed_on_paper": "on", **extra}
+    shown = client.post(f"{A}/moten/{meeting_id}/protokoll/justering", data=data).get_data(as_text=True)
+    data["shown"] = html.unescape(re.search(r'name="shown" value="([^"]*)"', shown).group(1))
+    return client.post(f"{A}/moten/{meeting_id}/protokoll/justering", data=data, follow_redirects=True)
 
 
 def test_protokoll_through_the_pages_until_justerat(client_a, app):
@@ -108,7 +115,7 @@ def test_protokoll_through_the_pages_until_justerat(client_a, app):
     _start_minutes(client_a, app, meeting_id)
     page = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     assert "§ 1 Mötets öppnande" in page and "beslutsför" in page
-    assert "Mikael Broman, Försäkringskassan" in page and "§ 3–" in page
+    assert "Mikael Broman, Försäkringskassan" in page and "§&nbsp;3–" in page
     saved = client_a.post(f"{A}/moten/{meeting_id}/protokoll", data=_editor(
         client_a, meeting_id, **{"text-2": "Anders Hahlin valdes till justerare.", "decision-2": "Anders Hahlin väljs."}),
         follow_redirects=True)
@@ -146,12 +153,15 @@ def test_signers_approve_and_the_kansli_then_justerar(app, client_a):
     chair, justerare = app.test_client(), app.test_client()
     login(chair, "ledamot.a@test.se")
     login(justerare, "revisor.a@test.se")
-    assert chair.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[1]}").status_code == 403  # not theirs
+    theirs = chair.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[1]}", follow_redirects=True)  # not his
+    assert "Du kan bara godkänna för dig själv: raden gäller Anders Hahlin (justerare)" in theirs.get_data(as_text=True)
     first = chair.post(f"{A}/moten/{meeting_id}/protokoll/godkann/{ids[0]}", follow_redirects=True)
     assert "Peter Vigren har godkänt protokollet" in first.get_data(as_text=True)
     status = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     assert "Anders Hahlin (justerare):" in status and "har inte godkänt" in status
-    refused = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2020-11-26", "confirm": "1"})
+    refused = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering",
+                            data={"date": clock.today().isoformat(), "confirm": "1",
+                                  "shown": f"{clock.today()}|{next_working_day(clock.today())}"})
     assert refused.status_code == 400 and "undertecknat på papper" in refused.get_data(as_text=True)
     # a revisor may not approve (only staff and ledamöter sign): the justerare here holds the ledamot role
     with in_tenant(app, TENANT_A):
@@ -162,9 +172,11 @@ def test_signers_approve_and_the_kansli_then_justerar(app, client_a):
     assert "Alla har godkänt" in last.get_data(as_text=True)
     with in_tenant(app, TENANT_A):
         assert db.session.scalar(select(Meeting).where(Meeting.id == meeting_id)).minutes.justerad_on is None
-    done = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={"date": "2020-11-26", "confirm": "1"},
-                         follow_redirects=True).get_data(as_text=True)
-    assert "Protokollet är justerat 2020-11-26" in done
+    # approved in the system today: the justering cannot be dated before that
+    early = _justera(client_a, meeting_id, "2020-11-26").get_data(as_text=True)
+    assert "kan inte vara före det sista godkännandet i systemet" in early
+    done = _justera(client_a, meeting_id, clock.today().isoformat()).get_data(as_text=True)
+    assert f"Protokollet är justerat {clock.today()}" in done
 
 
 def test_a_job_cannot_change_a_justerat_protokoll(app, client_a):
@@ -225,8 +237,14 @@ def test_votes_and_tasks_have_pages_of_their_own_linked_from_each_paragraph(clie
     _start_minutes(client_a, app, meeting_id)
     protokoll = client_a.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     vote_url, task_url = f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/votering", f"{A}/moten/{meeting_id}/protokoll/paragrafer/3/uppdrag"
-    assert f'href="{vote_url}">Votering i § 3</a>' in protokoll and f'href="{task_url}">Uppdrag från § 3</a>' in protokoll
+    assert 'value="votering-3" class="link">Votering i § 3</button>' in protokoll
     assert 'name="yes"' not in protokoll  # no folded-away forms under every §
+    # the button saves what was typed, then opens the vote's page
+    opened = client_a.post(f"{A}/moten/{meeting_id}/protokoll", data=_editor(
+        client_a, meeting_id, **{"text-3": "Skrivet före voteringen.", "goto": "votering-3"}))
+    assert opened.status_code == 302 and opened.headers["Location"] == vote_url
+    with in_tenant(app, TENANT_A):
+        assert db.session.scalar(select(Paragraph.text).where(Paragraph.number == 3)) == "Skrivet före voteringen."
 
     page = client_a.get(vote_url).get_data(as_text=True)
     assert "<h1>Votering i § 3" in page and 'name="yes"' in page and "Spara voteringen" in page

@@ -30,7 +30,7 @@ def test_demo_meetings_from_the_seeds(app):
     public = app.test_client()
     assert "2020-11-26" in public.get("/t/umearegionen/anslagstavla").get_data(as_text=True)
     pdf = public.get(f"/t/umearegionen/anslagstavla/{minutes_id}.pdf")
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", " ")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert "§ 47 Mötets öppnande" in text and "§ 58 Mötet avslutas" in text
     assert "Styrelsen beslutar att ingå som part i överenskommelsen" in text
     assert "Mikael Broman, Försäkringskassan § 52–58" in text

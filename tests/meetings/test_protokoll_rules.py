@@ -223,7 +223,36 @@ def test_the_justering_page_says_what_happens_before_it_locks(client_a, app):
     page = asked.get_data(as_text=True)
     assert "låses protokollet för alltid" in page and "anslås på anslagstavlan 2021-03-01 och tas ned 2021-03-22" in page
     assert ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["justerad"] is None  # only asked
-    done = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering",
-                         data={"date": "2021-02-26", "confirm": "1", "signed_on_paper": "on"}, follow_redirects=True)
+    # other dates than those shown are shown first, not locked
+    moved = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={
+        "date": "2021-03-05", "confirm": "1", "signed_on_paper": "on", "shown": "2021-02-26|2021-03-01"})
+    assert "Datumen är ändrade" in moved.get_data(as_text=True) and "anslås på anslagstavlan 2021-03-08" in moved.get_data(as_text=True)
+    assert ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["justerad"] is None
+    done = client_a.post(f"{A}/moten/{meeting_id}/protokoll/justering", data={
+        "date": "2021-02-26", "confirm": "1", "signed_on_paper": "on", "shown": "2021-02-26|2021-03-01"},
+        follow_redirects=True)
     assert "Protokollet är justerat 2021-02-26" in done.get_data(as_text=True)
 
+
+
+def test_attendance_names_a_paragraph_outside_the_protokoll(any_app):
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19", items=3)
+    outside = _start(api, meeting_id, attendees=[{"name": n, "role": "ledamot"} for n in BOARD[:4]]
+                     + [{"name": "Christina Lidström", "role": "ledamot", "from": 6}])
+    assert outside.status_code == 400
+    assert "Christina Lidström: § 6 finns inte i protokollet, som har §§ 1–3" in outside.json["error"]["message"]
+    assert outside.json["error"]["fields"] == {"attendees[4].from": "§ 1–3"}
+
+
+def test_a_jaevig_chair_has_no_casting_vote(any_app):
+    api = ApiClient(any_app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/1", json={"recused": ["Peter Vigren"]})
+    refused = api.post(f"/meetings/{meeting_id}/minutes/paragraphs/1/vote", json={"yes": 2, "no": 2, "chair_vote": "yes"})
+    assert refused.status_code == 400 and "Peter Vigren anmälde jäv och kan inte avgöra § 1" in refused.json["error"]["message"]
+    presided = api.post(f"/meetings/{meeting_id}/minutes/paragraphs/1/vote",
+                        json={"yes": 2, "no": 2, "chair_vote": "no", "presiding": "Harriet Hedlund"})
+    assert presided.status_code == 200 and presided.json == {"outcome": "no", "casting_vote": True}
+    assert api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"][0]["vote"]["presiding"] == "Harriet Hedlund"

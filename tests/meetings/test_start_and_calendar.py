@@ -174,3 +174,18 @@ def test_the_anslagstavla_lists_what_is_posted_now_first_then_the_archive(app, a
     assert "2021-02-19" in now and "2020-10-30" not in now and "2020-10-30" in archive
     login_page = app.test_client().get("/logga-in").get_data(as_text=True)
     assert f'href="{A}/anslagstavla"' in login_page
+
+
+def test_the_anslag_ends_on_a_working_day():
+    from finsam_saas.meetings.calendar import anslag_removed
+
+    assert anslag_removed(date(2020, 11, 30)) == date(2020, 12, 21)  # seed 000
+    assert anslag_removed(date(2017, 12, 22)) == date(2018, 1, 12)  # seed 001
+    assert anslag_removed(date(2020, 12, 4)) == date(2020, 12, 28)  # juldagen and the weekend after
+
+
+def test_stored_moments_are_shown_in_stockholm_time():
+    from finsam_saas.platform.formatting import sv_datetime
+
+    assert sv_datetime(datetime(2026, 12, 3, 12, 40)) == "2026-12-03 13.40"  # as SQLite gives it back: UTC, no zone
+    assert sv_datetime(datetime(2021, 6, 1, 12, 40, tzinfo=timezone.utc)) == "2021-06-01 14.40"

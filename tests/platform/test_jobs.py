@@ -165,3 +165,17 @@ def test_with_redis_down_pages_serve_and_the_job_says_why(app, client_a):
     answer = client_a.post(f"/t/{TENANT_A}/organisation/utskrift", follow_redirects=True)
     assert answer.status_code == 200 and "Jobbkön svarar inte just nu" in answer.get_data(as_text=True)
     assert client_a.get(f"/t/{TENANT_A}/moten/").status_code == 200
+
+
+def test_an_unexpected_error_is_told_in_plain_swedish_and_logged(app):
+    from finsam_saas.platform.jobs import UNEXPECTED
+
+    with in_tenant(app, "umearegionen") as tenant:
+        job = Job(kind="x", title="Något")
+        db.session.add(job)
+        db.session.commit()
+        job_id, tenant_id = job.id, tenant.id
+    run_job(job_id, tenant_id, None, "jobs_probe:fail_unexpectedly", {}, app=app)
+    with in_tenant(app, "umearegionen"):
+        job = db.session.get(Job, job_id)
+        assert job.state == "failed" and job.error == UNEXPECTED and "KeyError" not in job.error
