@@ -125,7 +125,9 @@ def insats(insats_id: int):
                                     .order_by(Deviation.filed_at.desc())).all()
     outcomes = services.outcomes_of(insats)
     goal_results = {period: services.check_goals(insats, period, summary) for period, summary in outcomes.items()}
+    decided = db.session.get(Paragraph, insats.decided_paragraph_id) if insats.decided_paragraph_id else None
     return render_template("insatser/insats.html", insats=insats, spend=spend, ratios=ratios, quarters=quarters,
+                           decided=decided,
                            goals=services.goals_of(insats), goal_results=goal_results, measures=GOAL_MEASURES,
                            count_tables=services.count_tables(insats), dimensions=COUNT_DIMENSIONS,
                            released={g_.year: services.released(insats, g_.year, today) for g_ in insats.grants},

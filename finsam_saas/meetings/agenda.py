@@ -26,6 +26,7 @@ from finsam_saas.meetings.models import (
 from finsam_saas.organisation.models import Body
 from finsam_saas.platform import clock
 from finsam_saas.platform.formatting import sv_time
+from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 DEFAULT_OPENING = ("Mötets öppnande", "Val av justerare", "Godkännande av dagordning", "Föregående protokoll")
@@ -200,13 +201,19 @@ def create_meeting(body: Body, *, day: date, start: time | None = None, end: tim
     template = ensure_standing_template(body) if with_template else []
     if with_template:
         given = [{**row, "placement": row.get("placement") or "main"} for row in items]
-        repeating = _repeating_items(body, day, {s.title for s in template} | {row["title"] for row in items})
+        previous = _previous_meeting(body, day)
+        repeating = _repeating_items(previous, {s.title for s in template} | {row["title"] for row in items})
+        # The opening and closing items stand as they stood last time (Utcheckning before Mötets avslutande).
+        before = {i.title: n for n, i in enumerate(previous.items)} if previous else {}
         rows = []
         for part in ("open", "main", "close"):
-            rows += [{"title": s.title, "kind": s.kind, "standing": True, "placement": part}
-                     for s in template if s.placement == part]
-            rows += [row for row in given if row["placement"] == part]
-            rows += [row for row in repeating if row["placement"] == part]
+            rows_of_part = [{"title": s.title, "kind": s.kind, "standing": True, "placement": part}
+                            for s in template if s.placement == part]
+            rows_of_part += [row for row in given if row["placement"] == part]
+            rows_of_part += [row for row in repeating if row["placement"] == part]
+            if part != "main":
+                rows_of_part.sort(key=lambda row: before.get(row["title"], len(before)))
+            rows += rows_of_part
     else:
         rows = [dict(row) for row in items]
         for row, placement in zip(rows, _placements(rows)):
@@ -217,13 +224,17 @@ def create_meeting(body: Body, *, day: date, start: time | None = None, end: tim
     return meeting
 
 
-def _repeating_items(body: Body, day: date, already: set[str]) -> list[dict]:
-    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next,
-    each in its part of the agenda (Incheckning among the opening items) [000]."""
-    previous = db.session.scalar(
+def _previous_meeting(body: Body, day: date) -> Meeting | None:
+    """The body's latest meeting before `day` that was held (not cancelled)."""
+    return db.session.scalar(
         select(Meeting).where(Meeting.body_id == body.id, Meeting.date < day, Meeting.cancelled_on.is_(None))
         .order_by(Meeting.date.desc()).limit(1)
     )
+
+
+def _repeating_items(previous: Meeting | None, already: set[str]) -> list[dict]:
+    """Items marked "stående punkt" at the body's latest earlier meeting come back at the next,
+    each in its part of the agenda (Incheckning among the opening items) [000]."""
     if previous is None:
         return []
     return [
@@ -258,7 +269,7 @@ def ensure_agenda_editable(meeting: Meeting) -> None:
 def _note_change(meeting: Meeting, description: str) -> None:
     """After the kallelse went out, every change is an ändring i föredragningslistan, kept to be sent."""
     if meeting.notice_sent:
-        meeting.changes.append(AgendaChange(meeting_id=meeting.id, at=clock.now(), description=description))
+        meeting.changes.append(AgendaChange(meeting_id=meeting.id, at=utcnow(), description=description))
 
 
 def unsent_changes(meeting: Meeting) -> list[AgendaChange]:

@@ -27,7 +27,7 @@ blueprint = api_blueprint("meetings_api", __name__)
 
 
 def _item_json(item) -> dict:
-    return {"number": item.number, "title": item.title, "kind": item.kind, "presenter": item.presenter,
+    return {"id": item.id, "number": item.number, "title": item.title, "kind": item.kind, "presenter": item.presenter,
             "description": item.description, "proposal": item.proposal, "standing": item.standing,
             "placement": item.placement, "withdrawn": item.withdrawn, "confidential": item.confidential,
             "diarienummer": item.matter.diarienummer if item.matter else None}

@@ -11,8 +11,8 @@ from werkzeug.datastructures import FileStorage
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import AgendaChange, Attachment, Meeting
-from finsam_saas.platform import clock
 from finsam_saas.platform.files import tenant_file, write_tenant_file
+from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 LABEL = re.compile(r"^\d{1,3}(\.\d{1,3})?$")
@@ -108,7 +108,7 @@ def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str =
     )
     meeting.attachments.append(attachment)
     if meeting.notice_sent:
-        meeting.changes.append(AgendaChange(meeting_id=meeting.id, at=clock.now(),
+        meeting.changes.append(AgendaChange(meeting_id=meeting.id, at=utcnow(),
                                             description=f"Ny bilaga {label}: {attachment.title}."))
     db.session.flush()
     return attachment

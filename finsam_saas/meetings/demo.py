@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services
-from finsam_saas.meetings.models import Meeting
+from finsam_saas.meetings.models import Meeting, Task
 from finsam_saas.platform import clock
 from finsam_saas.organisation.models import Body
 
@@ -134,9 +134,21 @@ def load_umearegionen() -> None:
     for day, start, end, theme, last_day in UMEA_2021:
         if not _exists(styrelse, day):
             services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå", end_date=last_day)
+    _follow_up_the_analysis(styrelse)
     for day, start, end, theme, last_day in coming_plan(clock.today()):
         if not _exists(styrelse, day):
             services.create_meeting(styrelse, day=day, start=start, end=end, theme=theme, place="Umeå", end_date=last_day)
+
+
+def _follow_up_the_analysis(styrelse: Body) -> None:
+    """§ 53's uppdrag ("Analysen ska presenteras i februari") came back on 2021-02-19, themed
+    "Uppföljning analys", and was done there [000]."""
+    february = _exists(styrelse, date(2021, 2, 19))
+    task = db.session.scalar(select(Task).where(Task.description.startswith("Analys av orsaken")))
+    if february is None or task is None or task.agenda_item_id is not None:
+        return
+    services.put_task_on_agenda(task, february)
+    services.complete_task(task, date(2021, 2, 19))
 
 
 def coming_plan(today: date) -> list[tuple]:

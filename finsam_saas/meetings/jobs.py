@@ -9,13 +9,12 @@ from flask import current_app, url_for
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attachments as bilagor, documents, recipients
 from finsam_saas.meetings.models import Meeting, Signer
-from finsam_saas.platform import clock
 from finsam_saas.platform.dispatch import Message, Recipient, send_batch
 from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.mail import Attachment as MailAttachment
-from finsam_saas.platform.models import Tenant
+from finsam_saas.platform.models import Tenant, utcnow
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -55,7 +54,7 @@ def render_minutes(job, meeting_id: int) -> dict:
 
 def _notice_files(meeting: Meeting) -> tuple[MailAttachment, ...]:
     files = [MailAttachment(f"kallelse-{meeting.date}.pdf", documents.notice_pdf(meeting), "application/pdf")]
-    for attachment in meeting.attachments:
+    for attachment in meeting.bilagor:
         files.append(MailAttachment(f"bilaga {attachment.label} - {attachment.filename}",
                                     bilagor.path_of(attachment).read_bytes(), "application/pdf"))
     return tuple(files)
@@ -84,7 +83,7 @@ def send_notice(job, meeting_id: int) -> dict:
     result = send_batch(job, recipients.notice_batch(meeting), recipients.notice_recipients(meeting),
                         lambda r: Message(subject, body, files), what="Kallelsen")
     if meeting.notice_sent_at is None:
-        meeting.notice_sent_at = clock.now()
+        meeting.notice_sent_at = utcnow()
     db.session.commit()
     return result.as_result()
 
@@ -108,21 +107,32 @@ def send_supplement(job, meeting_id: int) -> dict:
     result = send_batch(job, f"meeting:{meeting.id}:andring:{changes[0].id}", recipients.notice_recipients(meeting),
                         lambda r: Message(subject, body, files), what="Ändringen i föredragningslistan")
     for change in changes:
-        change.sent_at = clock.now()
+        change.sent_at = utcnow()
     db.session.commit()
     return result.as_result()
 
 
 def send_cancellation(job, meeting_id: int) -> dict:
-    """Tell those who got the kallelse that the meeting is cancelled."""
+    """Tell those who got the kallelse that the meeting is cancelled, with any change not yet sent
+    (a move they never heard of is named as such); the changes are then marked sent."""
+    from finsam_saas.meetings.services import unsent_changes
+
     meeting = _meeting(meeting_id)
     if not meeting.cancelled:
         raise ValueError(f"Mötet {meeting.date} är inte inställt.")
+    earlier = [c for c in unsent_changes(meeting) if not c.description.startswith("Mötet är inställt")]
     subject = f"Inställt: {meeting.body.name} {meeting.date}"
-    body = (f"S{_greeting(meeting)[1:]} är inställt." + (f"\n\n{meeting.cancel_reason}" if meeting.cancel_reason else "")
-            + "\n")
+    body = f"S{_greeting(meeting)[1:]} är inställt."
+    if meeting.cancel_reason:
+        body += f"\n\n{meeting.cancel_reason}"
+    if earlier:
+        body += "\n\nÄndringar sedan kallelsen, som ni inte har fått besked om:\n" + "\n".join(
+            f"- {c.description}" for c in earlier)
     result = send_batch(job, f"meeting:{meeting.id}:installt", recipients.notice_recipients(meeting),
-                        lambda r: Message(subject, body), what="Beskedet om inställt möte")
+                        lambda r: Message(subject, body + "\n"), what="Beskedet om inställt möte")
+    for change in unsent_changes(meeting):
+        change.sent_at = utcnow()
+    db.session.commit()
     return result.as_result()
 
 
@@ -174,4 +184,29 @@ def notify_withdrawn(job, signer_ids: list[int]) -> dict:
     # One batch per withdrawal (this job): a retry of it mails nobody twice, a later change mails again.
     result = send_batch(job, f"minutes:{minutes.id}:andrat:{job.id}", people, lambda r: Message(subject, body),
                         what="Beskedet om det ändrade protokollet")
+    return result.as_result()
+
+
+def ask_for_approval(job, meeting_id: int) -> dict:
+    """Ask each signer who has not approved the protokoll as it reads to read and approve it."""
+    from finsam_saas.meetings.services import missing_approvals
+
+    meeting = _meeting(meeting_id)
+    minutes = meeting.minutes
+    if minutes is None or minutes.justerad:
+        raise ValueError("Protokollet finns inte eller är redan justerat.")
+    tenant = db.session.get(Tenant, meeting.tenant_id)
+    link = _link("meetings.minutes", tenant, meeting_id=meeting.id)
+    waiting = missing_approvals(minutes)
+    if not waiting:
+        return {"sent": 0, "warnings": []}
+    subject = f"Protokoll att godkänna: {meeting.body.name} {meeting.date}"
+
+    def compose(recipient: Recipient) -> Message:
+        return Message(subject, f"Hej {recipient.name},\n\nProtokollet från {_greeting(meeting)} är klart att läsa. "
+                                f"Du är {recipient.why} och ombeds godkänna det i Finsam:\n{link}\n")
+
+    result = send_batch(job, f"minutes:{minutes.id}:godkann:{job.id}",
+                        [recipients.signer_recipient(meeting, s) for s in waiting], compose,
+                        what="Begäran om godkännande")
     return result.as_result()

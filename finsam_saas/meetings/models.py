@@ -80,6 +80,11 @@ class Meeting(TenantScoped, db.Model):
     def notice_sent(self) -> bool:
         return self.notice_sent_at is not None
 
+    @property
+    def bilagor(self) -> list["Attachment"]:
+        """The bilagor in their numbers' order (1, 2, 4.1, 4.2, 10), however they were uploaded."""
+        return sorted(self.attachments, key=lambda a: tuple(int(part) for part in a.label.split(".")))
+
 
 class AgendaItem(TenantScoped, db.Model):
     __tablename__ = "agenda_items"

@@ -166,7 +166,8 @@ def _minutes_page_query() -> Select:
         selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))
 
 
-def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict | None = None, status: int = 200):
+def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict | None = None, status: int = 200,
+                  conflicts: set[int] = frozenset()):
     meeting = minutes.meeting
     tasks = services.tasks_of(minutes)
     text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
@@ -180,7 +181,10 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
         links=services.paragraph_links(minutes.paragraphs), service=service, numbers=numbers, proposals=proposals,
-        tasks=tasks, values=values, errors=errors or {},
+        tasks=tasks, values=values, errors=errors or {}, text_hash=text_hash,
+        seen={p.number: services.paragraph_fingerprint(services.fields_of(p)) if values is None or p.number in conflicts
+              else values.get(f"seen-{p.number}", "") for p in minutes.paragraphs},
+        conflicts=conflicts,
         mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
         if minutes.justerad else [],
     ), status
@@ -202,13 +206,17 @@ def minutes(meeting_id: int):
                   "recused": _lines(f"recused-{n}"), "reservations": _lines(f"reservations-{n}"),
                   "confidential": request.form.get(f"confidential-{n}") == "on"}
               for n in numbers if f"text-{n}" in request.form}
+    seen = {n: request.form[f"seen-{n}"] for n in posted if request.form.get(f"seen-{n}")}
     try:
-        services.save_protokoll(minutes, posted)
+        services.save_protokoll(minutes, posted, seen if seen else None)
         db.session.commit()
     except DomainError as error:
         form.undo(error)
         minutes = db.session.scalars(_minutes_page_query(), {"meeting_id": meeting_id}).unique().first()
-        return _minutes_page(minutes, values=request.form, errors=error.fields, status=error.status)
+        # A § changed elsewhere is shown as it now reads: saved again, the person's version counts.
+        conflicts = {n for n in posted if error.fields.get(f"p{n}.text") == services.CHANGED_ELSEWHERE}
+        return _minutes_page(minutes, values=request.form, errors=error.fields, status=error.status,
+                             conflicts=conflicts)
     anchor = request.form.get("anchor", "")
     flash(f"Protokollet är sparat ({len(posted)} §§)." + _withdrawn_note(_after_commit_notify()), "success")
     page, _, number = (request.form.get("goto") or "").partition("-")
@@ -254,8 +262,9 @@ def vote(meeting_id: int, number: int):
                 flash(f"Voteringen i § {number} är borttagen." + _withdrawn_note(_after_commit_notify()), "success")
                 return redirect(url_for("meetings.minutes", meeting_id=meeting_id, _anchor=f"p{number}"))
             result = services.record_vote(
-                minutes, number, yes=form.int_field("yes", "ja-röster"), no=form.int_field("no", "nej-röster"),
-                abstain=form.int_field("abstain", "avstår", required=False) or 0,
+                minutes, number, yes=form.int_field("yes", "antalet ja-röster"),
+                no=form.int_field("no", "antalet nej-röster"),
+                abstain=form.int_field("abstain", "antalet som avstår", required=False) or 0,
                 chair_vote=request.form.get("chair_vote") or None, presiding=form.text("presiding") or None,
             )
             db.session.commit()
@@ -303,13 +312,26 @@ def approve(meeting_id: int, signer_id: int):
         if signer not in services.signer_for(minutes, current_user):
             raise RuleViolation("not_the_signer", f"Du kan bara godkänna för dig själv: raden gäller {signer.name} "
                                                   f"({signer.role_label}).")
-        everyone = services.approve(minutes, signer)
+        everyone = services.approve(minutes, signer, seen=request.form.get("text_hash") or None)
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "meetings.minutes", meeting_id=meeting_id)
     flash(f"{signer.name} har godkänt protokollet." + (" Alla har godkänt; kansliet kan nu justera det."
                                                       if everyone else ""), "success")
     return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+
+
+@blueprint.route("/<int:meeting_id>/protokoll/be-om-godkannande", methods=["POST"])
+@requires("meetings.edit")
+def ask_for_approval(meeting_id: int):
+    """Mail the signers who have not approved that the protokoll waits for them."""
+    minutes = _minutes_or_404(meeting_id)
+    form.require_csrf()
+    if minutes.justerad or not services.missing_approvals(minutes):
+        flash("Ingen väntar på att godkänna protokollet.", "info")
+        return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
+    return form.job_page(jobs.ask_for_approval, title=f"Begäran om godkännande {minutes.meeting.date}",
+                         meeting_id=meeting_id, back=url_for("meetings.minutes", meeting_id=meeting_id))
 
 
 @blueprint.route("/<int:meeting_id>/protokoll/justering", methods=["GET", "POST"])
@@ -395,11 +417,13 @@ def discard_minutes(meeting_id: int):
     minutes = _minutes_or_404(meeting_id)
     back = url_for("meetings.minutes", meeting_id=meeting_id)
     if request.method == "GET" or request.form.get("confirm") != "1":
+        tasks = services.tasks_of(minutes)
+        blocked = ("Protokollet är justerat och kan inte tas bort." if minutes.justerad else
+                   f"Protokollet har {len(tasks)} uppdrag; ta bort dem först under Uppdrag." if tasks else "")
         return confirm_page(title="Ta bort protokollet?", back=back, button="Ta bort protokollet",
                             lines=["Allt som skrivits i protokollet tas bort: paragrafer, närvaro och godkännanden.",
                                    "Föredragningslistan kan sedan ändras igen, och ett nytt protokoll påbörjas."],
-                            blocked="Protokollet är justerat och kan inte tas bort." if minutes.justerad else "",
-                            action=url_for("meetings.discard_minutes", meeting_id=meeting_id))
+                            blocked=blocked, action=url_for("meetings.discard_minutes", meeting_id=meeting_id))
     form.require_csrf()
     try:
         services.discard_minutes(minutes)
@@ -446,6 +470,11 @@ def edit_task(task_id: int):
         values = {"assignee": task.assignee, "description": task.description, "due": task.due.isoformat()}
         return render_template("meetings/task_edit.html", task=task, form=values, errors={})
     form.require_csrf()
+    if request.form.get("remove") == "1" and request.form.get("confirm") != "1":
+        return confirm_page(title="Ta bort uppdraget?", lead=f"{task.assignee}: {task.description}.",
+                            lines=["Uppdraget tas bort helt; det följs inte upp."], button="Ta bort uppdraget",
+                            hidden={"remove": "1"}, action=url_for("meetings.edit_task", task_id=task_id),
+                            back=url_for("meetings.edit_task", task_id=task_id))
     try:
         if request.form.get("remove") == "1":
             services.remove_task(task)

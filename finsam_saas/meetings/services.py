@@ -115,6 +115,12 @@ def _members() -> dict[str, Member]:
     return {m.name: m for m in db.session.scalars(select(Member))}
 
 
+def _as_attendee(name: str, present: set[str]) -> str:
+    """A typed name as the attendee it means ("peter vigren " is Peter Vigren)."""
+    wanted = " ".join(name.split()).casefold()
+    return next((p for p in present if p.casefold() == wanted), " ".join(name.split()))
+
+
 def _check_people(chair: str, secretary: str, justerare: list[str], present: set[str]) -> None:
     if not chair.strip():
         raise InvalidInput("Ange ordförande.", {"chair": "saknas"})
@@ -138,16 +144,26 @@ def _set_people(minutes: Minutes, meeting: Meeting, *, chair: str, secretary: st
     """Attendance and signers, checked against the register and the seats (raises InvalidInput)."""
     rows, snapshot = attendance.parse(attendees, body=meeting.body, day=meeting.date, members=_members(),
                                       numbers=numbers)
-    _check_people(chair, secretary, justerare, {row["name"] for row in rows})
+    present = {row["name"] for row in rows}
+    chair, justerare = _as_attendee(chair, present), [_as_attendee(name, present) for name in justerare]
+    _check_people(chair, secretary, justerare, present)
     minutes.chair, minutes.secretary, minutes.ordinarie = chair.strip(), secretary.strip(), snapshot
     minutes.attendees.clear()
-    minutes.signers.clear()
+    # Signers who stay keep their row: an approval they gave is then withdrawn (and they are told)
+    # because the text changed, rather than vanishing with a row.
+    wanted = [(chair.strip(), "ordforande")] + [(name.strip(), "justerare") for name in justerare]
+    kept = {(s.name, s.role): s for s in minutes.signers if (s.name, s.role) in wanted}
+    for signer in [s for s in minutes.signers if (s.name, s.role) not in kept]:
+        minutes.signers.remove(signer)
     db.session.flush()
     for row in attendance.strip_private(rows):
         minutes.attendees.append(Attendee(minutes_id=minutes.id, **row))
-    minutes.signers.append(Signer(minutes_id=minutes.id, name=chair.strip(), role="ordforande", position=0))
-    for position, name in enumerate(justerare, start=1):
-        minutes.signers.append(Signer(minutes_id=minutes.id, name=name.strip(), role="justerare", position=position))
+    for position, (name, role) in enumerate(wanted):
+        signer = kept.get((name, role))
+        if signer is None:
+            minutes.signers.append(Signer(minutes_id=minutes.id, name=name, role=role, position=position))
+        else:
+            signer.position = position
     db.session.flush()
     attendance.check(minutes, rows, numbers, meeting.body.ordinarie_seats)
 
@@ -165,6 +181,9 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
         raise RuleViolation("minutes_exist", "Mötet har redan ett protokoll.")
     if meeting.cancelled:
         raise RuleViolation("cancelled", f"Mötet {meeting.date} är inställt och får inget protokoll.")
+    if meeting.date > clock.today():
+        raise RuleViolation("not_held", f"Mötet {meeting.date} har inte hållits än; protokollet skrivs på mötesdagen "
+                                        "eller efter den.")
     items = [i for i in meeting.items if not i.withdrawn]
     if not items:
         raise InvalidInput("Mötet har ingen dagordning att skriva protokoll från.", {"items": "saknas"})
@@ -321,29 +340,61 @@ def update_paragraph(minutes: Minutes, number: int, *, text: str | None = None, 
 
 
 PARAGRAPH_FIELDS = ("text", "decision", "recused", "reservations", "confidential")
+CHANGED_ELSEWHERE = "ändrad av någon annan sedan sidan öppnades"
 
 
-def save_protokoll(minutes: Minutes, paragraphs: dict[int, dict]) -> list[Paragraph]:
+def paragraph_fingerprint(fields: dict) -> str:
+    """A short digest of a §'s editable fields as a page shows them ({text, decision, recused,
+    reservations, confidential}), to tell on save whether the § changed elsewhere meanwhile."""
+    values = [(fields.get("text") or "").strip(), (fields.get("decision") or "").strip(),
+              [n.strip() for n in fields.get("recused") or [] if n.strip()],
+              [n.strip() for n in fields.get("reservations") or [] if n.strip()], bool(fields.get("confidential"))]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def fields_of(p: Paragraph) -> dict:
+    return {"text": p.text, "decision": p.decision, "recused": p.recused, "reservations": p.reservations,
+            "confidential": p.confidential}
+
+
+def save_protokoll(minutes: Minutes, paragraphs: dict[int, dict], seen: dict[int, str] | None = None) -> list[Paragraph]:
     """Save every § of the editor at once: {number: {text, decision, recused, reservations, confidential}}.
 
-    Each § is checked; all errors are gathered into one InvalidInput whose fields name the §
+    With `seen` ({number: paragraph_fingerprint as the page showed it}) a § the person did not
+    touch is left as it now is, and one they changed that someone else changed meanwhile (another
+    tab, another person) is refused rather than overwritten. Each § is checked; all errors are
+    gathered into one InvalidInput (or RuleViolation `changed_elsewhere`) whose fields name the §
     ("p52.reservations"), so the page can show each beside its field. The caller rolls back on
     error: nothing is saved unless everything is right.
     """
     ensure_editable(minutes)
     errors: dict[str, str] = {}
     messages: list[str] = []
+    conflicts: list[int] = []
     saved = []
     for number, fields in sorted(paragraphs.items()):
         unknown = set(fields) - set(PARAGRAPH_FIELDS)
         if unknown:
             raise InvalidInput(f"§ {number}: okända fält {', '.join(sorted(unknown))}.", {f"p{number}": "okänt fält"})
+        if seen is not None and number in seen:
+            current = paragraph_fingerprint(fields_of(paragraph(minutes, number)))
+            if paragraph_fingerprint(fields) == seen[number]:
+                continue  # not touched here: whatever it now says stays
+            if current != seen[number]:
+                conflicts.append(number)
+                errors[f"p{number}.text"] = CHANGED_ELSEWHERE
+                continue
         try:
             saved.append(update_paragraph(minutes, number, **fields))
         except (InvalidInput, RuleViolation) as error:
             messages.append(error.message)
             for key, value in (error.fields or {"decision": error.message}).items():
                 errors[f"p{number}.{key.split('.')[-1]}"] = value if error.fields else error.message
+    if conflicts:
+        listing = ", ".join(f"§ {n}" for n in conflicts)
+        raise RuleViolation("changed_elsewhere", f"{listing} har ändrats av någon annan (eller i en annan flik) sedan "
+                            "sidan öppnades. Inget är sparat. Det du skrev står kvar; jämför med texten som nu gäller "
+                            "(under varje sådan §) och spara igen.", errors)
     if errors:
         raise InvalidInput(" ".join(messages), errors)
     return saved
@@ -626,11 +677,17 @@ def is_late(meeting_day: date, justerad: date | None, today: date | None = None)
     return (justerad or today or clock.today()) > deadline
 
 
-def approve(minutes: Minutes, signer: Signer) -> bool:
+def approve(minutes: Minutes, signer: Signer, *, seen: str | None = None) -> bool:
     """One signer approves the protokoll as it reads now; True when every signer has.
+
+    `seen`: the content hash of the text the signer read; when the protokoll has changed since,
+    the approval is refused (RuleViolation `changed`) — one never approves a text unread.
     Justering is a step of its own after that (`justera`)."""
     ensure_editable(minutes)
     text_hash = content_hash(minutes, with_justering=False)
+    if seen is not None and seen != text_hash:
+        raise RuleViolation("changed", "Protokollet har ändrats sedan du öppnade sidan. Läs den nya texten och godkänn "
+                                       "igen om du står för den.")
     if approval_valid(minutes, signer, text_hash):
         raise RuleViolation("already_approved", f"{signer.name} har redan godkänt protokollet.")
     signer.approved_at, signer.approved_hash, signer.withdrawn_at = utcnow(), text_hash, None

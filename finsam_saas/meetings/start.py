@@ -47,9 +47,13 @@ def start_items(user, membership) -> list[StartItem]:
     bodies = list(db.session.scalars(select(Body).where(Body.active.is_(True)).order_by(Body.position)))
     own = {b.id for b in _own_bodies(user, staff, bodies, today)}
     items: list[StartItem] = []
+    now = clock.now().time()
     upcoming = db.session.scalars(
-        select(Meeting).where(Meeting.date >= today, Meeting.cancelled_on.is_(None), Meeting.body_id.in_(own))
-        .order_by(Meeting.date, Meeting.start).limit(SHOWN_MEETINGS).options(joinedload(Meeting.body))).all()
+        select(Meeting).where(Meeting.date >= today, Meeting.cancelled_on.is_(None), Meeting.body_id.in_(own),
+                              Meeting.id.not_in(select(Minutes.meeting_id)))
+        .order_by(Meeting.date, Meeting.start).limit(SHOWN_MEETINGS + 1).options(joinedload(Meeting.body))).all()
+    # A meeting earlier today that is over is no longer the next one.
+    upcoming = [m for m in upcoming if not (m.date == today and m.end and m.end < now)][:SHOWN_MEETINGS]
     for meeting in upcoming:
         sent = " – kallelsen är skickad" if meeting.notice_sent else ""
         items.append(StartItem(_label(meeting) + sent, url_for("meetings.meeting", meeting_id=meeting.id), "meeting",
@@ -91,6 +95,8 @@ def start_items(user, membership) -> list[StartItem]:
                               Meeting.cancelled_on.is_(None), Meeting.notice_sent_at.is_(None))
         .options(joinedload(Meeting.body)).order_by(Meeting.date)).all()
     for meeting in soon:
+        if meeting.date == today and meeting.end and meeting.end < now:
+            continue  # held already
         items.append(StartItem(f"Skicka kallelsen till {_label(meeting)}",
                                url_for("meetings.send_notice", meeting_id=meeting.id), "todo", (meeting.date,)))
     changed = db.session.scalars(

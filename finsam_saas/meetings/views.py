@@ -18,7 +18,7 @@ from finsam_saas.platform import clock, formdata as form
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.rules import DomainError, RuleViolation
+from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
 from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
@@ -108,8 +108,25 @@ def _meeting_page(meeting: Meeting, *, item_form=None, errors=None, status=200):
         generated=services.generated_appendices(meeting), max_mb=bilagor.max_megabytes(),
         changes=services.unsent_changes(meeting), status_rows=status_rows, missed=missed,
         item_form=item_form or {}, errors=errors or {},
-        item_options=[("", "Ingen särskild")] + [(i.number, f"{i.number}. {i.title}") for i in meeting.items],
+        item_options=_item_options(meeting),
     ), status
+
+
+def _item_options(meeting: Meeting) -> list[tuple]:
+    # By the item's id: a number may belong to another item by the time the form is sent.
+    return [("", "Ingen särskild")] + [(i.id, f"{i.number}. {i.title}") for i in meeting.items]
+
+
+def _posted_item_number(meeting: Meeting, field: str = "item_number") -> int | None:
+    """The item a bilaga form names (by id), as its current number."""
+    item_id = form.int_field(field, "punkt", required=False)
+    if item_id is None:
+        return None
+    item = next((i for i in meeting.items if i.id == item_id), None)
+    if item is None:
+        raise InvalidInput("Punkten som bilagan skulle höra till finns inte längre på dagordningen.",
+                           {field: "finns inte"})
+    return item.number
 
 
 @blueprint.route("/<int:meeting_id>")
@@ -171,6 +188,8 @@ def cancel_meeting(meeting_id: int):
     if meeting.notice_sent:
         fields.append(("checkbox", "notify", "Meddela dem som fick kallelsen att mötet är inställt", True))
     page = dict(title=f"Ställa in mötet {meeting.date}?", action=url_for("meetings.cancel_meeting", meeting_id=meeting.id),
+                blocked="Mötet har ett protokoll och kan inte ställas in." if meeting.minutes is not None else
+                ("Mötet är redan inställt." if meeting.cancelled else ""),
                 lead=f"Mötet {meeting.date} ({meeting.body.name.lower()}) blir inställt.",
                 lines=["Mötet står kvar på mötesplanen, markerat inställt.",
                        "Det kan tas tillbaka om det ändå blir av."], button="Ställ in mötet", back=back, fields=fields)
@@ -187,6 +206,19 @@ def cancel_meeting(meeting_id: int):
                              back=back)
     flash(f"Mötet {meeting.date} är inställt.", "success")
     return redirect(back)
+
+
+@blueprint.route("/<int:meeting_id>/installt/besked", methods=["POST"])
+@requires("meetings.edit")
+def notify_cancellation(meeting_id: int):
+    """Tell the kallelse's recipients, later, that the meeting is cancelled."""
+    meeting = get_or_404(Meeting, meeting_id)
+    form.require_csrf()
+    if not meeting.cancelled or not meeting.notice_sent:
+        flash("Det finns inget besked att skicka: mötet är inte inställt, eller kallelsen gick aldrig ut.", "info")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+    return form.job_page(jobs.send_cancellation, title=f"Besked om inställt möte {meeting.date}", meeting_id=meeting.id,
+                         back=url_for("meetings.meeting", meeting_id=meeting_id))
 
 
 @blueprint.route("/<int:meeting_id>/aterta", methods=["POST"])
@@ -227,7 +259,7 @@ def _item_at(meeting: Meeting, number: int):
     has changed since (another tab, the back button), the step is refused rather than done to
     whatever item now has that number."""
     item = next((i for i in meeting.items if i.number == number), None)
-    shown = request.form.get("item_id", type=int) if request.method == "POST" else None
+    shown = request.form.get("item_id", type=int) if request.method == "POST" else request.args.get("punkt", type=int)
     if shown is not None and (item is None or item.id != shown):
         moved = next((i for i in meeting.items if i.id == shown), None)
         where = f"punkten {moved.title} är nu punkt {moved.number}" if moved else "punkten finns inte längre"
@@ -249,6 +281,13 @@ def edit_item(meeting_id: int, number: int):
     try:
         item = _item_at(meeting, number)
     except DomainError as error:
+        moved = next((i for i in meeting.items if i.id == request.form.get("item_id", type=int)), None)
+        if request.method == "POST" and moved is not None:
+            # What was typed stays: shown again on the item, at its new number, to be saved there.
+            flash(error.message.replace("Inget är ändrat; gör om det på den uppdaterade sidan.",
+                                        "Inget är sparat; det du skrev står kvar nedan."), "error")
+            return render_template("meetings/item.html", meeting=meeting, item=moved, form=request.form, errors={},
+                                   kinds=KINDS, parts=PARTS), 409
         return _agenda_refusal(error, meeting_id, number)
     if request.method == "GET":
         values = {"title": item.title, "kind": item.kind, "presenter": item.presenter, "description": item.description,
@@ -340,7 +379,7 @@ def upload_attachment(meeting_id: int):
     try:
         attachment = bilagor.add_attachment(
             meeting, request.files.get("file"), label=request.form.get("label", ""),
-            title=request.form.get("title", ""), item_number=form.int_field("item_number", "punkt", required=False),
+            title=request.form.get("title", ""), item_number=_posted_item_number(meeting),
         )
         db.session.commit()
     except DomainError as error:
@@ -370,15 +409,18 @@ def attachment(meeting_id: int, attachment_id: int):
 def edit_attachment(meeting_id: int, attachment_id: int):
     found = _attachment_of(meeting_id, attachment_id)
     meeting = found.meeting
-    context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes(),
-                   item_options=[("", "Ingen särskild")] + [(i.number, f"{i.number}. {i.title}") for i in meeting.items])
+    context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes(), item_options=_item_options(meeting))
+    if meeting.notice_sent:
+        flash("Kallelsen är skickad; bilagan kan inte längre ändras eller bytas. Ladda upp en ny bilaga i stället.", "info")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting_id, _anchor="bilagor"))
     if request.method == "GET":
-        values = {"title": found.title, "label": found.label, "item_number": found.item_number or ""}
+        item = next((i for i in meeting.items if i.number == found.item_number), None)
+        values = {"title": found.title, "label": found.label, "item_number": item.id if item else ""}
         return render_template("meetings/attachment.html", form=values, errors={}, **context)
     form.require_csrf()
     try:
         bilagor.update_attachment(found, title=form.text("title"), label=form.text("label"),
-                                  item_number=form.int_field("item_number", "punkt", required=False))
+                                  item_number=_posted_item_number(meeting))
         upload = request.files.get("file")
         if upload is not None and upload.filename:
             bilagor.replace_attachment(found, upload)
@@ -455,7 +497,7 @@ def send_notice(meeting_id: int):
         f"Kallelsen med föredragningslista och {plural(len(meeting.attachments), 'bilaga', 'bilagor')} skickas "
         f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
     if without:
-        lines.append(f"Utan e-postadress, får inget: {', '.join(without)}.")
+        lines.append(f"Får ingen kallelse, eftersom e-postadress saknas: {', '.join(without)}.")
     if request.method == "GET" or request.form.get("confirm") != "1":
         return confirm_page(title=f"Skicka kallelsen till {meeting.body.name.lower()} {meeting.date}?", lines=lines,
                             people=people, people_caption="Mottagare enligt registret", blocked=blocked,
@@ -485,6 +527,9 @@ def send_changes(meeting_id: int):
                             action=url_for("meetings.send_changes", meeting_id=meeting_id), button="Skicka ändringarna",
                             back=url_for("meetings.meeting", meeting_id=meeting_id))
     form.require_csrf()
+    if not changes:
+        flash("Ändringarna är redan skickade.", "info")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
     return form.job_page(jobs.send_supplement, title=f"Ändring i föredragningslistan {meeting.date}",
                          meeting_id=meeting.id, back=url_for("meetings.meeting", meeting_id=meeting_id))
 

@@ -7,6 +7,7 @@ turns into a flash message and a redirect back (nothing is saved).
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,14 +51,19 @@ def date_field(name: str, label: str, required: bool = True) -> date | None:
         raise InvalidInput(f"{_sentence(label)} ska skrivas ÅÅÅÅ-MM-DD, inte \"{value}\".", {name: "ogiltigt datum"})
 
 
+TIME = re.compile(r"^(\d{1,2})(?:[.:](\d{2})|(\d{2}))?$")
+
+
 def time_field(name: str, label: str) -> time | None:
-    value = text(name).replace(".", ":")
+    """A time of day as people type it: 08.30, 8.30, 08:30, 0830 or 8."""
+    value = text(name)
     if not value:
         return None
-    try:
-        return time.fromisoformat(value if len(value) > 2 else f"{value}:00")
-    except ValueError:
-        raise InvalidInput(f"{_sentence(label)} ska skrivas TT.MM, inte \"{value}\".", {name: "ogiltig tid"})
+    match = TIME.match(value)
+    hour, minute = (int(match[1]), int(match[2] or match[3] or 0)) if match else (99, 99)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"{_sentence(label)} ska skrivas som 08.30, inte \"{value}\".", {name: "ogiltig tid"})
+    return time(hour, minute)
 
 
 def int_field(name: str, label: str, required: bool = True, allow_negative: bool = False) -> int | None:

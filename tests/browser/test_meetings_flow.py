@@ -152,7 +152,7 @@ def test_a_board_cycle_in_the_browser(app, live_server, page, width):
     for label, item, title in BILAGOR:
         upload.get_by_label("PDF-fil").set_input_files({"name": f"bilaga{label}.pdf", "mimeType": "application/pdf",
                                                         "buffer": pdf})
-        upload.get_by_label("Hör till punkt").select_option(str(item))
+        upload.get_by_label("Hör till punkt").select_option(label=f"{item}. {SEED_ORDER[item - 1]}")
         upload.get_by_label("Bilagans nummer (tomt: nästa lediga)").fill(label)
         upload.get_by_label("Titel").fill(title)
         upload.get_by_role("button", name="Ladda upp").click()

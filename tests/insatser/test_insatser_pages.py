@@ -43,7 +43,7 @@ def test_application_decided_in_a_paragraph_becomes_an_insats(client_a, app):
     assert "väntar på beslut" in answer.get_data(as_text=True)
     with in_tenant(app, TENANT_A):
         application_id = db.session.scalar(select(Application.id))
-    other, meeting_id = _meeting(app, date.today()), _meeting(app, date.today() + timedelta(days=7))
+    other, meeting_id = _meeting(app, date.today() - timedelta(days=14)), _meeting(app, date.today() - timedelta(days=7))
     client_a.post(f"{A}/insatser/ansokningar/{application_id}/dagordning", data={"meeting_id": str(meeting_id)})
     elsewhere = _start(app, other)["Information"][0]
     paragraphs = _start(app, meeting_id)
@@ -179,3 +179,8 @@ def test_application_goes_on_the_agenda_and_the_paragraph_links_to_the_insats(cl
     protokoll = client_a.get(f"/t/{TENANT_A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
     assert "Beslut om ansökan Vuxentorget: bifall – till insatsen" in protokoll
     assert f"Styrelsen biföll äskandet med 1 285 tkr för {year}." in protokoll
+    with in_tenant(app, TENANT_A):
+        insats_id = db.session.scalar(select(Insats.id).where(Insats.name == "Vuxentorget"))
+        number = db.session.get(Paragraph, paragraph_id).number
+    insats_page = client_a.get(f"{A}/insatser/{insats_id}").get_data(as_text=True)
+    assert f'/moten/{meeting_id}/protokoll#p{number}">§&nbsp;{number} {year}</a>' in insats_page  # and back

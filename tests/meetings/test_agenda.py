@@ -92,8 +92,9 @@ def test_items_are_changed_moved_and_removed_until_the_kallelse_is_sent(any_app)
 def test_bilagor_follow_their_item_and_block_its_removal(client_a, app):
     api = ApiClient(app)
     meeting_id = _meeting(api)
+    item5 = next(i["id"] for i in api.get(f"/meetings/{meeting_id}").json["items"] if i["number"] == 5)
     client_a.post(f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(PDF), "budget.pdf"),
-                                                          "item_number": "5", "label": "2"},
+                                                          "item_number": str(item5), "label": "2"},
                   content_type="multipart/form-data")
     api.post(f"/meetings/{meeting_id}/items/6/move", json={"direction": "up"})
     attachment = api.get(f"/meetings/{meeting_id}").json["attachments"][0]
@@ -199,8 +200,10 @@ def test_bilagor_are_replaced_or_removed_until_the_kallelse_is_sent(client_a, ap
                   content_type="multipart/form-data")
     attachment_id = api.get(f"/meetings/{meeting_id}").json["attachments"][0]["id"]
     newer = PDF.replace(b"1.4", b"1.7")
+    item5 = next(i["id"] for i in api.get(f"/meetings/{meeting_id}").json["items"] if i["number"] == 5)
     replaced = client_a.post(f"{A}/moten/{meeting_id}/bilagor/{attachment_id}/andra", data={
-        "title": "Budget 2021–2023", "label": "1", "item_number": "5", "file": (io.BytesIO(newer), "budget-v2.pdf")},
+        "title": "Budget 2021–2023", "label": "1", "item_number": str(item5),
+        "file": (io.BytesIO(newer), "budget-v2.pdf")},
         content_type="multipart/form-data")
     assert replaced.status_code == 302
     assert client_a.get(f"{A}/moten/{meeting_id}/bilagor/{attachment_id}").data == newer
@@ -286,3 +289,41 @@ def test_an_uppdrag_on_the_agenda_says_where_it_came_from(app):
         db.session.commit()
     item = next(i for i in api.get(f"/meetings/{later}").json["items"] if i["title"].startswith("Uppdrag:"))
     assert item["description"] == "Uppdrag från § 1 2020 (mötet 2020-10-30), klart senast 2021-02-28."
+
+
+def test_a_remove_page_reached_again_by_the_back_button_refuses(client_a, app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api)
+    item_id = next(i["id"] for i in api.get(f"/meetings/{meeting_id}").json["items"] if i["number"] == 6)
+    client_a.post(f"{A}/moten/{meeting_id}/punkter/6/ta-bort", data={"confirm": "1", "item_id": str(item_id)})
+    back = client_a.get(f"{A}/moten/{meeting_id}/punkter/6/ta-bort?punkt={item_id}", follow_redirects=True)
+    assert "punkten finns inte längre" in back.get_data(as_text=True)
+    assert len(api.get(f"/meetings/{meeting_id}").json["items"]) == len(SEED_000) - 1
+
+
+def test_a_cancellation_tells_what_the_recipients_never_heard(app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _send(app, meeting_id)
+    api.patch(f"/meetings/{meeting_id}", json={"date": "2021-02-26"})  # moved, not yet told
+    api.post(f"/meetings/{meeting_id}/cancel", json={"reason": "Inget att besluta."})
+    before = set(app.config["OUTBOX_DIR"].glob("*.eml"))
+    client = app.test_client()
+    login(client, "kansli.a@test.se")
+    client.post(f"{A}/moten/{meeting_id}/installt/besked")
+    mails = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in set(app.config["OUTBOX_DIR"].glob("*.eml")) - before]
+    body = mails[0].get_body(("plain",)).get_content()
+    assert len(mails) == 11 and "är inställt" in body and "Mötet är flyttat från 2021-02-19" in body
+    assert all(c["sent"] for c in api.get(f"/meetings/{meeting_id}").json["changes"])
+
+
+def test_bilagor_are_listed_in_their_numbers_order(client_a, app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api)
+    for label in ("2", "10", "1"):
+        client_a.post(f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(PDF), f"b{label}.pdf"),
+                                                              "label": label, "title": f"Bilagan {label}"},
+                      content_type="multipart/form-data")
+    page = client_a.get(f"{A}/moten/{meeting_id}").get_data(as_text=True)
+    assert page.index("Bilaga 1: Bilagan 1") < page.index("Bilaga 2: Bilagan 2") < page.index("Bilaga 10: Bilagan 10")

@@ -80,9 +80,11 @@ def test_bilagor_are_pdfs_numbered_per_meeting(client_a, app):
         f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(content), name), **extra},
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "Bilaga 1 är uppladdad" in upload("protokoll.pdf", PDF)
-    assert "Bilaga 2 är uppladdad" in upload("budget.pdf", PDF, item_number="4")  # numbered through the meeting
-    assert "Bilaga 4.1 är uppladdad" in upload("plan.pdf", PDF, item_number="4", label="4.1")
-    assert "Bilaga 4.2 är uppladdad" in upload("mal.pdf", PDF, item_number="4")  # then in the meeting's new style
+    with in_tenant(app, TENANT_A):
+        item4 = str(db.session.get(Meeting, meeting_id).items[3].id)  # the form names an item by its id
+    assert "Bilaga 2 är uppladdad" in upload("budget.pdf", PDF, item_number=item4)  # numbered through the meeting
+    assert "Bilaga 4.1 är uppladdad" in upload("plan.pdf", PDF, item_number=item4, label="4.1")
+    assert "Bilaga 4.2 är uppladdad" in upload("mal.pdf", PDF, item_number=item4)  # then in the meeting's new style
     assert "är inte en PDF-fil" in upload("virus.pdf", b"MZ\x90\x00 not a pdf")
     app.config["MAX_ATTACHMENT_BYTES"] = 100
     assert "större än" in upload("stor.pdf", PDF + b"0" * 200)

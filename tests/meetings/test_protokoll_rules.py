@@ -256,3 +256,99 @@ def test_a_jaevig_chair_has_no_casting_vote(any_app):
                         json={"yes": 2, "no": 2, "chair_vote": "no", "presiding": "Harriet Hedlund"})
     assert presided.status_code == 200 and presided.json == {"outcome": "no", "casting_vote": True}
     assert api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"][0]["vote"]["presiding"] == "Harriet Hedlund"
+
+
+def _editor_form(client, meeting_id) -> dict:
+    """The editor's form as the page fills it (textareas and the seen-markers), like an open tab."""
+    import html
+    import re
+
+    page = client.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    data = {f"{field}-{n}": html.unescape(value) for field, n, value in re.findall(
+        r'<textarea id="(text|decision|recused|reservations)-(\d+)"[^>]*>(.*?)</textarea>', page, re.S)}
+    data.update({f"seen-{n}": value for n, value in re.findall(r'name="seen-(\d+)" value="([^"]*)"', page)})
+    return data
+
+
+def test_two_open_editors_never_silently_undo_each_other(client_a, app):
+    meeting_id = _meeting(ApiClient(app), "2021-02-19", items=3)
+    _start(ApiClient(app), meeting_id)
+    tab_a, tab_b = _editor_form(client_a, meeting_id), _editor_form(client_a, meeting_id)
+    assert client_a.post(f"{A}/moten/{meeting_id}/protokoll", data={**tab_a, "text-1": "Skrivet i flik A."}).status_code == 302
+    # tab B, opened before, writes § 2 only: § 1 keeps what tab A saved
+    assert client_a.post(f"{A}/moten/{meeting_id}/protokoll", data={**tab_b, "text-2": "Skrivet i flik B."}).status_code == 302
+    texts = [p["text"] for p in ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]]
+    assert texts[:2] == ["Skrivet i flik A.", "Skrivet i flik B."]
+    # tab B writes § 1 as well, over what it never saw: refused, its text kept, the current text shown
+    clash = client_a.post(f"{A}/moten/{meeting_id}/protokoll", data={**tab_b, "text-1": "Flik B:s version."})
+    page = clash.get_data(as_text=True)
+    assert clash.status_code == 409 and "§ 1 har ändrats av någon annan" in page
+    assert ">Flik B:s version.</textarea>" in page and "<p>Skrivet i flik A.</p>" in page
+    assert ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"][0]["text"] == "Skrivet i flik A."
+    # saved again from the page that showed the clash, the person's version counts
+    again = _editor_form_from(page)
+    assert client_a.post(f"{A}/moten/{meeting_id}/protokoll", data={**again, "text-1": "Flik B:s version."}).status_code == 302
+    assert ApiClient(app).get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"][0]["text"] == "Flik B:s version."
+
+
+def _editor_form_from(page: str) -> dict:
+    import html
+    import re
+
+    data = {f"{field}-{n}": html.unescape(value) for field, n, value in re.findall(
+        r'<textarea id="(text|decision|recused|reservations)-(\d+)"[^>]*>(.*?)</textarea>', page, re.S)}
+    data.update({f"seen-{n}": value for n, value in re.findall(r'name="seen-(\d+)" value="([^"]*)"', page)})
+    return data
+
+
+def test_an_approval_from_a_page_shown_before_a_change_is_refused(app):
+    _name_users(app)
+    api = ApiClient(app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    chair = app.test_client()
+    login(chair, "ledamot.a@test.se")
+    import re
+
+    page = chair.get(f"{A}/moten/{meeting_id}/protokoll").get_data(as_text=True)
+    action, seen = re.search(r'action="([^"]*/godkann/\d+)"[^>]*>\s*<input[^>]*csrf_token[^>]*>'
+                             r'<input type="hidden" name="text_hash" value="([0-9a-f]+)"', page).groups()
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/2", json={"text": "Arvodet höjs till 5 000 kr."})
+    refused = chair.post(action, data={"text_hash": seen}, follow_redirects=True).get_data(as_text=True)
+    assert "Protokollet har ändrats sedan du öppnade sidan" in refused
+    assert _signers(api, meeting_id)["Peter Vigren"]["approved"] is None
+
+
+def test_correcting_attendance_withdraws_approvals_and_tells_the_signer(app):
+    _name_users(app)
+    api, chair = ApiClient(app), ApiClient(app, "ledamot.a@test.se")
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    signer_id = _signers(api, meeting_id)["Peter Vigren"]["id"]
+    chair.post(f"/meetings/{meeting_id}/minutes/signers/{signer_id}/approve")
+    before = set(app.config["OUTBOX_DIR"].glob("*.eml"))
+    api.put(f"/meetings/{meeting_id}/minutes/attendance", json={
+        "chair": "Peter Vigren", "secretary": "Johanna Långdal Persson", "justerare": ["Anders Hahlin"],
+        "attendees": [{"name": n, "role": "ledamot"} for n in BOARD[:4]]})
+    signers = _signers(api, meeting_id)
+    assert signers["Peter Vigren"]["id"] == signer_id and signers["Peter Vigren"]["approved"] is None  # same row
+    told = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in set(app.config["OUTBOX_DIR"].glob("*.eml")) - before]
+    assert [m["To"] for m in told] == ["peter.vigren@umearegionen.demo"]
+
+
+def test_a_protokoll_is_not_written_before_the_meeting(app):
+    from finsam_saas.platform import clock
+
+    api = ApiClient(app)
+    meeting_id = _meeting(api, (clock.today().replace(year=clock.today().year + 1)).isoformat())
+    early = _start(api, meeting_id)
+    assert early.status_code == 409 and early.json["error"]["code"] == "not_held"
+
+
+def test_names_of_chair_and_justerare_are_read_as_the_attendees_they_mean(app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api, "2021-02-19")
+    answer = _start(api, meeting_id, justerare="anders  hahlin ")
+    assert answer.status_code == 201, answer.json
+    assert api.get(f"/meetings/{meeting_id}").json["minutes"]["justerare"] == ["Anders Hahlin"]

@@ -99,6 +99,7 @@ def test_the_start_page_shows_the_next_meetings_and_what_waits(client_a, app, at
                                                                    "due": "2021-03-31"})
     api.post("/meetings", json={"body": "styrelse", "date": "2021-03-18", "start": "08:30", "place": "Umeå"})
     api.post("/meetings", json={"body": "beredningsgrupp", "date": "2021-03-11"})
+    api.post("/meetings", json={"body": "presidium", "date": "2021-03-10", "start": "08:00", "end": "09:30"})  # over
     with in_tenant(app, TENANT_A):
         insatser.create_application(title="Ungdomstorget", applicant="Umeå kommun", amounts={"2021": 3_200_000})
         insatser.create_insats(name="Vuxentorget", owner="Umeå kommun", kind="individ", start=date(2020, 1, 1),
@@ -106,6 +107,7 @@ def test_the_start_page_shows_the_next_meetings_and_what_waits(client_a, app, at
         db.session.commit()
     page = _kansli_page(client_a)
     assert "Styrelse 2021-03-18 klockan 08.30, Umeå" in page and "Beredningsgrupp 2021-03-11" in page
+    assert "Presidium 2021-03-10" not in page  # held this morning: no longer the next one
     assert "Skicka kallelsen till Styrelse 2021-03-18" in page
     assert "Justeringen av protokollet från styrelse 2021-02-19 är försenad (senast 2021-03-05)" in page
     assert "Uppdrag till Kansliet: Analysen – senast 2021-03-31" in page

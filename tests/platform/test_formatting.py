@@ -26,3 +26,19 @@ def test_dates_and_times():
     assert sv_time(time(8, 30)) == "08.30"
     # UTC 07:30 in winter is 08.30 in Stockholm
     assert sv_datetime(datetime(2020, 10, 30, 7, 30, tzinfo=timezone.utc)) == "2020-10-30 08.30"
+
+
+def test_times_are_read_as_people_type_them(app):
+    import pytest
+    from datetime import time as clock_time
+
+    from finsam_saas.platform import formdata
+    from finsam_saas.platform.rules import InvalidInput
+
+    for typed, read in (("08.30", clock_time(8, 30)), ("8.30", clock_time(8, 30)), ("08:30", clock_time(8, 30)),
+                        ("0830", clock_time(8, 30)), ("9", clock_time(9, 0))):
+        with app.test_request_context(method="POST", data={"start": typed}):
+            assert formdata.time_field("start", "starttid") == read, typed
+    with app.test_request_context(method="POST", data={"start": "25.00"}):
+        with pytest.raises(InvalidInput, match='Starttid ska skrivas som 08.30, inte "25.00"'):
+            formdata.time_field("start", "starttid")
