@@ -251,12 +251,11 @@ def latencies(base: str, ids: dict) -> None:
 def pdfs(env: dict, ids: dict) -> None:
     """The app's PDF (template, fonts, fetcher, PDF/A when archived) against WeasyPrint alone on the same HTML."""
     os.environ.update(env)
-    from flask import render_template
     from weasyprint import HTML
 
     from finsam_saas import create_app
     from finsam_saas.extensions import db
-    from finsam_saas.meetings import documents, services
+    from finsam_saas.meetings import documents
     from finsam_saas.meetings.models import Meeting
     from finsam_saas.platform.models import Tenant
     from finsam_saas.platform.tenancy import tenant_context
@@ -268,11 +267,7 @@ def pdfs(env: dict, ids: dict) -> None:
         with tenant_context(tenant.id):
             minutes = db.session.get(Meeting, ids["meeting"]).minutes
             jobs = {
-                "protokoll (15 §)": (lambda: documents.minutes_pdf(minutes),
-                                     lambda: render_template("pdf/minutes.html", tenant=tenant, minutes=minutes,
-                                                             meeting=minutes.meeting, paragraphs=minutes.paragraphs,
-                                                             public=False, quorum_at=services.quorum_at,
-                                                             vote_sentence=services.vote_sentence)),
+                "protokoll (15 §)": (lambda: documents.minutes_pdf(minutes), lambda: documents.minutes_html(minutes)),
                 "uppföljnings-PM": (lambda: _followup_pdf(tenant, YEARS[-1]), lambda: _followup_html(tenant, YEARS[-1])),
             }
             for name, (app_pdf, html_of) in jobs.items():

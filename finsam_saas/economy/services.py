@@ -237,9 +237,11 @@ def budget_summary(year: int, settings: dict) -> dict | None:
     return budget_summaries(year, year, settings)[0]
 
 
-def budget_summaries(first: int, last: int, settings: dict) -> list[dict | None]:
-    """Each year's budget with its equity chained from the year before, in a fixed number of queries."""
-    budgets = _current_budgets(first, last)
+def budget_summaries(first: int, last: int, settings: dict,
+                     budgets: dict[int, Budget] | None = None) -> list[dict | None]:
+    """Each year's budget with its equity chained from the year before, in a fixed number of queries.
+    `budgets`: `current_budgets(first, last)` when the caller has them already."""
+    budgets = current_budgets(first, last) if budgets is None else budgets
     fees = _fee_years(first, last)
     summaries: list[dict | None] = []
     for year in range(first, last + 1):
@@ -324,7 +326,7 @@ def _pending_by_year() -> dict[int, int]:
     return found
 
 
-def _current_budgets(first: int, last: int) -> dict[int, Budget]:
+def current_budgets(first: int, last: int) -> dict[int, Budget]:
     """Each year's latest budget version with its lines, from first to last, in one query."""
     found: dict[int, Budget] = {}
     for budget in db.session.scalars(select(Budget).where(Budget.year.between(first, last))
@@ -346,7 +348,7 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
         raise InvalidInput("Högst tio år åt gången.", {"to": "för långt"})
     bound_reserve = (settings or {}).get("bound_reserve", 0)
     pending_by_year = _pending_by_year()
-    budgets = _current_budgets(first, last)
+    budgets = current_budgets(first, last)
     fee_years = _fee_years(first, last)
     grants_by_year = granted_insatser_by_year(first, last)
     years, carried = [], None

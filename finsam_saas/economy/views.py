@@ -84,7 +84,8 @@ def fees():
 @requires("economy.view")
 def budget():
     year = _year()
-    plan = services.budget_summaries(year, year + 2, g.tenant.settings)
+    budgets = services.current_budgets(year, year + 2)
+    plan = services.budget_summaries(year, year + 2, g.tenant.settings, budgets)
     summary = plan[0]
     chart = None
     if any(plan):
@@ -93,19 +94,19 @@ def budget():
             chart = bar_chart("Eget kapital vid årets slut och taket", [str(p["year"]) for p in shown],
                               [("Eget kapital", [p["equity_end"] / 1000 for p in shown]),
                                ("Tak", [(p["equity_ceiling"] or 0) / 1000 for p in shown])])
-    budget_row = services.current_budget(year) if summary and summary["decided"] else None
-    decided_in = db.session.get(Paragraph, budget_row.decided_paragraph_id) if budget_row else None
+    budget_row = budgets.get(year)
+    decided_in = (db.session.get(Paragraph, budget_row.decided_paragraph_id)
+                  if budget_row and budget_row.decided_paragraph_id else None)
     return render_template("economy/budget.html", year=year, years=data_years(Budget.year), summary=summary, plan=plan,
                            chart=chart,
                            plan_table=services.plan_table(plan), labels=SECTION_LABELS, form=EmptyForm(),
-                           decision=_decision(year) if summary and not summary["decided"] else None,
+                           decision=_decision(budget_row) if summary and not summary["decided"] else None,
                            decided_in=decided_in)
 
 
-def _decision(year: int) -> dict:
+def _decision(budget) -> dict:
     """Where the budget is to be decided: the board meetings to put it on, or its item and the §§
     of that meeting's protokoll (its own item's § chosen)."""
-    budget = services.current_budget(year)
     item = db.session.get(AgendaItem, budget.agenda_item_id) if budget and budget.agenda_item_id else None
     if item is None:
         started = select(Minutes.meeting_id)

@@ -133,6 +133,19 @@ def service(minutes: Minutes, numbers: list[int]) -> dict[int, list[Serving]]:
     return found
 
 
+def at_each(minutes: Minutes) -> tuple[dict[int, int], dict[int, list[Serving]]]:
+    """In one pass over the §§: the number of beslutande at each § less those who left for jäv
+    ({number: count}), and each attendee's service as `service` gives it."""
+    present: dict[int, int] = {}
+    found: dict[int, list[Serving]] = {}
+    for paragraph in minutes.paragraphs:
+        pairs = _deciding(minutes, paragraph.number, None)
+        for attendee, replaces in pairs:
+            found.setdefault(attendee.id, []).append(Serving(paragraph.number, replaces))
+        present[paragraph.number] = len(_deciding(minutes, paragraph.number, paragraph) if paragraph.recused else pairs)
+    return present, found
+
+
 def check(minutes: Minutes, rows: list[dict], numbers: list[int], seats: int) -> None:
     """Refuse attendance under which beslutande would exceed the seats, or an ersättare asked to
     serve (`"serving": true`) would serve at no § — naming the person and the reason."""

@@ -5,8 +5,8 @@ from flask import render_template
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attachments as bilagor, attendance, services
-from finsam_saas.platform import clock
 from finsam_saas.meetings.models import Meeting, Minutes
+from finsam_saas.platform import clock
 from finsam_saas.platform.documents import render_pdf
 from finsam_saas.platform.files import tenant_dir
 from finsam_saas.platform.models import Tenant
@@ -24,18 +24,24 @@ def notice_pdf(meeting: Meeting) -> bytes:
     return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
 
 
-def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
-    """The protokoll; PDF/A once justerat. The public copy leaves out confidential §§. An
-    approval is printed only while it holds for the text as it reads."""
+def minutes_html(minutes: Minutes, *, public: bool = False) -> str:
+    """The protokoll's print HTML. The public copy leaves out confidential §§. An approval is
+    printed only while it holds for the text as it reads."""
     tenant = _tenant(minutes.tenant_id)
     paragraphs = [p for p in minutes.paragraphs if not (public and p.confidential)]
     numbers = [p.number for p in minutes.paragraphs]
     tasks = services.tasks_of(minutes)
     text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
-    html = render_template(
+    return render_template(
         "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
         public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, numbers=numbers,
         service=attendance.service(minutes, numbers), tasks=tasks,
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
     )
-    return render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug), archive=minutes.justerad)
+
+
+def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
+    """The protokoll as PDF; PDF/A once justerat (`minutes_html`)."""
+    tenant = _tenant(minutes.tenant_id)
+    return render_pdf(minutes_html(minutes, public=public), tenant_files_dir=tenant_dir(tenant.slug),
+                      archive=minutes.justerad)

@@ -12,6 +12,7 @@ from sqlalchemy import event, inspect as sa_inspect
 from finsam_saas.meetings.models import Attendee, Meeting, Minutes, Paragraph, Signer, Task
 from finsam_saas.platform.rules import RuleViolation
 from finsam_saas.platform.session import TenantSession
+from finsam_saas.platform.tenancy import tenant_context
 
 _PARTS = (Paragraph, Attendee, Signer)
 # What of a meeting and of an uppdrag the protokoll prints (an uppdrag is still followed up,
@@ -87,7 +88,9 @@ def _withdraw_stale_approvals(session) -> None:
     for minutes in touched:
         if sa_inspect(minutes).deleted or sa_inspect(minutes).detached:
             continue
-        withdrawn += withdraw_stale_approvals(minutes)
+        # A commit may come after the code that changed the protokoll has left its tenant's context.
+        with tenant_context(minutes.tenant_id):
+            withdrawn += withdraw_stale_approvals(minutes)
     if withdrawn:
         session.flush()
         session.info.setdefault(WITHDRAWN, []).extend(s.id for s in withdrawn)

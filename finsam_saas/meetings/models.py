@@ -256,6 +256,8 @@ class Paragraph(TenantScoped, db.Model):
     vote: Mapped[dict | None] = mapped_column(JSON)  # yes, no, abstain, chair_vote, outcome, casting_vote
 
     minutes: Mapped[Minutes] = relationship(back_populates="paragraphs", overlaps="body")
+    # Read only, for pages that load the uppdrag with their §§; an uppdrag is written through Task.paragraph.
+    tasks: Mapped[list["Task"]] = relationship(viewonly=True, order_by="Task.id")
 
 
 class Signer(TenantScoped, db.Model):

@@ -3,6 +3,7 @@ uppdrag, approval by the signers, justering confirmed, the justerat protokoll ma
 members, and the uppdrag list."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from finsam_saas.extensions import db
 from finsam_saas.meetings import attendance, jobs, recipients, services
 from finsam_saas.meetings.locks import WITHDRAWN
-from finsam_saas.meetings.models import Attendee, Meeting, Minutes, Signer, Task
+from finsam_saas.meetings.models import AgendaItem, Attendee, Meeting, Minutes, Paragraph, Signer, Task
 from finsam_saas.meetings.views import blueprint, confirm_page, refused
 from finsam_saas.organisation import services as organisation
 from finsam_saas.platform import clock, formdata as form
@@ -163,28 +164,96 @@ def _minutes_page_query() -> Select:
     return select(Minutes).where(Minutes.meeting_id == bindparam("meeting_id")).options(
         joinedload(Minutes.meeting).joinedload(Meeting.body), joinedload(Minutes.signers),
         joinedload(Minutes.attendees).joinedload(Attendee.member),
-        selectinload(Minutes.paragraphs).options(*services.paragraph_link_loads()))
+        selectinload(Minutes.paragraphs).options(joinedload(Paragraph.tasks), *services.paragraph_link_loads()))
+
+
+@cache
+def _proposals_query() -> Select:
+    # Two columns, not the items: loading fifteen agenda items as objects cost more than the query.
+    return select(AgendaItem.number, AgendaItem.proposal).where(AgendaItem.meeting_id == bindparam("meeting_id"))
+
+
+# The editor's fields of a §: (name, label, rows); the label names the § for a screen reader.
+_EDITOR_FIELDS = (("text", "Text i § {n}", 4), ("decision", "Beslut i § {n}", 2),
+                  ("recused", "Jäv: lämnade under § {n} (en per rad)", 1),
+                  ("reservations", "Reservationer i § {n} (en per rad)", 1))
+
+
+@dataclass(frozen=True)
+class EditorField:
+    """One textarea of the editor: `id` is also its form name ("decision-52")."""
+
+    id: str
+    label: str
+    rows: int
+    value: str
+    error: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    """What the protokoll page shows of one §, worked out before the template (15 §§ of four
+    fields each are most of the page, and a template is the slowest place to compute them)."""
+
+    p: Paragraph
+    quorum: services.Quorum
+    fields: tuple[EditorField, ...]
+    seen: str
+    conflict: bool
+    confidential: bool
+    tasks: tuple[Task, ...]
+    links: tuple[tuple[str, str], ...]
+
+
+def _paragraph_views(minutes: Minutes, present: dict[int, int], editable: bool, values, errors: dict,
+                     conflicts: set[int]) -> list[ParagraphView]:
+    proposals = dict(db.session.execute(_proposals_query(), {"meeting_id": minutes.meeting_id}).all()) if editable else {}
+    links = services.paragraph_links(minutes.paragraphs)
+    required = services.quorum_required(minutes.meeting.body)
+    views = []
+    for p in minutes.paragraphs:
+        n = p.number
+        fields: tuple[EditorField, ...] = ()
+        seen, confidential = "", p.confidential
+        if editable:
+            stored = services.fields_of(p)
+            if values is None or n in conflicts:
+                seen = services.paragraph_fingerprint(stored)
+            else:
+                seen = values.get(f"seen-{n}", "")
+            if values is not None:
+                confidential = values.get(f"confidential-{n}") == "on"
+            fields = tuple(
+                EditorField(
+                    id=f"{name}-{n}", label=label.format(n=n), rows=rows,
+                    value=values.get(f"{name}-{n}", "") if values is not None
+                    else "\n".join(stored[name]) if name in ("recused", "reservations") else stored[name],
+                    error=errors.get(f"p{n}.{name}", ""),
+                    hint=proposals.get(p.item_number) or "" if name == "decision" else "")
+                for name, label, rows in _EDITOR_FIELDS)
+        views.append(ParagraphView(p, services.Quorum(present[n], required), fields, seen, n in conflicts, confidential,
+                                   tuple(p.tasks), tuple(links.get(p.id, ()))))
+    return views
 
 
 def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict | None = None, status: int = 200,
                   conflicts: set[int] = frozenset()):
     meeting = minutes.meeting
-    tasks = services.tasks_of(minutes)
+    # The page query loads the uppdrag with their §§.
+    tasks = [task for p in minutes.paragraphs for task in p.tasks]
     text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
     numbers = [p.number for p in minutes.paragraphs]
-    service = attendance.service(minutes, numbers)
-    proposals = {i.number: i.proposal for i in meeting.items}
+    editable = can("meetings.edit") and not minutes.justerad
+    present, service = attendance.at_each(minutes)
     return render_template(
-        "meetings/minutes.html", minutes=minutes, meeting=meeting,
-        quorum_at=services.quorum_at, vote_sentence=services.vote_sentence,
+        "meetings/minutes.html", minutes=minutes, meeting=meeting, editable=editable,
+        vote_sentence=services.vote_sentence,
         my_signers=services.signer_for(minutes, current_user),
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
-        links=services.paragraph_links(minutes.paragraphs), service=service, numbers=numbers, proposals=proposals,
-        tasks=tasks, values=values, errors=errors or {}, text_hash=text_hash,
-        seen={p.number: services.paragraph_fingerprint(services.fields_of(p)) if values is None or p.number in conflicts
-              else values.get(f"seen-{p.number}", "") for p in minutes.paragraphs},
-        conflicts=conflicts,
+        service=service, numbers=numbers, text_hash=text_hash,
+        paragraphs=_paragraph_views(minutes, present, editable, values, errors or {}, conflicts),
         mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
         if minutes.justerad else [],
     ), status

@@ -13,8 +13,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
@@ -279,10 +280,15 @@ class Quorum:
         return self.present >= self.required
 
 
+def quorum_required(body) -> int:
+    """Beslutande needed for a quorum: more than half of the ordinarie seats (KL 6:27); 0 for a
+    body without a number of seats."""
+    return body.quorum if body.ordinarie_seats else 0
+
+
 def quorum_at(minutes: Minutes, number: int, paragraph_: Paragraph | None = None) -> Quorum:
     """More than half of the ordinarie seats filled by ledamöter or serving ersättare (KL 6:27)."""
-    body = minutes.meeting.body
-    return Quorum(len(deciding_at(minutes, number, paragraph_)), body.quorum if body.ordinarie_seats else 0)
+    return Quorum(len(deciding_at(minutes, number, paragraph_)), quorum_required(minutes.meeting.body))
 
 
 def _require_quorum(minutes: Minutes, p: Paragraph) -> None:
@@ -714,11 +720,18 @@ def posted_minutes(today: date | None = None) -> tuple[list[Minutes], list[Minut
 
 # --- tasks (uppdrag) --------------------------------------------------------
 
+@cache
+def _tasks_query():
+    # Built once: building a query costs more here than running it.
+    return (select(Task).join(Paragraph, Task.paragraph_id == Paragraph.id)
+            .where(Paragraph.minutes_id == bindparam("minutes_id")).order_by(Task.id))
+
+
 def tasks_of(minutes: Minutes) -> list[Task]:
-    ids = [p.id for p in minutes.paragraphs]
-    if not ids:
+    """The uppdrag given in the protokoll's §§, in the order they were given."""
+    if minutes.id is None:
         return []
-    return list(db.session.scalars(select(Task).where(Task.paragraph_id.in_(ids)).order_by(Task.id)))
+    return list(db.session.scalars(_tasks_query(), {"minutes_id": minutes.id}))
 
 
 def _check_task(minutes: Minutes, assignee: str, description: str, due: date) -> None:

@@ -3,8 +3,10 @@ send-out, changes after it), moving and cancelling. The protokoll's pages are in
 `meetings.protokoll_views`, on the same blueprint."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
@@ -106,7 +108,7 @@ def _meeting_page(meeting: Meeting, *, item_form=None, errors=None, status=200):
         "meetings/meeting.html", meeting=meeting, kinds=KINDS, parts=PARTS,
         offered=services.tasks_to_offer(meeting) if meeting.minutes is None and not meeting.cancelled else [],
         generated=services.generated_appendices(meeting), max_mb=bilagor.max_megabytes(),
-        changes=services.unsent_changes(meeting), status_rows=status_rows, missed=missed,
+        changes=services.unsent_changes(meeting) if meeting.notice_sent else [], status_rows=status_rows, missed=missed,
         item_form=item_form or {}, errors=errors or {},
         item_options=_item_options(meeting),
     ), status
@@ -129,11 +131,21 @@ def _posted_item_number(meeting: Meeting, field: str = "item_number") -> int | N
     return item.number
 
 
+@cache
+def _meeting_page_query() -> Select:
+    # Built once, run with the meeting's id. The changes after the kallelse load only when one
+    # was sent (there are none before).
+    return select(Meeting).where(Meeting.id == bindparam("meeting_id")).options(
+        joinedload(Meeting.body), joinedload(Meeting.minutes), selectinload(Meeting.items),
+        selectinload(Meeting.attachments))
+
+
 @blueprint.route("/<int:meeting_id>")
 @requires("meetings.view")
 def meeting(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id, joinedload(Meeting.body), joinedload(Meeting.minutes),
-                         selectinload(Meeting.items), selectinload(Meeting.attachments), selectinload(Meeting.changes))
+    meeting = db.session.scalars(_meeting_page_query(), {"meeting_id": meeting_id}).first()
+    if meeting is None:
+        abort(404)
     return _meeting_page(meeting)
 
 

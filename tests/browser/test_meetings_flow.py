@@ -99,6 +99,8 @@ def _add_item(page, title, kind="information", presenter="", proposal="", placem
 def _fits(page, width):
     """At phone width nothing makes the page scroll sideways (a wide table scrolls in its own box)."""
     if width < 500:
+        # A click returns once the navigation is committed; measure the page with its stylesheet.
+        page.wait_for_load_state("load")
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"{page.url} is {overflow} px wide at {width} px"
 

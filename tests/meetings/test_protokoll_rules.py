@@ -352,3 +352,25 @@ def test_names_of_chair_and_justerare_are_read_as_the_attendees_they_mean(app):
     answer = _start(api, meeting_id, justerare="anders  hahlin ")
     assert answer.status_code == 201, answer.json
     assert api.get(f"/meetings/{meeting_id}").json["minutes"]["justerare"] == ["Anders Hahlin"]
+
+
+def test_a_change_committed_after_leaving_the_tenant_still_withdraws_approvals(app):
+    from finsam_saas.meetings import services
+    from finsam_saas.meetings.models import Meeting
+    from finsam_saas.platform.tenancy import tenant_context
+
+    _name_users(app)
+    api, chair = ApiClient(app), ApiClient(app, "ledamot.a@test.se")
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    chair.post(f"/meetings/{meeting_id}/minutes/signers/{_signers(api, meeting_id)['Peter Vigren']['id']}/approve")
+    with app.app_context():
+        from finsam_saas.platform.models import Tenant
+
+        tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == TENANT_A))
+        with tenant_context(tenant_id):
+            minutes = db.session.get(Meeting, meeting_id).minutes
+            services.update_paragraph(minutes, minutes.paragraphs[0].number, text="Ändrat av ett skript.")
+        db.session.commit()  # as a CLI or a data load may: outside the tenant's context
+        db.session.remove()
+    assert _signers(api, meeting_id)["Peter Vigren"]["approved"] is None
