@@ -1,4 +1,4 @@
-"""flask commands: serve, tenants sync and export, users …, demo, worker."""
+"""flask commands: serve, tenants sync and export, users …, demo, worker, verify-archive."""
 from __future__ import annotations
 
 import os
@@ -199,9 +199,36 @@ def serve(host, port):
         click.echo("Finsam är avslutat.")
 
 
+@click.command("verify-archive")
+@click.option("--tenant", "slug", default=None, help="Bara denna organisation (annars alla).")
+@with_appcontext
+def verify_archive(slug):
+    """Kontrollera varje justerat protokoll mot sitt sparade original och sina kontrollsummor.
+
+    Avslutas med kod 1 om något protokoll inte stämmer."""
+    from finsam_saas.meetings import archive
+
+    tenants = [_tenant(slug)] if slug else list(db.session.scalars(select(Tenant).order_by(Tenant.slug)))
+    failed = checked = 0
+    for tenant in tenants:
+        with tenant_context(tenant.id), acting_as(Actor(None, "cli: verify-archive")):
+            for result in archive.check_archive():
+                checked += 1
+                meeting = result.minutes.meeting
+                if not result.ok:
+                    failed += 1
+                    click.echo(f"{tenant.slug}: protokollet från {meeting.body.name} {meeting.date}: "
+                               + " ".join(result.problems))
+            db.session.commit()
+    click.echo(f"{checked} justerade protokoll kontrollerade, {failed} stämmer inte.")
+    if failed:
+        sys.exit(1)
+
+
 def register(app) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
     app.cli.add_command(worker)
+    app.cli.add_command(verify_archive)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from finsam_saas.analysis import documents, helars
 from finsam_saas.extensions import db
-from finsam_saas.platform.files import tenant_file, write_tenant_file
+from finsam_saas.platform.files import tenant_file, job_result_file
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.models import Tenant, User
 
@@ -24,5 +24,4 @@ def render_member_report(job, period: str) -> dict:
     report_progress(job, 20)
     pdf = documents.member_report_pdf(tenant, period)
     relative = f"jobs/{job.id}/medlemssamrad-{period}.pdf"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"{tenant.slug}-medlemssamrad-{period}.pdf"}
+    return job_result_file(tenant.slug, relative, pdf, f"{tenant.slug}-medlemssamrad-{period}.pdf")

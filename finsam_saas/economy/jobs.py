@@ -3,7 +3,7 @@ from finsam_saas.economy import reports
 from finsam_saas.economy.models import FinancialReport
 from finsam_saas.extensions import db
 from finsam_saas.platform.documents import render_pdf
-from finsam_saas.platform.files import tenant_dir, write_tenant_file
+from finsam_saas.platform.files import tenant_dir, job_result_file
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.models import Tenant
 
@@ -17,5 +17,4 @@ def render_financial_report(job, report_id: int) -> dict:
     pdf = render_pdf(reports.render(row, tenant), tenant_files_dir=tenant_dir(tenant.slug), archive=True)
     name = f"{'delarsrapport' if row.kind == 'delar' else 'arsredovisning'}-{row.year}.pdf"
     relative = f"jobs/{job.id}/{name}"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"{tenant.slug}-{name}"}
+    return job_result_file(tenant.slug, relative, pdf, f"{tenant.slug}-{name}")

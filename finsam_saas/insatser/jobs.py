@@ -6,7 +6,7 @@ from finsam_saas.insatser import followup
 from finsam_saas.insatser.models import OUTCOME_FIELDS, OUTCOME_LABELS
 from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.documents import render_pdf
-from finsam_saas.platform.files import tenant_dir, write_tenant_file
+from finsam_saas.platform.files import tenant_dir, job_result_file
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.models import Tenant
 
@@ -23,8 +23,7 @@ def render_followup_pm(job, year: int, half: int) -> dict:
     report_progress(job, 60)
     pdf = render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
     relative = f"jobs/{job.id}/uppfoljning-{year}H{half}.pdf"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"uppfoljning-insatser-{year}-H{half}.pdf"}
+    return job_result_file(tenant.slug, relative, pdf, f"uppfoljning-insatser-{year}-H{half}.pdf")
 
 
 def import_outcomes(job, path: str, filename: str) -> dict:

@@ -8,10 +8,10 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import documents, jobs, permissions, recipients, services  # noqa: F401
+from finsam_saas.meetings import archive, documents, jobs, permissions, recipients, services  # noqa: F401
 from finsam_saas.meetings.models import Meeting, Minutes, Signer, Task
 from finsam_saas.meetings.schemas import (
-    AttendanceIn, CancelIn, ConfirmIn, ItemChangeIn, ItemIn, JusteringIn, MeetingIn, MeetingMoveIn, MinutesIn, MoveIn,
+    AttendanceIn, CancelIn, ConfirmIn, CorrectionIn, ItemChangeIn, ItemIn, JusteringIn, MeetingIn, MeetingMoveIn, MinutesIn, MoveIn,
     ParagraphIn, TaskIn, VoteIn,
 )
 from finsam_saas.platform import clock
@@ -67,6 +67,10 @@ def _minutes_json(minutes: Minutes) -> dict:
         "anslag_posted": minutes.anslag_posted.isoformat() if minutes.anslag_posted else None,
         "anslag_removed": minutes.anslag_removed.isoformat() if minutes.anslag_removed else None,
         "content_hash": minutes.content_hash,
+        # The stored PDF/A's sha256 (GET …/minutes.pdf serves that file) and the rättelser beside it.
+        "original_sha256": next((o.sha256 for o in minutes.originals if not o.public), None) if minutes.justerad else None,
+        "corrections": [{"made_on": c.made_on.isoformat(), "paragraph": c.paragraph_number, "text": c.text,
+                         "signed_by": c.signed_by} for c in minutes.corrections] if minutes.justerad else [],
         "paragraphs": [{"number": p.number, "title": p.title, "text": p.text, "decision": p.decision,
                         "vote": p.vote, "recused": p.recused, "reservations": p.reservations,
                         "deciding": len(services.deciding_at(minutes, p.number, p))}
@@ -394,12 +398,32 @@ def send_minutes(meeting_id: int):
                        meeting_id=meeting_id)
 
 
+@blueprint.post("/meetings/<int:meeting_id>/minutes/corrections")
+@requires("meetings.edit")
+@documented(requestBody=CorrectionIn)
+def add_correction(meeting_id: int):
+    """A rättelse beside a justerat protokoll: dated, signed, never changed afterwards (needs
+    `"confirm": true`); the original and its stored PDF/A stay as they were."""
+    minutes = _minutes_of(meeting_id)
+    data = load(CorrectionIn(), request.get_json(silent=True))
+    if not data["confirm"]:
+        raise InvalidInput("En rättelse kan inte ändras eller tas bort när den är sparad: skicka \"confirm\": true.",
+                           {"confirm": "krävs"})
+    correction = services.add_correction(minutes, text=data["text"], signed_by=data["signed_by"],
+                                         made_on=data["made_on"], paragraph_number=data["paragraph"],
+                                         user_id=g.api_user.id)
+    db.session.commit()
+    return jsonify({"id": correction.id, "made_on": correction.made_on.isoformat(),
+                    "paragraph": correction.paragraph_number, "text": correction.text,
+                    "signed_by": correction.signed_by}), 201
+
+
 @blueprint.get("/meetings/<int:meeting_id>/minutes.pdf")
 @requires("meetings.view")
 def minutes_pdf(meeting_id: int):
     """The protokoll as PDF (PDF/A once justerat)."""
     minutes = _minutes_of(meeting_id)
-    return Response(documents.minutes_pdf(minutes), mimetype="application/pdf")
+    return Response(archive.minutes_pdf(minutes), mimetype="application/pdf")
 
 
 # --- uppdrag ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import AgendaChange, Attachment, Meeting
-from finsam_saas.platform.files import tenant_file, write_tenant_file
+from finsam_saas.platform.files import write_tenant_file
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -149,9 +149,3 @@ def remove_attachment(attachment: Attachment) -> None:
     meeting.attachments.remove(attachment)
     db.session.flush()
 
-
-def path_of(attachment: Attachment):
-    from finsam_saas.platform.models import Tenant
-
-    tenant = db.session.get(Tenant, attachment.tenant_id)
-    return tenant_file(tenant.slug, attachment.path)

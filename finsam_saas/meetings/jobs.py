@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attachments as bilagor, documents, recipients
+from finsam_saas.meetings import archive, documents, recipients
 from finsam_saas.meetings.models import Meeting, Signer
 from finsam_saas.platform.dispatch import Message, Recipient, send_batch
-from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.files import job_result_file
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.mail import Attachment as MailAttachment
@@ -36,8 +36,7 @@ def render_notice(job, meeting_id: int) -> dict:
     report_progress(job, 20)
     pdf = documents.notice_pdf(meeting)
     relative = f"jobs/{job.id}/kallelse-{meeting.date}.pdf"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"kallelse-{meeting.body.slug}-{meeting.date}.pdf"}
+    return job_result_file(tenant.slug, relative, pdf, f"kallelse-{meeting.body.slug}-{meeting.date}.pdf")
 
 
 def render_minutes(job, meeting_id: int) -> dict:
@@ -46,17 +45,16 @@ def render_minutes(job, meeting_id: int) -> dict:
         raise LookupError("Mötet har inget protokoll.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
     report_progress(job, 20)
-    pdf = documents.minutes_pdf(meeting.minutes)
+    pdf = archive.minutes_pdf(meeting.minutes)
     relative = f"jobs/{job.id}/protokoll-{meeting.date}.pdf"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"protokoll-{meeting.body.slug}-{meeting.date}.pdf"}
+    return job_result_file(tenant.slug, relative, pdf, f"protokoll-{meeting.body.slug}-{meeting.date}.pdf")
 
 
 def _notice_files(meeting: Meeting) -> tuple[MailAttachment, ...]:
     files = [MailAttachment(f"kallelse-{meeting.date}.pdf", documents.notice_pdf(meeting), "application/pdf")]
     for attachment in meeting.bilagor:
         files.append(MailAttachment(f"bilaga {attachment.label} - {attachment.filename}",
-                                    bilagor.path_of(attachment).read_bytes(), "application/pdf"))
+                                    archive.attachment_pdf(attachment), "application/pdf"))
     return tuple(files)
 
 
@@ -145,9 +143,9 @@ def send_justerat_protokoll(job, meeting_id: int) -> dict:
         raise ValueError("Protokollet är inte justerat än.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
     public = MailAttachment(f"protokoll-{meeting.body.slug}-{meeting.date}.pdf",
-                            documents.minutes_pdf(minutes, public=True), "application/pdf")
+                            archive.minutes_pdf(minutes, public=True), "application/pdf")
     report_progress(job, 15)
-    whole = MailAttachment(public.filename, documents.minutes_pdf(minutes), "application/pdf")
+    whole = MailAttachment(public.filename, archive.minutes_pdf(minutes), "application/pdf")
     report_progress(job, 30)
     board = _link("public_meetings.anslagstavla", tenant)
     dates = (f"Justeringsdatum {minutes.justerad_on}. Anslaget sätts upp {minutes.anslag_posted} och tas ned "
@@ -210,3 +208,14 @@ def ask_for_approval(job, meeting_id: int) -> dict:
                         [recipients.signer_recipient(meeting, s) for s in waiting], compose,
                         what="Begäran om godkännande")
     return result.as_result()
+
+
+def check_archive(job) -> dict:
+    """Every justerat protokoll of the tenant checked against its stored original and hashes
+    (`meetings.archive.check`); each that fails is a warning, so the job ends "Klart med avvikelser"."""
+    checks = archive.check_archive()
+    report_progress(job, 90)
+    failed = [{"meeting_id": c.minutes.meeting_id, "label": f"{c.minutes.meeting.body.name} {c.minutes.meeting.date}",
+               "problems": list(c.problems)} for c in checks if not c.ok]
+    return {"checked": len(checks), "failed": failed, "backfilled": sum(c.backfilled for c in checks),
+            "warnings": [f"Protokollet från {f['label']}: {' '.join(f['problems'])}" for f in failed]}

@@ -194,10 +194,52 @@ class Minutes(TenantScoped, db.Model):
         back_populates="minutes", order_by="Signer.position", cascade="all, delete-orphan",
         overlaps="meeting,attendees,paragraphs",
     )
+    corrections: Mapped[list["Correction"]] = relationship(
+        back_populates="minutes", order_by="Correction.id", overlaps="meeting,attendees,paragraphs,signers",
+    )
+    originals: Mapped[list["MinutesOriginal"]] = relationship(
+        viewonly=True, overlaps="meeting,attendees,paragraphs,signers,corrections")
 
     @property
     def justerad(self) -> bool:
         return self.justerad_on is not None
+
+
+class MinutesOriginal(TenantScoped, db.Model):
+    """The stored original of a justerat protokoll (meetings.archive): the PDF/A as justerat, or
+    its public copy without confidential §§, with its sha256 and the names printed on it as they
+    were that day ({"tenant", "short_name", "body", "anslag_places", "members": {id: name}}).
+    Written once, never changed (a database trigger refuses it)."""
+
+    __tablename__ = "minutes_originals"
+    __table_args__ = (UniqueConstraint("tenant_id", "minutes_id", "public"), tenant_fk(["minutes_id"], "minutes"))
+    minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    path: Mapped[str] = mapped_column(String(500), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    printed_names: Mapped[dict] = mapped_column(JSON, nullable=False)
+    # Stored after the fact for a protokoll justerat before originals were kept: from its rows as
+    # they stand (locked since justering), with today's names.
+    backfilled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Correction(TenantScoped, db.Model):
+    """A rättelse of a justerat protokoll: a dated, signed note shown beside the original, which
+    it never changes (an obvious slip; a decision is changed only by a new decision)."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (tenant_fk(["minutes_id"], "minutes"),)
+    minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    paragraph_number: Mapped[int | None] = mapped_column(Integer)  # the § it concerns, if one
+    made_on: Mapped[date] = mapped_column(Date, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    signed_by: Mapped[str] = mapped_column(String(300), nullable=False)  # who signed the rättelse
+    user_id: Mapped[int | None] = mapped_column(Integer)  # who recorded it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="corrections")
 
 
 class Attendee(TenantScoped, db.Model):

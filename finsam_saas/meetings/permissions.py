@@ -5,4 +5,5 @@ register_permissions({
     "meetings.edit": STAFF,
     "meetings.justera": STAFF,  # the kansli records a justering made on paper, on the signers' behalf
     "meetings.approve": STAFF | {"ledamot"},  # a signer approves the protokoll in the system
+    "meetings.verify_archive": STAFF | {"revisor"},  # the check that every justerat protokoll is as stored
 })

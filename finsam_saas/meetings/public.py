@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from finsam_saas.platform import clock
 from finsam_saas.extensions import db
-from finsam_saas.meetings import documents, services
+from finsam_saas.meetings import archive, services
 from finsam_saas.meetings.models import Meeting, Minutes
 from finsam_saas.organisation.models import Body
 from finsam_saas.platform.formatting import STOCKHOLM
@@ -31,7 +31,7 @@ def anslag_pdf(minutes_id: int):
     minutes = get_or_404(Minutes, minutes_id)
     if not minutes.justerad:
         abort(404)
-    pdf = documents.minutes_pdf(minutes, public=True)
+    pdf = archive.minutes_pdf(minutes, public=True)
     name = f"protokoll-{minutes.meeting.body.slug}-{minutes.meeting.date}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 

@@ -110,6 +110,15 @@ class JusteringIn(Schema):
     signed_on_paper = fields.Boolean(load_default=None, allow_none=True)
 
 
+class CorrectionIn(Schema):
+    text = fields.String(required=True)
+    signed_by = fields.String(required=True)
+    made_on = fields.Date(load_default=None, allow_none=True)  # omitted: today
+    paragraph = fields.Integer(load_default=None, allow_none=True)
+    # A rättelse is never changed or removed: the call must say it knows.
+    confirm = fields.Boolean(load_default=False)
+
+
 class TaskIn(Schema):
     assignee = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(required=True, validate=validate.Length(min=1))

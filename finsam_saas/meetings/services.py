@@ -28,10 +28,10 @@ from finsam_saas.meetings.agenda import (  # noqa: F401  (the agenda's rules are
 )
 from finsam_saas.meetings.attendance import deciding_at  # noqa: F401
 from finsam_saas.meetings.calendar import JUSTERING_DAYS, anslag_removed, next_working_day
-from finsam_saas.meetings.models import AgendaItem, Attendee, Meeting, Minutes, Paragraph, Signer, Task
+from finsam_saas.meetings.models import AgendaItem, Attendee, Correction, Meeting, Minutes, Paragraph, Signer, Task
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import clock
-from finsam_saas.platform.models import utcnow
+from finsam_saas.platform.models import Tenant, utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 VOTE_CHOICES = ("yes", "no")
@@ -258,7 +258,9 @@ def register_discard_check(check: Callable[[list[int]], None]) -> None:
 
 def ensure_editable(minutes: Minutes) -> None:
     if minutes.justerad:
-        raise RuleViolation("justerad", "Protokollet är justerat och kan inte ändras. Rättelser görs i en ny § i ett senare protokoll.")
+        raise RuleViolation("justerad", "Protokollet är justerat och kan inte ändras. Ett beslut ändras genom ett nytt "
+                                        "beslut på ett senare möte; ett uppenbart skrivfel rättas med en rättelse bredvid "
+                                        "originalet.")
 
 
 def paragraph(minutes: Minutes, number: int) -> Paragraph:
@@ -588,15 +590,33 @@ def _content(minutes: Minutes, tasks: list[Task] | None = None) -> dict:
     }
 
 
-def content_hash(minutes: Minutes, *, with_justering: bool = True, tasks: list[Task] | None = None) -> str:
+def content_hash(minutes: Minutes, *, with_justering: bool = True, tasks: list[Task] | None = None,
+                 names: dict | None = None) -> str:
     """SHA-256 of what the protokoll says, printed on the PDF so a copy can be checked.
 
     Without the justering's dates it is the hash of the text a signer approves: an approval
-    holds for exactly that text (`approved_hash`). `tasks`: the uppdrag of its §§, when loaded."""
+    holds for exactly that text (`approved_hash`). `tasks`: the uppdrag of its §§, when loaded.
+    With `names` (`printed_names`, as stored with the original) it covers everything printed:
+    the names and the anslag's dates and places too."""
     content = _content(minutes, tasks)
     if with_justering:
         content["justerad_on"] = minutes.justerad_on.isoformat() if minutes.justerad_on else None
+    if with_justering and names is not None:
+        content["names"] = names
+        content["anslag"] = [minutes.anslag_posted.isoformat() if minutes.anslag_posted else None,
+                             minutes.anslag_removed.isoformat() if minutes.anslag_removed else None,
+                             minutes.signed_on_paper]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def printed_names(minutes: Minutes) -> dict:
+    """The names a protokoll prints besides its own rows, as they are now: {"tenant", "short_name",
+    "body", "anslag_places", "members": {member id: name}}. Stored with the original at justering
+    (`meetings.archive`), so that renaming the förbund later changes no justerat protokoll."""
+    tenant = db.session.get(Tenant, minutes.tenant_id)
+    return {"tenant": tenant.name, "short_name": tenant.short_name, "body": minutes.meeting.body.name,
+            "anslag_places": tenant.anslag_places or "",
+            "members": {str(a.member_id): a.member.name for a in minutes.attendees if a.member is not None}}
 
 
 def approval_valid(minutes: Minutes, signer: Signer, text_hash: str | None = None) -> bool:
@@ -645,6 +665,10 @@ def justering_dates(minutes: Minutes, *, on: date, posted: date | None = None) -
 
 
 def missing_approvals(minutes: Minutes) -> list[Signer]:
+    """The signers whose approval does not hold for the text as it reads now."""
+    if not any(s.approved_at is not None for s in minutes.signers):
+        # Nobody has approved anything: no text to compare (and no need to read the protokoll whole).
+        return list(minutes.signers)
     text_hash = content_hash(minutes, with_justering=False)
     return [s for s in minutes.signers if not approval_valid(minutes, s, text_hash)]
 
@@ -668,13 +692,54 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
         if on < last:
             raise InvalidInput(f"Justeringen ({on}) kan inte vara före det sista godkännandet i systemet ({last}).",
                                {"date": "före godkännandet"})
+    # Stored at justering, rendered once from the rows as they are locked (arkivlagen: the
+    # original is what was justerat); imported here because the archive renders through documents.
+    from finsam_saas.meetings import archive
+
     # One flush: the lock (meetings.locks) refuses any write after justerad_on is stored.
     with db.session.no_autoflush:
         minutes.justerad_on, minutes.anslag_posted, minutes.anslag_removed = on, result.anslag_posted, result.anslag_removed
         minutes.signed_on_paper = bool(missing) and signed_on_paper
-        minutes.content_hash = content_hash(minutes)
+        names = printed_names(minutes)
+        minutes.content_hash = content_hash(minutes, names=names)
+        archive.store_originals(minutes, names)
     db.session.flush()
     return JusteringResult(on, result.anslag_posted, result.anslag_removed, result.late, minutes.signed_on_paper)
+
+
+def add_correction(minutes: Minutes, *, text: str, signed_by: str, made_on: date | None = None,
+                   paragraph_number: int | None = None, user_id: int | None = None) -> Correction:
+    """A rättelse of a justerat protokoll: an obvious slip (a misspelt name, a wrong date) noted
+    beside the original, dated and signed by those who justerade it, never changing the original
+    or its stored PDF/A; a decision itself is changed only by a new decision at a later meeting.
+    Written once (a trigger refuses changing or removing it). Raises RuleViolation `not_justerad`
+    (before justering the protokoll itself is corrected) and InvalidInput for an empty text or
+    signer, a § outside the protokoll, or a date before the justering or in the future."""
+    if not minutes.justerad:
+        raise RuleViolation("not_justerad", "Protokollet är inte justerat än: rätta texten i protokollet i stället.")
+    errors = {}
+    if not text.strip():
+        errors["text"] = "saknas"
+    if not signed_by.strip():
+        errors["signed_by"] = "saknas"
+    numbers = [p.number for p in minutes.paragraphs]
+    if paragraph_number is not None and paragraph_number not in numbers:
+        errors["paragraph_number"] = f"§ {paragraph_number} finns inte i protokollet (§§ {numbers[0]}–{numbers[-1]})"
+    made_on = made_on or clock.today()
+    if made_on < minutes.justerad_on:
+        errors["made_on"] = f"före justeringen {minutes.justerad_on}"
+    elif made_on > clock.today():
+        errors["made_on"] = "i framtiden"
+    if errors:
+        labels = {"text": "Rättelsens text", "signed_by": "Vem som undertecknar", "paragraph_number": "Paragrafen",
+                  "made_on": "Datumet"}
+        raise InvalidInput("Rättelsen kunde inte sparas: " + "; ".join(f"{labels[k]}: {v}" for k, v in errors.items())
+                           + ".", errors)
+    correction = Correction(minutes_id=minutes.id, text=text.strip(), signed_by=signed_by.strip(), made_on=made_on,
+                            paragraph_number=paragraph_number, user_id=user_id)
+    minutes.corrections.append(correction)
+    db.session.flush()
+    return correction
 
 
 def is_late(meeting_day: date, justerad: date | None, today: date | None = None) -> bool:
@@ -711,7 +776,7 @@ def posted_minutes(today: date | None = None) -> tuple[list[Minutes], list[Minut
     today = today or clock.today()
     rows = list(db.session.scalars(
         select(Minutes).where(Minutes.justerad_on.is_not(None)).join(Meeting).order_by(Meeting.date.desc())
-        .options(joinedload(Minutes.meeting).joinedload(Meeting.body))
+        .options(joinedload(Minutes.meeting).joinedload(Meeting.body), selectinload(Minutes.corrections))
     ))
     now = [m for m in rows if m.anslag_posted <= today <= m.anslag_removed]
     coming = [m for m in rows if m.anslag_posted > today]

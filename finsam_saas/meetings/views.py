@@ -3,6 +3,7 @@ send-out, changes after it), moving and cancelling. The protokoll's pages are in
 `meetings.protokoll_views`, on the same blueprint."""
 from __future__ import annotations
 
+import io
 from functools import cache
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -10,7 +11,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings import attachments as bilagor, jobs, permissions, plan as arshjul, recipients, services  # noqa: F401
+from finsam_saas.meetings import archive, attachments as bilagor, jobs, permissions, plan as arshjul, recipients, services  # noqa: F401
 from finsam_saas.meetings.models import (
     ITEM_KIND_LABELS, ITEM_KINDS, PLACEMENT_LABELS, PLACEMENTS, Attachment, Meeting, StandingItem, Task,
 )
@@ -28,6 +29,7 @@ blueprint = tenant_blueprint("meetings", __name__, "/moten")
 register_navigation("Möten", [
     NavItem("Mötesplan", "meetings.plan", "meetings.view"),
     NavItem("Uppdrag", "meetings.tasks", "meetings.view"),
+    NavItem("Arkivkontroll", "meetings.archive_check", "meetings.verify_archive"),
 ])
 
 KINDS = [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]
@@ -413,7 +415,7 @@ def _attachment_of(meeting_id: int, attachment_id: int) -> Attachment:
 @requires("meetings.view")
 def attachment(meeting_id: int, attachment_id: int):
     found = _attachment_of(meeting_id, attachment_id)
-    return send_file(bilagor.path_of(found), mimetype="application/pdf", download_name=found.filename)
+    return send_file(io.BytesIO(archive.attachment_pdf(found)), mimetype="application/pdf", download_name=found.filename)
 
 
 @blueprint.route("/<int:meeting_id>/bilagor/<int:attachment_id>/andra", methods=["GET", "POST"])

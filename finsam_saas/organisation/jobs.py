@@ -4,7 +4,7 @@ from flask import render_template
 from finsam_saas.extensions import db
 from finsam_saas.organisation import services
 from finsam_saas.platform.documents import render_pdf
-from finsam_saas.platform.files import tenant_dir, write_tenant_file
+from finsam_saas.platform.files import tenant_dir, job_result_file
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.models import Tenant
 
@@ -19,5 +19,4 @@ def render_overview_pdf(job) -> dict:
     report_progress(job, 40)
     pdf = render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug))
     relative = f"jobs/{job.id}/organisation.pdf"
-    write_tenant_file(tenant.slug, relative, pdf)
-    return {"file": relative, "filename": f"organisation-{tenant.slug}.pdf"}
+    return job_result_file(tenant.slug, relative, pdf, f"organisation-{tenant.slug}.pdf")

@@ -7,6 +7,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from finsam_saas.extensions import db
+from finsam_saas.platform.files import DamagedFile
 from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.web import api_error
 
@@ -46,6 +47,17 @@ def register(app) -> None:
         title, _ = MESSAGES[error.status]
         return render_template("error.html", status=error.status, title=title, message=error.message,
                                fields=error.fields), error.status
+
+    @app.errorhandler(DamagedFile)
+    def _damaged(error):
+        # Never served: the stored original no longer is what was stored (logged where it was read).
+        db.session.rollback()
+        message = ("Filen är skadad: den stämmer inte längre med kontrollsumman från när den sparades, och visas "
+                   "därför inte. Kansliet ser vilka filer som är skadade under Arkivkontroll och kan återställa "
+                   "dem från säkerhetskopian.")
+        if _wants_json():
+            return api_error(500, "damaged_file", message)
+        return render_template("error.html", status=500, title="Filen är skadad", message=message), 500
 
     @app.errorhandler(CSRFError)
     def _csrf(error):

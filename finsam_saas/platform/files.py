@@ -1,6 +1,7 @@
 """Files of a tenant, kept under FILES_DIR/<tenant slug>/ and never served across tenants."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -35,3 +36,43 @@ def write_tenant_file(slug: str, relative: str, content: bytes) -> Path:
         os.unlink(tmp)
         raise
     return target
+
+
+class DamagedFile(Exception):
+    """A stored file whose content no longer has the sha256 recorded when it was stored."""
+
+    def __init__(self, relative: str, expected: str, found: str | None):
+        super().__init__(f"{relative}: sha256 {found or 'saknas'}, väntat {expected}")
+        self.relative, self.expected, self.found = relative, expected, found
+
+
+def file_digest(slug: str, relative: str) -> str | None:
+    """The sha256 (hex) of a stored file as it is on disk now; None when it is gone."""
+    path = (tenant_dir(slug) / relative).resolve()
+    if tenant_dir(slug).resolve() not in path.parents or not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_verified(slug: str, relative: str, sha256: str) -> bytes:
+    """A stored original's bytes, only when they are what was stored (DESIGN: originals are
+    write-once and checked when served). Raises DamagedFile, after logging it, when the file is
+    gone or its content differs."""
+    path = (tenant_dir(slug) / relative).resolve()
+    content = path.read_bytes() if tenant_dir(slug).resolve() in path.parents and path.is_file() else None
+    found = hashlib.sha256(content).hexdigest() if content is not None else None
+    if found != sha256:
+        current_app.logger.error("Skadad fil i %s: %s (sha256 %s, väntat %s)", slug, relative, found, sha256)
+        raise DamagedFile(relative, sha256, found)
+    return content
+
+
+def job_result_file(slug: str, relative: str, content: bytes, filename: str) -> dict:
+    """Store a job's file and return the job result that names it, with its sha256, so that the
+    file is served only as it was made ({"file", "filename", "sha256"})."""
+    write_tenant_file(slug, relative, content)
+    return {"file": relative, "filename": filename, "sha256": hashlib.sha256(content).hexdigest()}

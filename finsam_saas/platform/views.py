@@ -2,6 +2,7 @@
 and each tenant's start page, jobs and audit log."""
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, send_file, url_for
@@ -184,13 +185,16 @@ def job_status(job_id: int):
 @tenant_pages.route("/jobb/<int:job_id>/fil")
 @requires("jobs.view")
 def job_file(job_id: int):
-    from finsam_saas.platform.files import tenant_file
+    from finsam_saas.platform.files import read_verified, tenant_file
 
     job = get_or_404(Job, job_id)
     if job.state != "finished" or not job.result or "file" not in job.result:
         abort(404)
-    return send_file(tenant_file(g.tenant.slug, job.result["file"]), download_name=job.result.get("filename"),
-                     as_attachment=False)
+    if "sha256" not in job.result:  # made before results kept their sha256
+        return send_file(tenant_file(g.tenant.slug, job.result["file"]), download_name=job.result.get("filename"),
+                         as_attachment=False)
+    content = read_verified(g.tenant.slug, job.result["file"], job.result["sha256"])
+    return send_file(io.BytesIO(content), download_name=job.result.get("filename"), as_attachment=False)
 
 
 @tenant_pages.route("/logg")

@@ -5,6 +5,7 @@ and export of A is free of B's marker strings.
 
 A new route with an object id needs a factory below; the walk fails until it has one.
 """
+import hashlib
 import io
 import re
 
@@ -71,9 +72,11 @@ def _make_meeting(tenant_slug, marker):
     meeting = services.create_meeting(body, day=date(2020, 10, 30), place=f"{marker} lokal", theme=f"{marker} tema",
                                       items=[{"title": f"{marker} ärende", "kind": "beslut"}])
     relative = f"meetings/{meeting.id}/bilaga.pdf"
-    write_tenant_file(tenant_slug, relative, f"%PDF-1.4 {marker}".encode())
+    content = f"%PDF-1.4 {marker}".encode()
+    write_tenant_file(tenant_slug, relative, content)
+    # The real sha256: a bilaga is served only as it was stored.
     attachment = Attachment(meeting_id=meeting.id, label="1", title=f"{marker} bilaga", filename="bilaga.pdf",
-                            path=relative, size=10, sha256="0" * 64)
+                            path=relative, size=len(content), sha256=hashlib.sha256(content).hexdigest())
     meeting.attachments.append(attachment)
     board = board_of(body, marker)
     others = [{"name": f"Deltagare {n} {marker}", "role": "ovrig"} for n in range(1, 3)]
