@@ -179,6 +179,19 @@ def _refuse_discard(paragraph_ids: list[int]) -> None:
 meetings.register_discard_check(_refuse_discard)
 
 
+def _undecided(minutes) -> list[str]:
+    # A budget on the meeting's agenda, not adopted, whose § has a beslut written.
+    items = {i.id: i.number for i in minutes.meeting.items}
+    decided = {p.item_number: p for p in minutes.paragraphs if p.decision.strip()}
+    open_budgets = db.session.scalars(select(Budget).where(Budget.agenda_item_id.in_(list(items)),
+                                                           Budget.decided_paragraph_id.is_(None))).all() if items else []
+    return [f"budgeten för {b.year} (§ {decided[items[b.agenda_item_id]].number})" for b in open_budgets
+            if items[b.agenda_item_id] in decided]
+
+
+meetings.register_justering_check(_undecided)
+
+
 def year_closed(year: int) -> bool:
     """A year is closed once its årsredovisning is made (until the bokslut is a step of its own)."""
     return db.session.scalar(select(FinancialReport.id).where(FinancialReport.year == year,

@@ -257,8 +257,21 @@ def _new_item(meeting: Meeting, number: int, row: dict) -> AgendaItem:
     return item
 
 
+def held(meeting: Meeting) -> str:
+    """Why a meeting's kallelse and agenda are past, in Swedish ("" while they are not): its
+    protokoll is started, or justerat and locked for ever."""
+    if meeting.minutes is None:
+        return ""
+    if meeting.minutes.justerad:
+        return f"Mötet {meeting.date} är hållet och protokollet är justerat"
+    return f"Mötet {meeting.date} är hållet och protokollet är påbörjat"
+
+
 def ensure_agenda_editable(meeting: Meeting) -> None:
     """The agenda changes until the protokoll is started; a cancelled meeting's not at all."""
+    if meeting.minutes is not None and meeting.minutes.justerad:
+        raise RuleViolation("justerad", f"{held(meeting)}; dagordningen kan inte ändras. Ett beslut ändras genom ett "
+                                        "nytt beslut på ett senare möte.")
     if meeting.minutes is not None:
         raise RuleViolation("minutes_started", "Protokollet är påbörjat; dagordningen kan inte längre ändras. "
                                                "Ändra i protokollets paragrafer i stället.")
@@ -282,6 +295,11 @@ def move_meeting(meeting: Meeting, *, day: date, start: time | None, end: time |
     by it); a change after the kallelse was sent is noted for the supplement."""
     if meeting.cancelled:
         raise RuleViolation("cancelled", f"Mötet {meeting.date} är inställt; ta tillbaka det först.")
+    if meeting.minutes is not None and meeting.minutes.justerad:
+        raise RuleViolation("justerad", f"{held(meeting)}: dag, tid, plats och tema står kvar som de var. Ett fel "
+                                        "i protokollet noteras som en rättelse bredvid det.",
+                            {"date": "protokollet är justerat", "start": "protokollet är justerat",
+                             "place": "protokollet är justerat"})
     if meeting.minutes is not None and (day != meeting.date or end_date != meeting.end_date):
         raise RuleViolation("minutes_started", "Protokollet är påbörjat; mötets datum kan inte längre ändras.",
                             {"date": "protokollet är påbörjat"})

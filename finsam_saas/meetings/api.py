@@ -406,12 +406,9 @@ def add_correction(meeting_id: int):
     `"confirm": true`); the original and its stored PDF/A stay as they were."""
     minutes = _minutes_of(meeting_id)
     data = load(CorrectionIn(), request.get_json(silent=True))
-    if not data["confirm"]:
-        raise InvalidInput("En rättelse kan inte ändras eller tas bort när den är sparad: skicka \"confirm\": true.",
-                           {"confirm": "krävs"})
     correction = services.add_correction(minutes, text=data["text"], signed_by=data["signed_by"],
                                          made_on=data["made_on"], paragraph_number=data["paragraph"],
-                                         user_id=g.api_user.id)
+                                         user_id=g.api_user.id, confirmed=data["confirm"])
     db.session.commit()
     return jsonify({"id": correction.id, "made_on": correction.made_on.isoformat(),
                     "paragraph": correction.paragraph_number, "text": correction.text,

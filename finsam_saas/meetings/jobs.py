@@ -8,6 +8,7 @@ from flask import current_app, url_for
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import archive, documents, recipients
+from finsam_saas.meetings.agenda import held
 from finsam_saas.meetings.models import Meeting, Signer
 from finsam_saas.platform.dispatch import Message, Recipient, send_batch
 from finsam_saas.platform.files import job_result_file
@@ -70,6 +71,8 @@ def send_notice(job, meeting_id: int) -> dict:
     meeting = _meeting(meeting_id)
     if meeting.cancelled:
         raise ValueError(f"Mötet {meeting.date} är inställt; kallelsen skickas inte.")
+    if held(meeting):
+        raise ValueError(f"{held(meeting)}; kallelsen skickas inte längre.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
     files = _notice_files(meeting)
     report_progress(job, 10)
@@ -92,6 +95,8 @@ def send_supplement(job, meeting_id: int) -> dict:
     from finsam_saas.meetings.services import unsent_changes
 
     meeting = _meeting(meeting_id)
+    if held(meeting):
+        raise ValueError(f"{held(meeting)}; ändringarna skickas inte längre.")
     changes = unsent_changes(meeting)
     if not changes:
         raise ValueError("Det finns inga ändringar att skicka.")

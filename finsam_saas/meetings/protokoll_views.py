@@ -478,27 +478,27 @@ def correct_minutes(meeting_id: int):
     signers = ", ".join(s.name for s in minutes.signers)
     values = request.form if request.method == "POST" else {"made_on": clock.today().isoformat(), "signed_by": signers}
     errors: dict = {}
+    status = 200
     if request.method == "POST":
         form.require_csrf()
         try:
-            if request.form.get("confirm") != "on":
-                raise InvalidInput("Kryssa i att du vet att rättelsen inte kan ändras eller tas bort efteråt.",
-                                   {"confirm": "krävs"})
             number = form.int_field("paragraph_number", "paragraf", required=False)
             services.add_correction(minutes, text=request.form.get("text", ""),
                                     signed_by=request.form.get("signed_by", ""),
                                     made_on=form.date_field("made_on", "datum för rättelsen"),
-                                    paragraph_number=number, user_id=current_user.id)
+                                    paragraph_number=number, user_id=current_user.id,
+                                    confirmed=request.form.get("confirm") == "on")
             db.session.commit()
         except DomainError as error:
             form.undo(error)
-            errors = error.fields
+            errors, status = error.fields, error.status
         else:
             flash("Rättelsen är sparad och visas bredvid protokollet. Originalet är oförändrat.", "success")
             return redirect(back + "#rattelser")
     paragraphs = [("", "Hela protokollet")] + [(str(p.number), f"§ {p.number} {p.title}") for p in minutes.paragraphs]
     return render_template("meetings/correction.html", minutes=minutes, meeting=minutes.meeting, form=values,
-                           errors=errors, back=back, paragraphs=paragraphs), 400 if errors else 200
+                           errors=errors, back=back, paragraphs=paragraphs,
+                           example=minutes.paragraphs[-1].number if minutes.paragraphs else 1), status
 
 
 @blueprint.route("/arkivkontroll", methods=["GET", "POST"])
@@ -599,6 +599,10 @@ def complete_task(task_id: int):
 @requires("meetings.edit")
 def edit_task(task_id: int):
     task = get_or_404(Task, task_id)
+    if task.paragraph is not None and task.paragraph.minutes.justerad:
+        flash("Uppdraget är givet i ett justerat protokoll; vem, vad och när står kvar som det justerades. Det följs "
+              "upp och markeras klart i listan.", "info")
+        return redirect(url_for("meetings.tasks"))
     if request.method == "GET":
         values = {"assignee": task.assignee, "description": task.description, "due": task.due.isoformat()}
         return render_template("meetings/task_edit.html", task=task, form=values, errors={})

@@ -22,7 +22,7 @@ from finsam_saas.extensions import db
 from finsam_saas.meetings import attendance
 from finsam_saas.meetings.agenda import (  # noqa: F401  (the agenda's rules are part of this interface)
     DEFAULT_CLOSING, DEFAULT_OPENING, NeedsConfirmation, add_item, add_standing_item, body_by_slug, cancel_meeting,
-    create_meeting, ensure_agenda_editable, ensure_standing_template, item_by_number, matter_for, move_item,
+    create_meeting, ensure_agenda_editable, ensure_standing_template, held, item_by_number, matter_for, move_item,
     move_meeting, register_closed_year_check, register_item_release, reinstate_meeting, remove_item,
     remove_standing_item, restore_item, standing_items, unsent_changes, update_item,
 )
@@ -254,6 +254,21 @@ DISCARD_CHECKS: list[Callable[[list[int]], None]] = []
 
 def register_discard_check(check: Callable[[list[int]], None]) -> None:
     DISCARD_CHECKS.append(check)
+
+
+# Modules whose matters are decided in a § say what of theirs a protokoll claims decided but
+# nobody registered, before it is locked for ever: fn(minutes) -> ["Ansökan Vuxentorget (§ 5)"].
+JUSTERING_CHECKS: list[Callable[[Minutes], list[str]]] = []
+
+
+def register_justering_check(check: Callable[[Minutes], list[str]]) -> None:
+    JUSTERING_CHECKS.append(check)
+
+
+def undecided_matters(minutes: Minutes) -> list[str]:
+    """The matters of other modules on the meeting's agenda whose § has a beslut written, but
+    whose decision was never registered where it counts (an ansökan, a budget)."""
+    return [what for check in JUSTERING_CHECKS for what in check(minutes)]
 
 
 def ensure_editable(minutes: Minutes) -> None:
@@ -678,9 +693,15 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
 
     Needs every signer's approval of the text as it is, or `signed_on_paper` (the kansli
     records that the chair and justerare signed the paper on `on`). Raises RuleViolation
-    `not_approved` naming who has not approved."""
+    `not_approved` naming who has not approved, and `undecided` naming an ansökan or budget whose
+    § says it is decided while the decision is not registered (`undecided_matters`)."""
     ensure_editable(minutes)
     result = justering_dates(minutes, on=on, posted=posted)
+    undecided = undecided_matters(minutes)
+    if undecided:
+        raise RuleViolation("undecided", "Protokollet säger att styrelsen beslutat om " + ", ".join(undecided) +
+                            ", men beslutet är inte registrerat. Registrera beslutet (under Ansökningar eller "
+                            "Budget) innan protokollet justeras, eller ändra paragrafens beslut om ärendet bordlades.")
     missing = missing_approvals(minutes)
     if missing and not signed_on_paper:
         names = ", ".join(f"{s.name} ({s.role_label})" for s in missing)
@@ -708,20 +729,30 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
 
 
 def add_correction(minutes: Minutes, *, text: str, signed_by: str, made_on: date | None = None,
-                   paragraph_number: int | None = None, user_id: int | None = None) -> Correction:
+                   paragraph_number: int | None = None, user_id: int | None = None,
+                   confirmed: bool = True) -> Correction:
     """A rättelse of a justerat protokoll: an obvious slip (a misspelt name, a wrong date) noted
     beside the original, dated and signed by those who justerade it, never changing the original
     or its stored PDF/A; a decision itself is changed only by a new decision at a later meeting.
-    Written once (a trigger refuses changing or removing it). Raises RuleViolation `not_justerad`
-    (before justering the protokoll itself is corrected) and InvalidInput for an empty text or
-    signer, a § outside the protokoll, or a date before the justering or in the future."""
+    Written once (a trigger refuses changing or removing it), so `confirmed` must say the kansli
+    knows. `signed_by`: names separated by commas, each the protokoll's ordförande, a justerare or
+    its sekreterare. Raises RuleViolation `not_justerad` (before justering the protokoll itself is
+    corrected) and `already_noted` (the same rättelse again), and InvalidInput naming every field
+    that is wrong: an empty text, a signer not of the protokoll, a § outside it, a date before the
+    justering or in the future, no confirmation."""
     if not minutes.justerad:
         raise RuleViolation("not_justerad", "Protokollet är inte justerat än: rätta texten i protokollet i stället.")
     errors = {}
     if not text.strip():
         errors["text"] = "saknas"
-    if not signed_by.strip():
+    signers = [name.strip() for name in signed_by.split(",") if name.strip()]
+    allowed = [s.name for s in minutes.signers] + [minutes.secretary]
+    strangers = [name for name in signers if name not in allowed]
+    if not signers:
         errors["signed_by"] = "saknas"
+    elif strangers:
+        errors["signed_by"] = (f"{', '.join(strangers)} har inte justerat protokollet (ordförande, justerare och "
+                               f"sekreterare: {', '.join(allowed)})")
     numbers = [p.number for p in minutes.paragraphs]
     if paragraph_number is not None and paragraph_number not in numbers:
         errors["paragraph_number"] = f"§ {paragraph_number} finns inte i protokollet (§§ {numbers[0]}–{numbers[-1]})"
@@ -730,12 +761,16 @@ def add_correction(minutes: Minutes, *, text: str, signed_by: str, made_on: date
         errors["made_on"] = f"före justeringen {minutes.justerad_on}"
     elif made_on > clock.today():
         errors["made_on"] = "i framtiden"
+    if not confirmed:
+        errors["confirm"] = "kryssa i att du vet att rättelsen inte kan ändras eller tas bort efteråt"
     if errors:
         labels = {"text": "Rättelsens text", "signed_by": "Vem som undertecknar", "paragraph_number": "Paragrafen",
-                  "made_on": "Datumet"}
+                  "made_on": "Datumet", "confirm": "Bekräftelsen"}
         raise InvalidInput("Rättelsen kunde inte sparas: " + "; ".join(f"{labels[k]}: {v}" for k, v in errors.items())
                            + ".", errors)
-    correction = Correction(minutes_id=minutes.id, text=text.strip(), signed_by=signed_by.strip(), made_on=made_on,
+    if any(c.text == text.strip() and c.paragraph_number == paragraph_number for c in minutes.corrections):
+        raise RuleViolation("already_noted", "Den rättelsen är redan antecknad; den står bredvid protokollet.")
+    correction = Correction(minutes_id=minutes.id, text=text.strip(), signed_by=", ".join(signers), made_on=made_on,
                             paragraph_number=paragraph_number, user_id=user_id)
     minutes.corrections.append(correction)
     db.session.flush()

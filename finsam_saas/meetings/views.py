@@ -36,6 +36,17 @@ KINDS = [(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS]
 PARTS = [(p, PLACEMENT_LABELS[p]) for p in PLACEMENTS]
 
 
+def locked(meeting: Meeting):
+    """A redirect to the meeting, saying why, when its protokoll is justerat: the pages that would
+    change what it prints or hangs on are not even offered (the lock refuses them anyway)."""
+    if meeting.minutes is None or not meeting.minutes.justerad:
+        return None
+    flash(f"{services.held(meeting)} och låst: mötet, dess dagordning, bilagor och uppdrag står kvar som de "
+          "justerades. Ett fel noteras som en rättelse bredvid protokollet; ett beslut ändras genom ett nytt beslut "
+          "på ett senare möte.", "info")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
 def refused(error: DomainError, template: str, **context):
     """Undo the request, say why at the top and beside each field, and show the form again as typed."""
     form.undo(error)
@@ -169,6 +180,8 @@ def generated_appendix(meeting_id: int, slug: str):
 @requires("meetings.edit")
 def edit_meeting(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
+    if (answer := locked(meeting)) is not None:
+        return answer
     if request.method == "GET":
         values = {"date": meeting.date.isoformat(), "end_date": meeting.end_date.isoformat() if meeting.end_date else "",
                   "start": meeting.start.strftime("%H:%M") if meeting.start else "",
@@ -292,6 +305,8 @@ def _agenda_refusal(error: DomainError, meeting_id: int, number: int):
 @requires("meetings.edit")
 def edit_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
+    if (answer := locked(meeting)) is not None:
+        return answer
     try:
         item = _item_at(meeting, number)
     except DomainError as error:
@@ -339,6 +354,8 @@ def move_item(meeting_id: int, number: int):
 @requires("meetings.edit")
 def remove_item(meeting_id: int, number: int):
     meeting = get_or_404(Meeting, meeting_id)
+    if (answer := locked(meeting)) is not None:
+        return answer
     try:
         item = _item_at(meeting, number)
     except DomainError as error:
@@ -423,6 +440,8 @@ def attachment(meeting_id: int, attachment_id: int):
 def edit_attachment(meeting_id: int, attachment_id: int):
     found = _attachment_of(meeting_id, attachment_id)
     meeting = found.meeting
+    if (answer := locked(meeting)) is not None:
+        return answer
     context = dict(meeting=meeting, attachment=found, max_mb=bilagor.max_megabytes(), item_options=_item_options(meeting))
     if meeting.notice_sent:
         flash("Kallelsen är skickad; bilagan kan inte längre ändras eller bytas. Ladda upp en ny bilaga i stället.", "info")
@@ -449,6 +468,8 @@ def edit_attachment(meeting_id: int, attachment_id: int):
 @requires("meetings.edit")
 def remove_attachment(meeting_id: int, attachment_id: int):
     found = _attachment_of(meeting_id, attachment_id)
+    if (answer := locked(found.meeting)) is not None:
+        return answer
     back = url_for("meetings.meeting", meeting_id=meeting_id, _anchor="bilagor")
     if request.method == "GET" or request.form.get("confirm") != "1":
         return confirm_page(title=f"Ta bort bilaga {found.label}?", lead=f"Bilaga {found.label}: {found.title}.",
@@ -501,6 +522,8 @@ def send_notice(meeting_id: int):
     blocked = ""
     if meeting.cancelled:
         blocked = "Mötet är inställt; kallelsen skickas inte."
+    elif services.held(meeting):
+        blocked = f"{services.held(meeting)}; kallelsen skickas inte längre."
     elif not people:
         blocked = f"{meeting.body.name} har inga ledamöter eller ersättare i registret {meeting.date}. Lägg in dem under Organisation först."
     elif not to_send:
@@ -537,10 +560,14 @@ def send_changes(meeting_id: int):
         return confirm_page(title="Skicka ändringarna i föredragningslistan?",
                             lead=f"Till {len(with_address)} mottagare av kallelsen, med kallelsen som den nu lyder:",
                             lines=[c.description for c in changes], people=people,
-                            blocked="" if changes else "Det finns inga ändringar att skicka.",
+                            blocked=(f"{services.held(meeting)}; ändringarna skickas inte längre."
+                                     if services.held(meeting) else "" if changes else "Det finns inga ändringar att skicka."),
                             action=url_for("meetings.send_changes", meeting_id=meeting_id), button="Skicka ändringarna",
                             back=url_for("meetings.meeting", meeting_id=meeting_id))
     form.require_csrf()
+    if services.held(meeting):
+        flash(f"{services.held(meeting)}; ändringarna skickas inte längre.", "error")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
     if not changes:
         flash("Ändringarna är redan skickade.", "info")
         return redirect(url_for("meetings.meeting", meeting_id=meeting_id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -52,9 +53,10 @@ def register(app) -> None:
     def _damaged(error):
         # Never served: the stored original no longer is what was stored (logged where it was read).
         db.session.rollback()
-        message = ("Filen är skadad: den stämmer inte längre med kontrollsumman från när den sparades, och visas "
-                   "därför inte. Kansliet ser vilka filer som är skadade under Arkivkontroll och kan återställa "
-                   "dem från säkerhetskopian.")
+        message = "Filen är skadad: den stämmer inte längre med kontrollsumman från när den sparades, och visas därför inte. "
+        message += ("Kansliet ser vilka filer som är skadade under Arkivkontroll och kan återställa dem från "
+                    "säkerhetskopian." if current_user.is_authenticated else
+                    "Kontakta förbundets kansli för att få handlingen.")
         if _wants_json():
             return api_error(500, "damaged_file", message)
         return render_template("error.html", status=500, title="Filen är skadad", message=message), 500

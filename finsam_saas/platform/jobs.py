@@ -19,6 +19,7 @@ from rq import Retry
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
+from finsam_saas.platform.files import DamagedFile
 from finsam_saas.platform.models import Job, Membership, User, utcnow
 from finsam_saas.platform.rules import DomainError
 from finsam_saas.platform.tenancy import Actor, acting_as, current_actor, require_tenant_id, tenant_context
@@ -150,6 +151,9 @@ def _reason(error: Exception) -> str:
     # IndexError or a codec error is a fault, whose words are the library's.
     if isinstance(error, (KeyError, IndexError, UnicodeError)):
         return UNEXPECTED
+    if isinstance(error, DamagedFile):
+        return (f"En sparad fil är skadad ({error.relative}): den stämmer inte med sin kontrollsumma och skickas "
+                "därför inte. Se Arkivkontroll; filen behöver återställas från säkerhetskopian.")
     if isinstance(error, (DomainError, JobRefused, LookupError, ValueError)) and str(error):
         return str(error)
     return UNEXPECTED

@@ -57,6 +57,11 @@ def _justerat(app, slug=TENANT_A, marker="Vuxentorget") -> dict:
         minutes = services.start_minutes(meeting, chair=board[0], secretary="S", justerare=[board[1]],
                                          attendees=[{"name": p, "role": "ledamot"} for p in board])
         info = next(p for p in minutes.paragraphs if p.title == "Information")
+        # The board postponed the ansökan and the budget: their §§ decide nothing (justering
+        # refuses a § that says "bifaller" while the decision is not registered).
+        for p in minutes.paragraphs:
+            if p.title.startswith(("Ansökan", "Verksamhetsplan")):
+                services.update_paragraph(minutes, p.number, text="Ärendet bordläggs.", decision="")
         services.update_paragraph(minutes, info.number, text=f"{marker}: information om läget.")
         task = services.add_task(minutes, info.number, assignee="Kansliet", description="Återrapportera",
                                  due=date(2021, 3, 1))
@@ -311,23 +316,28 @@ def test_a_rattelse_is_noted_beside_the_original_and_never_changed(client_a, app
     assert "ändras aldrig" in form and "Peter Vigren, Harriet Hedlund" in form
     unconfirmed = client_a.post(url, data={"text": "Namnet ska vara Anna Lindberg.", "signed_by": "Peter Vigren",
                                            "made_on": "2020-11-10", "paragraph_number": str(ids["number"])})
-    assert unconfirmed.status_code == 400 and "Kryssa i" in unconfirmed.get_data(as_text=True)
+    assert unconfirmed.status_code == 400 and "kryssa i att du vet" in unconfirmed.get_data(as_text=True)
     assert "Namnet ska vara Anna Lindberg." in unconfirmed.get_data(as_text=True)  # what was typed is kept
-    wrong = client_a.post(url, data={"text": "", "signed_by": "Peter Vigren", "made_on": "2020-11-01",
-                                     "paragraph_number": "999", "confirm": "on"})
+    wrong = client_a.post(url, data={"text": "", "signed_by": "Peter Vigren, asdf", "made_on": "2020-11-01",
+                                     "paragraph_number": "999"})
     shown = wrong.get_data(as_text=True)
-    assert wrong.status_code == 400 and "Rättelsens text: saknas" in shown
+    # Every mistake at once, each named.
+    assert wrong.status_code == 400 and "Rättelsens text: saknas" in shown and "kryssa i att du vet" in shown
     assert "§ 999 finns inte" in shown and "före justeringen 2020-11-05" in shown
+    assert "asdf har inte justerat protokollet" in shown
     saved = client_a.post(url, data={"text": "Namnet ska vara Anna Lindberg.", "signed_by": "Peter Vigren",
                                      "made_on": "2020-11-10", "paragraph_number": str(ids["number"]), "confirm": "on"},
                           follow_redirects=True)
     page = saved.get_data(as_text=True)
     assert "Rättelsen är sparad" in page and f"Rättelse 2020-11-10, § {ids['number']}:" in page
+    twice = client_a.post(url, data={"text": "Namnet ska vara Anna Lindberg.", "signed_by": "Peter Vigren",
+                                     "made_on": "2020-11-10", "paragraph_number": str(ids["number"]), "confirm": "on"})
+    assert twice.status_code == 409 and "redan antecknad" in twice.get_data(as_text=True)
     board = app.test_client().get(f"{A}/anslagstavla").get_data(as_text=True)
     assert "Rättelse 2020-11-10" in board and "Anna Lindberg" in board
     api = ApiClient(app)
     assert api.get(f"/meetings/{ids['meeting']}").json["minutes"]["corrections"][0]["signed_by"] == "Peter Vigren"
-    body = {"text": "Datumet i § 1 ska vara 2020-10-30.", "signed_by": "Peter Vigren, Harriet Hedlund"}
+    body = {"text": "Datumet i § 1 ska vara 2020-10-30.", "signed_by": "Peter Vigren, S"}
     assert api.post(f"/meetings/{ids['meeting']}/minutes/corrections", json=body).status_code == 400
     added = api.post(f"/meetings/{ids['meeting']}/minutes/corrections", json={**body, "confirm": True})
     assert added.status_code == 201 and added.json["made_on"] == clock.today().isoformat()
@@ -351,3 +361,40 @@ def test_a_rattelse_is_refused_before_justering(app):
         with pytest.raises(RuleViolation) as refused:
             services.add_correction(minutes, text="x", signed_by="y")
         assert refused.value.code == "not_justerad"
+
+
+def test_justering_is_refused_while_a_decision_the_protokoll_states_is_not_registered(app):
+    with in_tenant(app, TENANT_A), acting_as(Actor(None, "test")):
+        body = db.session.scalar(select(Body).where(Body.slug == "styrelse"))
+        meeting = services.create_meeting(body, day=date(2020, 10, 30), items=[{"title": "Information"}])
+        application = insatser.create_application(title="Vuxentorget", applicant="Umeå kommun",
+                                                  amounts={"2021": 100_000})
+        insatser.put_on_agenda(application, meeting)
+        minutes = services.start_minutes(meeting, chair=BOARD[0], secretary="S", justerare=[BOARD[1]],
+                                         attendees=[{"name": p, "role": "ledamot"} for p in BOARD])
+        own = next(p for p in minutes.paragraphs if p.title.startswith("Ansökan"))
+        assert own.decision  # the förslag till beslut, prefilled
+        with pytest.raises(RuleViolation) as refused:
+            services.justera(minutes, on=date(2020, 11, 5), signed_on_paper=True)
+        assert refused.value.code == "undecided" and f'ansökan "Vuxentorget" (§ {own.number})' in refused.value.message
+        insatser.decide_application(application, own, decision="avslag")
+        services.justera(minutes, on=date(2020, 11, 5), signed_on_paper=True)
+
+
+def test_a_held_meeting_sends_no_kallelse_and_its_locked_pages_are_not_offered(client_a, app):
+    ids = _justerat(app)
+    page = client_a.get(f"{A}/moten/{ids['meeting']}/utskick").get_data(as_text=True)
+    assert "protokollet är justerat; kallelsen skickas inte längre" in page
+    sent = client_a.post(f"{A}/moten/{ids['meeting']}/utskick", data={"confirm": "1"}, follow_redirects=True)
+    assert "kallelsen skickas inte längre" in sent.get_data(as_text=True)
+    for url in (f"{A}/moten/{ids['meeting']}/andra", f"{A}/moten/{ids['meeting']}/bilagor/{ids['attachment']}/andra",
+                f"{A}/moten/uppdrag/{ids['task']}"):
+        answer = client_a.get(url, follow_redirects=True)
+        assert answer.request.path != url.split("?")[0] and "justera" in answer.get_data(as_text=True)
+    with in_tenant(app, TENANT_A):
+        meeting = db.session.get(Meeting, ids["meeting"])
+        assert meeting.notice_sent_at is None
+        with pytest.raises(RuleViolation) as refused:
+            services.move_meeting(meeting, day=meeting.date, start=meeting.start, end=meeting.end, place=meeting.place,
+                                  theme="Nytt tema")
+        assert refused.value.code == "justerad"
