@@ -137,7 +137,8 @@ def create_application(*, title: str, applicant: str, amounts: dict, kind: str =
         raise InvalidInput("Ange belopp per år.", {"amounts": "saknas"})
     if kind not in KINDS:
         raise InvalidInput(f"Okänd typ \"{kind}\".", {"kind": "okänd typ"})
-    years = [int(y) for y in amounts] if all(str(y).isdigit() for y in amounts) else None
+    # "¹".isdigit() is true but no year: only four ASCII digits make one.
+    years = [int(y) for y in amounts] if all(re.fullmatch(r"[12][0-9]{3}", str(y)) for y in amounts) else None
     if years is None:
         raise InvalidInput("Beloppen ska anges per år, t.ex. {\"2021\": 1285000}.", {"amounts": "ogiltiga år"})
     span_start = start or date(min(years), 1, 1)
