@@ -181,12 +181,10 @@ meetings.register_discard_check(_refuse_discard)
 
 def _undecided(minutes) -> list[str]:
     # A budget on the meeting's agenda, not adopted, whose § has a beslut written.
-    items = {i.id: i.number for i in minutes.meeting.items}
-    decided = {p.item_number: p for p in minutes.paragraphs if p.decision.strip()}
-    open_budgets = db.session.scalars(select(Budget).where(Budget.agenda_item_id.in_(list(items)),
-                                                           Budget.decided_paragraph_id.is_(None))).all() if items else []
-    return [f"budgeten för {b.year} (§ {decided[items[b.agenda_item_id]].number})" for b in open_budgets
-            if items[b.agenda_item_id] in decided]
+    stated = meetings.stated_decisions(minutes)
+    open_budgets = db.session.scalars(select(Budget).where(Budget.agenda_item_id.in_(list(stated)),
+                                                           Budget.decided_paragraph_id.is_(None))).all() if stated else []
+    return [f"budgeten för {b.year} (§ {stated[b.agenda_item_id].number})" for b in open_budgets]
 
 
 meetings.register_justering_check(_undecided)

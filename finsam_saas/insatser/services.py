@@ -247,12 +247,10 @@ meetings.register_discard_check(_refuse_discard)
 
 def _undecided(minutes) -> list[str]:
     # An ansökan on the meeting's agenda, still pending, whose § has a beslut written.
-    items = {i.id: i.number for i in minutes.meeting.items}
-    decided = {p.item_number: p for p in minutes.paragraphs if p.decision.strip()}
-    pending = db.session.scalars(select(Application).where(Application.agenda_item_id.in_(list(items)),
-                                                           Application.status == "pending")).all() if items else []
-    return [f"ansökan \"{a.title}\" (§ {decided[items[a.agenda_item_id]].number})" for a in pending
-            if items[a.agenda_item_id] in decided]
+    stated = meetings.stated_decisions(minutes)
+    pending = db.session.scalars(select(Application).where(Application.agenda_item_id.in_(list(stated)),
+                                                           Application.status == "pending")).all() if stated else []
+    return [f"ansökan \"{a.title}\" (§ {stated[a.agenda_item_id].number})" for a in pending]
 
 
 meetings.register_justering_check(_undecided)

@@ -23,8 +23,8 @@ from finsam_saas.platform.files import file_digest, read_verified, write_tenant_
 from finsam_saas.platform.models import Tenant
 
 
-def _tenant(minutes: Minutes) -> Tenant:
-    return db.session.get(Tenant, minutes.tenant_id)
+def _slug(row) -> str:
+    return db.session.get(Tenant, row.tenant_id).slug
 
 
 def store_originals(minutes: Minutes, names: dict, *, backfilled: bool = False) -> list[MinutesOriginal]:
@@ -32,14 +32,14 @@ def store_originals(minutes: Minutes, names: dict, *, backfilled: bool = False) 
     without them), write each once under protokoll/ in the tenant's files and add their rows.
     `names`: what `services.printed_names` gave at justering. Called by `services.justera` before
     its one flush, and for a protokoll justerat before originals were kept (`backfilled`)."""
-    tenant = _tenant(minutes)
+    slug = _slug(minutes)
     copies = [False] + ([True] if any(p.confidential for p in minutes.paragraphs) else [])
     rows = []
     for public in copies:
         pdf = documents.render_minutes_pdf(minutes, public=public, names=names)
         digest = hashlib.sha256(pdf).hexdigest()
         relative = f"protokoll/{minutes.id}/{'offentlig' if public else 'original'}-{digest}.pdf"
-        write_tenant_file(tenant.slug, relative, pdf)
+        write_tenant_file(slug, relative, pdf)
         row = MinutesOriginal(minutes_id=minutes.id, public=public, path=relative, sha256=digest, size=len(pdf),
                               printed_names=names, backfilled=backfilled)
         db.session.add(row)
@@ -75,7 +75,12 @@ def original_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
     if not minutes.originals:
         _backfill(minutes)
     row = original(minutes, public=public)
-    return read_verified(_tenant(minutes).slug, row.path, row.sha256)
+    return read_verified(_slug(minutes), row.path, row.sha256)
+
+
+def file_name(minutes: Minutes) -> str:
+    """The name a protokoll's PDF is given wherever it goes: "protokoll-styrelse-2020-10-30.pdf"."""
+    return f"protokoll-{minutes.meeting.body.slug}-{minutes.meeting.date}.pdf"
 
 
 def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
@@ -88,8 +93,7 @@ def minutes_pdf(minutes: Minutes, *, public: bool = False) -> bytes:
 
 def attachment_pdf(attachment: Attachment) -> bytes:
     """A bilaga's file, only as it was uploaded (its sha256). Raises DamagedFile."""
-    tenant = db.session.get(Tenant, attachment.tenant_id)
-    return read_verified(tenant.slug, attachment.path, attachment.sha256)
+    return read_verified(_slug(attachment), attachment.path, attachment.sha256)
 
 
 # --- the check of the archive --------------------------------------------------------------
@@ -107,30 +111,35 @@ class Check:
         return not self.problems
 
 
+def _file_problems(slug: str, files: list[tuple[str, str, str, str]]) -> list[str]:
+    """What is wrong with stored files: (path, sha256, what it is, where to say it was)."""
+    return [p for p in (_file_problem(slug, *f) for f in files) if p]
+
+
+def _file_problem(slug: str, relative: str, sha256: str, what: str, where: str) -> str | None:
+    found = file_digest(slug, relative)
+    if found is None:
+        return f"{what} saknas{where}."
+    if found != sha256:
+        return f"{what} har ändrats: kontrollsumman stämmer inte."
+    return None
+
+
 def check(minutes: Minutes) -> Check:
     """Verify one justerat protokoll: its stored original(s) are there with their sha256, its
     content hash still matches what its rows say, and its bilagor are as uploaded."""
-    slug = _tenant(minutes).slug
-    problems = []
+    slug = _slug(minutes)
     if not minutes.originals:
         _backfill(minutes)
     rows = minutes.originals
-    for row in rows:
-        what = "den offentliga kopian" if row.public else "originalet"
-        found = file_digest(slug, row.path)
-        if found is None:
-            problems.append(f"Filen för {what} saknas ({row.path}).")
-        elif found != row.sha256:
-            problems.append(f"Filen för {what} har ändrats: kontrollsumman stämmer inte.")
+    problems = _file_problems(slug, [
+        (row.path, row.sha256, f"Filen för {'den offentliga kopian' if row.public else 'originalet'}", f" ({row.path})")
+        for row in rows])
     names = next((r.printed_names for r in rows if not r.public and not r.backfilled), None)
     if minutes.content_hash and services.content_hash(minutes, names=names) != minutes.content_hash:
         problems.append("Protokollets innehåll i databasen stämmer inte med kontrollsumman från justeringen.")
-    for attachment in minutes.meeting.bilagor:
-        found = file_digest(slug, attachment.path)
-        if found is None:
-            problems.append(f"Bilaga {attachment.label} ({attachment.filename}) saknas.")
-        elif found != attachment.sha256:
-            problems.append(f"Bilaga {attachment.label} ({attachment.filename}) har ändrats: kontrollsumman stämmer inte.")
+    problems += _file_problems(slug, [(a.path, a.sha256, f"Bilaga {a.label} ({a.filename})", "")
+                                      for a in minutes.meeting.bilagor])
     return Check(minutes, tuple(problems), backfilled=any(r.backfilled for r in rows))
 
 

@@ -48,7 +48,7 @@ def render_minutes(job, meeting_id: int) -> dict:
     report_progress(job, 20)
     pdf = archive.minutes_pdf(meeting.minutes)
     relative = f"jobs/{job.id}/protokoll-{meeting.date}.pdf"
-    return job_result_file(tenant.slug, relative, pdf, f"protokoll-{meeting.body.slug}-{meeting.date}.pdf")
+    return job_result_file(tenant.slug, relative, pdf, archive.file_name(meeting.minutes))
 
 
 def _notice_files(meeting: Meeting) -> tuple[MailAttachment, ...]:
@@ -71,8 +71,8 @@ def send_notice(job, meeting_id: int) -> dict:
     meeting = _meeting(meeting_id)
     if meeting.cancelled:
         raise ValueError(f"Mötet {meeting.date} är inställt; kallelsen skickas inte.")
-    if held(meeting):
-        raise ValueError(f"{held(meeting)}; kallelsen skickas inte längre.")
+    if reason := held(meeting):
+        raise ValueError(f"{reason}; kallelsen skickas inte längre.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
     files = _notice_files(meeting)
     report_progress(job, 10)
@@ -95,8 +95,8 @@ def send_supplement(job, meeting_id: int) -> dict:
     from finsam_saas.meetings.services import unsent_changes
 
     meeting = _meeting(meeting_id)
-    if held(meeting):
-        raise ValueError(f"{held(meeting)}; ändringarna skickas inte längre.")
+    if reason := held(meeting):
+        raise ValueError(f"{reason}; ändringarna skickas inte längre.")
     changes = unsent_changes(meeting)
     if not changes:
         raise ValueError("Det finns inga ändringar att skicka.")
@@ -147,7 +147,7 @@ def send_justerat_protokoll(job, meeting_id: int) -> dict:
     if minutes is None or not minutes.justerad:
         raise ValueError("Protokollet är inte justerat än.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
-    public = MailAttachment(f"protokoll-{meeting.body.slug}-{meeting.date}.pdf",
+    public = MailAttachment(archive.file_name(minutes),
                             archive.minutes_pdf(minutes, public=True), "application/pdf")
     report_progress(job, 15)
     whole = MailAttachment(public.filename, archive.minutes_pdf(minutes), "application/pdf")

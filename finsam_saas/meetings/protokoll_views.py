@@ -255,6 +255,7 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
         service=service, numbers=numbers, text_hash=text_hash,
+        stored=archive.original(minutes) if minutes.justerad else None,
         paragraphs=_paragraph_views(minutes, present, editable, values, errors or {}, conflicts),
         mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
         if minutes.justerad else [],
@@ -461,7 +462,7 @@ def minutes_original(meeting_id: int):
     if not minutes.justerad:
         flash("Protokollet är inte justerat än; det finns inget sparat original. Skriv ut det som PDF i stället.", "info")
         return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
-    name = f"protokoll-{minutes.meeting.body.slug}-{minutes.meeting.date}.pdf"
+    name = archive.file_name(minutes)
     return Response(archive.original_pdf(minutes), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 

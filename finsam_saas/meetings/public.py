@@ -32,7 +32,7 @@ def anslag_pdf(minutes_id: int):
     if not minutes.justerad:
         abort(404)
     pdf = archive.minutes_pdf(minutes, public=True)
-    name = f"protokoll-{minutes.meeting.body.slug}-{minutes.meeting.date}.pdf"
+    name = archive.file_name(minutes)
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 

@@ -265,6 +265,14 @@ def register_justering_check(check: Callable[[Minutes], list[str]]) -> None:
     JUSTERING_CHECKS.append(check)
 
 
+def stated_decisions(minutes: Minutes) -> dict[int, Paragraph]:
+    """{agenda item id: its §} for the items whose § has a beslut written: what the protokoll
+    says was decided, for a module to compare with the decisions it has registered."""
+    numbers = {i.number: i.id for i in minutes.meeting.items}
+    return {numbers[p.item_number]: p for p in minutes.paragraphs
+            if p.decision.strip() and p.item_number in numbers}
+
+
 def undecided_matters(minutes: Minutes) -> list[str]:
     """The matters of other modules on the meeting's agenda whose § has a beslut written, but
     whose decision was never registered where it counts (an ansökan, a budget)."""

@@ -522,8 +522,8 @@ def send_notice(meeting_id: int):
     blocked = ""
     if meeting.cancelled:
         blocked = "Mötet är inställt; kallelsen skickas inte."
-    elif services.held(meeting):
-        blocked = f"{services.held(meeting)}; kallelsen skickas inte längre."
+    elif held := services.held(meeting):
+        blocked = f"{held}; kallelsen skickas inte längre."
     elif not people:
         blocked = f"{meeting.body.name} har inga ledamöter eller ersättare i registret {meeting.date}. Lägg in dem under Organisation först."
     elif not to_send:
@@ -553,6 +553,7 @@ def send_notice(meeting_id: int):
 @requires("meetings.edit")
 def send_changes(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
+    held = services.held(meeting)
     changes = services.unsent_changes(meeting)
     people = [p for p in _people(meeting)]
     with_address = [p for p in people if p[2]]
@@ -560,13 +561,13 @@ def send_changes(meeting_id: int):
         return confirm_page(title="Skicka ändringarna i föredragningslistan?",
                             lead=f"Till {len(with_address)} mottagare av kallelsen, med kallelsen som den nu lyder:",
                             lines=[c.description for c in changes], people=people,
-                            blocked=(f"{services.held(meeting)}; ändringarna skickas inte längre."
-                                     if services.held(meeting) else "" if changes else "Det finns inga ändringar att skicka."),
+                            blocked=(f"{held}; ändringarna skickas inte längre." if held
+                                     else "" if changes else "Det finns inga ändringar att skicka."),
                             action=url_for("meetings.send_changes", meeting_id=meeting_id), button="Skicka ändringarna",
                             back=url_for("meetings.meeting", meeting_id=meeting_id))
     form.require_csrf()
-    if services.held(meeting):
-        flash(f"{services.held(meeting)}; ändringarna skickas inte längre.", "error")
+    if held:
+        flash(f"{held}; ändringarna skickas inte längre.", "error")
         return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
     if not changes:
         flash("Ändringarna är redan skickade.", "info")

@@ -15,10 +15,16 @@ def tenant_dir(slug: str) -> Path:
     return path
 
 
-def tenant_file(slug: str, relative: str) -> Path:
+def _stored(slug: str, relative: str) -> Path | None:
+    """The tenant's file at `relative`, or None when it is not there (or would lie outside)."""
     base = tenant_dir(slug).resolve()
     path = (base / relative).resolve()
-    if base not in path.parents or not path.is_file():
+    return path if base in path.parents and path.is_file() else None
+
+
+def tenant_file(slug: str, relative: str) -> Path:
+    path = _stored(slug, relative)
+    if path is None:
         abort(404)
     return path
 
@@ -48,8 +54,8 @@ class DamagedFile(Exception):
 
 def file_digest(slug: str, relative: str) -> str | None:
     """The sha256 (hex) of a stored file as it is on disk now; None when it is gone."""
-    path = (tenant_dir(slug) / relative).resolve()
-    if tenant_dir(slug).resolve() not in path.parents or not path.is_file():
+    path = _stored(slug, relative)
+    if path is None:
         return None
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -62,8 +68,8 @@ def read_verified(slug: str, relative: str, sha256: str) -> bytes:
     """A stored original's bytes, only when they are what was stored (DESIGN: originals are
     write-once and checked when served). Raises DamagedFile, after logging it, when the file is
     gone or its content differs."""
-    path = (tenant_dir(slug) / relative).resolve()
-    content = path.read_bytes() if tenant_dir(slug).resolve() in path.parents and path.is_file() else None
+    path = _stored(slug, relative)
+    content = path.read_bytes() if path is not None else None
     found = hashlib.sha256(content).hexdigest() if content is not None else None
     if found != sha256:
         current_app.logger.error("Skadad fil i %s: %s (sha256 %s, väntat %s)", slug, relative, found, sha256)

@@ -80,7 +80,6 @@ def _snapshot(app, ids, slug=TENANT_A) -> tuple:
         minutes = db.session.get(Minutes, ids["minutes"])
         meeting = minutes.meeting
         task = db.session.get(Task, ids["task"])
-        attachment = db.session.get(Attachment, ids["attachment"])
         application = db.session.get(Application, ids["application"])
         budget = db.session.get(Budget, ids["budget"])
         return (services.content_hash(minutes), minutes.justerad_on, meeting.place, meeting.start, meeting.date,
