@@ -146,6 +146,17 @@ def at_each(minutes: Minutes) -> tuple[dict[int, int], dict[int, list[Serving]]]
     return present, found
 
 
+def instead_of_javiga(minutes: Minutes) -> dict[int, list[tuple[str, str]]]:
+    """At each § with a jäv, the ersättare who served in place of those who left:
+    {number: [(ersättare, whom they replaced)]}, for the protokoll to say so at the §."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for paragraph in minutes.paragraphs:
+        if paragraph.recused:
+            found[paragraph.number] = [(a.name, replaces) for a, replaces in _deciding(minutes, paragraph.number, paragraph)
+                                       if replaces in paragraph.recused]
+    return found
+
+
 def check(minutes: Minutes, rows: list[dict], numbers: list[int], seats: int) -> None:
     """Refuse attendance under which beslutande would exceed the seats, or an ersättare asked to
     serve (`"serving": true`) would serve at no § — naming the person and the reason."""

@@ -38,7 +38,8 @@ def minutes_html(minutes: Minutes, *, public: bool = False, names: dict | None =
     return render_template(
         "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
         public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, numbers=numbers,
-        service=attendance.service(minutes, numbers), tasks=tasks, names=names or services.printed_names(minutes),
+        service=attendance.service(minutes, numbers), instead=attendance.instead_of_javiga(minutes), tasks=tasks,
+        names=names or services.printed_names(minutes),
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
     )
 

@@ -254,7 +254,7 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
         my_signers=services.signer_for(minutes, current_user),
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},
         late=services.is_late(meeting.date, minutes.justerad_on), today=clock.today(),
-        service=service, numbers=numbers, text_hash=text_hash,
+        service=service, instead=attendance.instead_of_javiga(minutes), numbers=numbers, text_hash=text_hash,
         stored=archive.original(minutes) if minutes.justerad else None,
         paragraphs=_paragraph_views(minutes, present, editable, values, errors or {}, conflicts),
         mailed=[(r, d) for r, d in recipients.protokoll_status(minutes) if d is not None and d.sent]
@@ -450,8 +450,10 @@ def justera(meeting_id: int):
                                                  if result.late else ""), "success")
             return redirect(back)
     status = 400 if errors else 200
+    # A beslutsärende whose § decides nothing is worth a look before it is locked for ever.
+    without_beslut = [p for p in minutes.paragraphs if p.kind == "beslut" and not p.decision.strip()]
     return render_template("meetings/justering.html", minutes=minutes, meeting=minutes.meeting, dates=dates,
-                           missing=missing, form=values, errors=errors, back=back, shown=shown), status
+                           missing=missing, without_beslut=without_beslut, form=values, errors=errors, back=back, shown=shown), status
 
 
 @blueprint.route("/<int:meeting_id>/protokoll/original.pdf")

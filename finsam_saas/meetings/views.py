@@ -123,7 +123,7 @@ def _meeting_page(meeting: Meeting, *, item_form=None, errors=None, status=200):
         generated=services.generated_appendices(meeting), max_mb=bilagor.max_megabytes(),
         changes=services.unsent_changes(meeting) if meeting.notice_sent else [], status_rows=status_rows, missed=missed,
         item_form=item_form or {}, errors=errors or {},
-        item_options=_item_options(meeting),
+        item_options=_item_options(meeting), today=clock.today(),
     ), status
 
 
@@ -535,6 +535,11 @@ def send_notice(meeting_id: int):
         f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
     if without:
         lines.append(f"Får ingen kallelse, eftersom e-postadress saknas: {', '.join(without)}.")
+    if not blocked and meeting.last_day < clock.today():
+        # The seeds' meetings are in the past; a late kallelse may be wanted, but never unawares.
+        days = (clock.today() - meeting.last_day).days
+        lines.insert(0, f"Observera: mötet {meeting.date} har redan varit, för {plural(days, 'dag', 'dagar')} sedan. "
+                        "Skicka bara om kallelsen behövs i efterhand.")
     if request.method == "GET" or request.form.get("confirm") != "1":
         return confirm_page(title=f"Skicka kallelsen till {meeting.body.name.lower()} {meeting.date}?", lines=lines,
                             people=people, people_caption="Mottagare enligt registret", blocked=blocked,

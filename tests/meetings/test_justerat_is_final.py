@@ -397,3 +397,10 @@ def test_a_held_meeting_sends_no_kallelse_and_its_locked_pages_are_not_offered(c
             services.move_meeting(meeting, day=meeting.date, start=meeting.start, end=meeting.end, place=meeting.place,
                                   theme="Nytt tema")
         assert refused.value.code == "justerad"
+
+
+def test_a_kallelse_to_a_meeting_already_held_says_so_before_it_is_sent(client_a, app):
+    meeting_id = ApiClient(app).post("/meetings", json={"body": "styrelse", "date": "2020-11-27",
+                                                        "template": True}).json["id"]
+    page = client_a.get(f"{A}/moten/{meeting_id}/utskick").get_data(as_text=True)
+    assert "Observera: mötet 2020-11-27 har redan varit, för" in page and "dagar sedan" in page

@@ -120,6 +120,10 @@ def test_ersattare_serve_in_the_registers_order_for_an_absent_or_jaevig_ledamot(
     pdf = api.get(f"/meetings/{meeting_id}/minutes.pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert "Per-Erik Björk, Försäkringskassan (tjänstgörande ersättare för Mikael Broman)" in text
+    # The § of the jäv says who served in his place there.
+    served = "I stället tjänstgjorde Per-Erik Björk (ersättare för Mikael Broman)."
+    assert "På grund av jäv deltog inte Mikael Broman i handläggningen av ärendet. " + served in text
+    assert served in page
 
 
 def test_attendance_is_corrected_until_justering(any_app):
@@ -374,3 +378,15 @@ def test_a_change_committed_after_leaving_the_tenant_still_withdraws_approvals(a
         db.session.commit()  # as a CLI or a data load may: outside the tenant's context
         db.session.remove()
     assert _signers(api, meeting_id)["Peter Vigren"]["approved"] is None
+
+
+def test_the_justering_page_points_at_a_beslutsarende_without_beslut(client_a, app):
+    api = ApiClient(app)
+    meeting_id = _meeting(api, "2021-02-19")
+    _start(api, meeting_id)
+    paragraphs = api.get(f"/meetings/{meeting_id}").json["minutes"]["paragraphs"]
+    emptied = next(p for p in paragraphs if p["title"] == "Ärende 2")
+    api.patch(f"/meetings/{meeting_id}/minutes/paragraphs/{emptied['number']}", json={"decision": ""})
+    page = client_a.get(f"{A}/moten/{meeting_id}/protokoll/justering").get_data(as_text=True)
+    assert f"§ {emptied['number']} Ärende 2 är ett beslutsärende utan beslut" in page
+    assert "Ärende 1 är" not in page
