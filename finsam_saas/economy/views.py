@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from finsam_saas.platform import clock
 from finsam_saas.platform.years import data_years, default_year
-from finsam_saas.economy import attest, export, internal_control as control_rules, jobs as economy_jobs, outcome as outcome_rules, permissions, reports as report_rules, services  # noqa: F401
+from finsam_saas.economy import attest, permissions, services  # noqa: F401  (permissions registers the economy's actions)
 from finsam_saas.economy.models import (
-    ATTEST_FUNCTIONS, CONSEQUENCES, INVOICE_KINDS, PROBABILITIES, SECTION_LABELS, SECTIONS, Attestant, Budget, Control,
-    ControlFollowUp, FeeYear, FinancialReport, Invoice, LineOutcome,
+    ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Budget, FeeYear, Invoice,
 )
 from finsam_saas.extensions import db
-from finsam_saas.insatser.models import Grant, Insats
+from finsam_saas.insatser.models import Insats
 from finsam_saas.meetings import services as meetings_services
 from finsam_saas.meetings.models import AgendaItem, Meeting, Minutes, Paragraph
 from finsam_saas.organisation.models import Body
@@ -277,104 +276,5 @@ def set_attestants():
     return redirect(url_for("economy.attests"))
 
 
-@blueprint.route("/utfall", methods=["GET", "POST"])
-@requires("economy.view")
-def outcome():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(LineOutcome.year, Budget.year))
-    if request.method == "POST":
-        if not can("economy.edit"):
-            abort(403)
-        form.require_csrf()
-        upload = request.files.get("file")
-        try:
-            if upload is None or not upload.filename.lower().endswith((".csv", ".xlsx")):
-                raise InvalidInput("Välj en CSV- eller XLSX-fil från bokföringen.", {"file": "saknas"})
-            count = outcome_rules.import_outcome(year, upload.read(), upload.filename)
-            db.session.commit()
-        except DomainError as error:
-            return form.back_with_error(error, "economy.outcome", ar=year)
-        flash(f"{count} rader utfall för {year} är inlästa.", "success")
-        return redirect(url_for("economy.outcome", ar=year))
-    rows = outcome_rules.budget_vs_outcome(year)
-    return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm(),
-                           years=data_years(LineOutcome.year, Budget.year))
-
-
-@blueprint.route("/uppfoljning-finsam.<fmt>")
-@requires("economy.view")
-def finsam_export(fmt: str):
-    year = request.args.get("ar", type=int) or default_year(clock.today().year - 1, data_years(Budget.year, Grant.year))
-    rows = export.finsam_rows(year, g.tenant.settings)
-    if fmt == "xlsx":
-        content, mimetype = export.as_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "csv":
-        content, mimetype = export.as_csv(rows), "text/csv"
-    else:
-        abort(404)
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="uppfoljning-finsam-{g.tenant.slug}-{year}.{fmt}"'})
-
-
-@blueprint.route("/internkontroll", methods=["GET", "POST"])
-@requires("economy.view")
-def internal_control():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(ControlFollowUp.year))
-    if request.method == "POST":
-        if not can("economy.edit"):
-            abort(403)
-        form.require_csrf()
-        try:
-            control_rules.add_control(
-                process=form.text("process"), control=form.text("control"), owner=form.text("owner"),
-                method=form.text("method"), frequency=form.text("frequency"), report_to=form.text("report_to"),
-                consequence=form.int_field("consequence", "konsekvens"), probability=form.int_field("probability", "sannolikhet"))
-            db.session.commit()
-        except DomainError as error:
-            return form.back_with_error(error, "economy.internal_control", ar=year)
-        flash("Kontrollen är tillagd i internkontrollplanen.", "success")
-        return redirect(url_for("economy.internal_control", ar=year))
-    return render_template("economy/internal_control.html", year=year, years=data_years(ControlFollowUp.year),
-                           rows=control_rules.plan(year),
-                           consequences=CONSEQUENCES, probabilities=PROBABILITIES, results=control_rules.RESULTS,
-                           level=control_rules.risk_level, form=EmptyForm())
-
-
-@blueprint.route("/internkontroll/<int:control_id>/uppfoljning", methods=["POST"])
-@requires("economy.edit")
-def follow_up_control(control_id: int):
-    control = get_or_404(Control, control_id)
-    year = form.int_field("year", "år") if form.text("year") else clock.today().year
-    form.require_csrf()
-    try:
-        control_rules.follow_up(control, year=year, result=form.text("result"), note=form.text("note"))
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "economy.internal_control", ar=year)
-    flash(f"Uppföljningen {year} av \"{control.control}\" är sparad.", "success")
-    return redirect(url_for("economy.internal_control", ar=year))
-
-
-@blueprint.route("/rapporter", methods=["GET", "POST"])
-@requires("economy.view")
-def financial_reports():
-    if request.method == "POST":
-        if not can("economy.edit"):
-            abort(403)
-        form.require_csrf()
-        try:
-            row = report_rules.save_report(
-                year=form.int_field("year", "år"), kind=form.text("kind"),
-                income=form.int_field("income", "intäkter"), costs=form.int_field("costs", "kostnader"),
-                equity=form.int_field("equity", "eget kapital", allow_negative=True),
-                total_assets=form.int_field("total_assets", "totalt kapital"),
-                current_assets=form.int_field("current_assets", "omsättningstillgångar"),
-                short_term_liabilities=form.int_field("short_term_liabilities", "kortfristiga skulder"))
-            db.session.commit()
-        except DomainError as error:
-            return form.back_with_error(error, "economy.financial_reports")
-        return form.job_page(economy_jobs.render_financial_report,
-                             title=f"{report_rules.KINDS[row.kind]} {row.year}", report_id=row.id)
-    rows = db.session.scalars(select(FinancialReport).order_by(FinancialReport.year.desc())).all()
-    return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS,
-                           soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,
-                           form=EmptyForm(), today=clock.today())
+# Routes of the economy's other pages, each in a module of its own.
+from finsam_saas.economy import control_views, export_views, report_views  # noqa: E402,F401  (routes on this blueprint)

@@ -3,8 +3,10 @@ thousands, ISO dates, times as 08.30, percent with a decimal comma."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
+
+from finsam_saas.platform.rounding import round_half_up
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
@@ -25,14 +27,13 @@ def kronor(amount: int | None) -> str:
 def tkr(amount: int | None) -> str:
     if amount is None:
         return DASH
-    thousands = (Decimal(int(amount)) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return _grouped(int(thousands))
+    return _grouped(round_half_up(Fraction(int(amount), 1000)))
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return DASH
-    return f"{value:.{decimals}f}".replace(".", ",") + " %"
+    return f"{round_half_up(value, decimals):.{decimals}f}".replace(".", ",") + " %"
 
 
 def figure(value: float | None, unit: str) -> str:
@@ -44,7 +45,7 @@ def figure(value: float | None, unit: str) -> str:
         return percent(value)
     if unit == "kr":
         return kronor(value) + " kr"
-    return str(int(round(value)))
+    return str(round_half_up(value))
 
 
 def _local(value):

@@ -1,0 +1,24 @@
+"""analysis: missing SCB values, joint projects editable.
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-03 17:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from finsam_saas.platform.rls import disable_tenant_rls, enable_tenant_rls, grant_app_role
+
+revision = '0021'
+down_revision = '0020'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
