@@ -71,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from finsam_saas.insatser import api as insatser_api, start as insatser_start, views as insatser_views  # noqa: F401
     from finsam_saas.economy import api as economy_api, views as economy_views
-    from finsam_saas.analysis import views as analysis_views
+    from finsam_saas.analysis import api as analysis_api, views as analysis_views
     from finsam_saas.organisation import api as organisation_api, views as organisation_views
     from finsam_saas.nns import api as nns_api, participation as nns_participation, views as nns_views
     from finsam_saas.platform import api as platform_api, views as platform_views
@@ -83,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (platform_api.public_api, platform_api.blueprint, platform_api.tenant_api,
                       organisation_api.blueprint, meetings_api.blueprint, insatser_api.blueprint,
-                      economy_api.blueprint, nns_api.blueprint):
+                      economy_api.blueprint, analysis_api.blueprint, nns_api.blueprint):
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
         app.register_blueprint(blueprint)
 

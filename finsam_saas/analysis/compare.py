@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from finsam_saas.analysis.models import Figure, Publication
+from finsam_saas.analysis.numbers import mean
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Tenant
@@ -42,9 +43,8 @@ class Comparison:
 
     @property
     def average(self) -> float | None:
-        if not self.entries:
-            return None
-        return round(sum(e.value for e in self.entries) / len(self.entries), 1)
+        """The mean of the published values, one decimal, half up (6,2 and 6,3 → 6,3); None when none published."""
+        return mean((e.value for e in self.entries), 1)
 
     def own(self, tenant_id: int) -> Entry | None:
         return next((e for e in self.entries if e.tenant_id == tenant_id), None)
@@ -99,8 +99,7 @@ def trend(measure: str, dimension: str = ALL) -> Trend:
     periods = sorted({p for values in series.values() for p in values})
     averages = {}
     for period in periods:
-        values = [v[period] for v in series.values() if period in v]
-        averages[period] = round(sum(values) / len(values), 1)
+        averages[period] = mean((v[period] for v in series.values() if period in v), 1)
     return Trend(measure, dimension, periods, dict(sorted(series.items())), averages, rows)
 
 

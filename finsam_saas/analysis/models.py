@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from finsam_saas.extensions import db
@@ -54,7 +54,10 @@ class Figure(db.Model):
 
 
 class Helarsekvivalent(db.Model):
-    """SCB: full-year equivalents aged 20–64 supported by one kind of benefit, per kommun and half-year."""
+    """SCB: full-year equivalents aged 20–64 supported by one kind of benefit, per kommun and half-year.
+
+    `missing` is SCB's ".." (or an empty cell): the figure is not given. The row is kept so the
+    gap is known (a share over a gap is no share); its `value` is then 0 and never read."""
 
     __tablename__ = "analysis_helarsekvivalenter"
     __table_args__ = (UniqueConstraint("kommun_code", "year", "half", "benefit"),)
@@ -64,6 +67,7 @@ class Helarsekvivalent(db.Model):
     half: Mapped[int] = mapped_column(Integer, nullable=False)
     benefit: Mapped[str] = mapped_column(String(30), nullable=False)  # BENEFITS, or "befolkning" (20–64 år)
     value: Mapped[float] = mapped_column(Float, nullable=False)
+    missing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class StatisticsImport(db.Model):
@@ -91,9 +95,16 @@ class Project(db.Model):
     end: Mapped[date] = mapped_column(Date, nullable=False)
     budget: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     external_funding: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # e.g. ESF
-    hour_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # kronor per logged hour
+    # Kronor per logged hour; 0 is "no rate": the hours are then not valued (ej värderade), never 0 kr.
+    # A rate of 0 kr is refused on input, so 0 can only mean that none is set.
+    hour_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     owner: Mapped[Tenant] = relationship(lazy="joined")
+
+    @property
+    def rate(self) -> int | None:
+        """Kronor per logged hour, or None when the project has no rate (hours not valued)."""
+        return self.hour_value or None
     partners: Mapped[list["Partner"]] = relationship(back_populates="project", cascade="all, delete-orphan",
                                                      order_by="Partner.name")
 

@@ -15,11 +15,13 @@ from sqlalchemy import select
 
 from finsam_saas.analysis import helars
 from finsam_saas.analysis.models import Figure, Publication
+from finsam_saas.analysis.numbers import mean
 from finsam_saas.analysis.suppression import DEFAULT_THRESHOLD, Group, suppress
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services as insatser, social
 from finsam_saas.insatser.models import Grant, Insats, Outcome, SocialReport, Spend
 from finsam_saas.platform.models import Tenant, utcnow
+from finsam_saas.platform.rounding import ratio, share
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 KINDS = ("individ", "struktur", "ovrig")
@@ -120,13 +122,13 @@ def _goal_fulfilment(year: int) -> float | None:
             if result.met is not None:
                 judged += 1
                 met += bool(result.met)
-    return round(met * 100 / judged, 1) if judged else None
+    return share(met, judged)
 
 
 def _social(year: int) -> float | None:
     results = [social.report_results(r)[1] for r in db.session.scalars(select(SocialReport).where(SocialReport.year == year))]
     results = [r for r in results if r is not None]
-    return round(sum(results) / len(results), 1) if results else None
+    return mean(results, 1)
 
 
 @dataclass
@@ -148,9 +150,10 @@ class Draft:
 
 
 def _share(part: int | None, whole: int | None) -> float | None:
+    """part of whole in percent, one decimal, half up; None when either is held back or whole is 0."""
     if part is None or not whole:
         return None
-    return round(part * 100 / whole, 1)
+    return share(part, whole)
 
 
 def draft(year: int, tenant: Tenant) -> Draft:
@@ -185,10 +188,10 @@ def draft(year: int, tenant: Tenant) -> Draft:
         if grants[dim]:
             result.figures[("beviljat", dim)] = grants[dim]
             result.figures[("forbrukat", dim)] = spent[dim]
-            result.figures[("forbrukningsgrad", dim)] = round(spent[dim] * 100 / grants[dim], 1)
+            result.figures[("forbrukningsgrad", dim)] = share(spent[dim], grants[dim])
         participants = shown.get(_key("deltagare", dim))
         if participants and spent[dim]:
-            result.figures[("kostnad_per_deltagare", dim)] = round(spent[dim] / participants)
+            result.figures[("kostnad_per_deltagare", dim)] = ratio(spent[dim], participants)
     for measure, value in (("mal_uppfyllda", _goal_fulfilment(year)), ("socialt_bokslut", _social(year)),
                            ("helarsekv_andel", helars.forbund_share_of_year(tenant, year))):
         if value is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from finsam_saas.platform import clock
 from finsam_saas.platform.years import data_years, default_year
-from finsam_saas.analysis import compare, documents, helars, jobs, projects, publishing
+from finsam_saas.analysis import compare, documents, helars, jobs, numbers, projects, publishing
 from finsam_saas.analysis.models import Publication
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
 from finsam_saas.extensions import db
@@ -148,7 +148,7 @@ def helarsekvivalenter():
         by_period = {(r.year, r.half): r.share for r in rows}
         series.append((name, [by_period.get(p) for p in periods]))
     chart = line_chart("Helårsekvivalenter som andel av befolkningen 20–64 år", labels, series, unit="%") if periods else None
-    return render_template("analysis/helars.html", table=table, chart=chart)
+    return render_template("analysis/helars.html", table=table, chart=chart, number=numbers.decimal_sv)
 
 
 @blueprint.post("/helarsekvivalenter")
@@ -188,6 +188,25 @@ def _project(project_id: int):
     return project
 
 
+def _owned_project(project_id: int):
+    """The project for its owner: 404 for a förbund outside it (it cannot know it exists), 403 for a partner."""
+    project = _project(project_id)
+    if project.owner_tenant_id != g.tenant.id:
+        abort(403)
+    return project
+
+
+def _project_fields() -> dict:
+    """The project form's fields; an empty rate means no rate (hours ej värderade), empty amounts 0.
+    Signs are left to projects._checked, which names every wrong field at once."""
+    def amount(name: str, label: str) -> int | None:
+        return form.int_field(name, label, required=False, allow_negative=True)
+    return {"name": form.text("name"), "description": request.form.get("description", ""),
+            "start": form.date_field("start", "start"), "end": form.date_field("end", "slut"),
+            "budget": amount("budget", "budget") or 0, "external_funding": amount("external_funding", "externt stöd") or 0,
+            "hour_value": amount("hour_value", "värde per timme")}
+
+
 @blueprint.route("/projekt")
 @requires("analysis.view")
 def projects_page():
@@ -198,12 +217,7 @@ def projects_page():
 @requires("analysis.projects")
 def create_project():
     def action():
-        return projects.create_project(
-            g.tenant, name=form.text("name"), start=form.date_field("start", "start"), end=form.date_field("end", "slut"),
-            budget=form.int_field("budget", "budget", required=False) or 0,
-            external_funding=form.int_field("external_funding", "externt stöd", required=False) or 0,
-            hour_value=form.int_field("hour_value", "värde per timme", required=False) or 0,
-            description=request.form.get("description", ""))
+        return projects.create_project(g.tenant, **_project_fields())
     return form.act("Projektet är skapat; förbundet är dess ägare och första partner.", "analysis.projects_page", action,
                     then=lambda project: url_for("analysis.project", project_id=project.id))
 
@@ -218,11 +232,14 @@ def project(project_id: int):
     own_recommendations = list(db.session.scalars(select(Recommendation).order_by(Recommendation.year.desc(),
                                                                                   Recommendation.number)))
     tenants = list(db.session.scalars(select(Tenant).where(Tenant.kind == "forbund").order_by(Tenant.name)))
+    report = projects.report(project_, year)
     return render_template(
-        "analysis/project.html", project=project_, year=year, report=projects.report(project_, year),
+        "analysis/project.html", project=project_, year=year, report=report, totals=projects.totals(report),
         hours=projects.hours_of(project_), shared=shared, recommendations=projects.shared_recommendations(project_),
         own_recommendations=own_recommendations, tenants=tenants, is_owner=project_.owner_tenant_id == g.tenant.id,
         recordable=[p for p in project_.partners if projects.may_record_for(project_, p, g.tenant.id)],
+        pledgeable=[p for p in project_.partners if projects.may_pledge_for(project_, p, g.tenant.id)],
+        number=numbers.decimal_sv,
         years=list(range(project_.start.year, project_.end.year + 1)), measures=MEASURES, today=clock.today(),
     )
 
@@ -234,12 +251,36 @@ def _partner_for_recording(project_):
     return partner
 
 
+@blueprint.post("/projekt/<int:project_id>/andra")
+@requires("analysis.projects")
+def edit_project(project_id: int):
+    """The owner changes the project: every field at once, all or nothing."""
+    project_ = _owned_project(project_id)
+    return form.act("Projektet är ändrat.", "analysis.project",
+                    lambda: projects.update_project(project_, g.tenant.id, **_project_fields()), project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/partner/andra")
+@requires("analysis.projects")
+def rename_partner(project_id: int):
+    project_ = _owned_project(project_id)
+    return form.act("Partnerns namn är ändrat.", "analysis.project", lambda: projects.rename_partner(
+        project_, projects.partner_in(project_, form.int_field("partner_id", "partner")), form.text("name")),
+        project_id=project_id)
+
+
+@blueprint.post("/projekt/<int:project_id>/partner/ta-bort")
+@requires("analysis.projects")
+def remove_partner(project_id: int):
+    project_ = _owned_project(project_id)
+    return form.act("Partnern är borttagen ur projektet.", "analysis.project", lambda: projects.remove_partner(
+        project_, projects.partner_in(project_, form.int_field("partner_id", "partner"))), project_id=project_id)
+
+
 @blueprint.post("/projekt/<int:project_id>/partner")
 @requires("analysis.projects")
 def add_partner(project_id: int):
-    project_ = _project(project_id)
-    if project_.owner_tenant_id != g.tenant.id:
-        abort(403)
+    project_ = _owned_project(project_id)
 
     def action():
         tenant_id = form.int_field("tenant_id", "förbund", required=False)
@@ -252,8 +293,15 @@ def add_partner(project_id: int):
 @requires("analysis.projects")
 def pledge(project_id: int):
     project_ = _project(project_id)
+
+    def partner():
+        found = projects.partner_in(project_, form.int_field("partner_id", "partner"))
+        if not projects.may_pledge_for(project_, found, g.tenant.id):
+            raise InvalidInput(f"{g.tenant.short_name} kan inte ange åtagande för {found.name}; det gör "
+                               f"{found.name} eller projektets ägare.", {"partner_id": "annan partner"})
+        return found
     return form.act("Åtagandet är sparat.", "analysis.project", lambda: projects.pledge(
-        project_, _partner_for_recording(project_), year=form.int_field("year", "år"),
+        project_, partner(), year=form.int_field("year", "år"),
         cash=form.int_field("cash", "kontant medfinansiering", required=False) or 0,
         in_kind=form.int_field("in_kind", "medfinansiering i annat än pengar", required=False) or 0),
         project_id=project_id)

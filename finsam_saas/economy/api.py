@@ -46,9 +46,10 @@ def get_fees(year: int):
 @requires("economy.edit")
 @documented(requestBody=BudgetIn)
 def put_budget(year: int):
-    """The year's budget lines; equity_start defaults to the previous year's equity_end."""
+    """The year's budget lines. Without equity_start (or with null) a new budget starts from the
+    previous year's equity_end and a changed one keeps the equity its current version has."""
     data = load(BudgetIn(), request.get_json(silent=True))
-    services.put_budget(year, data["lines"], data["equity_start"])
+    services.put_budget(year, data["lines"], services.KEEP if data["equity_start"] is None else data["equity_start"])
     db.session.commit()
     return jsonify(services.budget_summary(year, g.tenant.settings))
 
@@ -74,3 +75,29 @@ def decision_room():
     except ValueError:
         raise InvalidInput("Ange from och to som år, t.ex. ?from=2021&to=2023.", {"from": "år", "to": "år"})
     return jsonify({"years": services.decision_room(first, last, g.tenant.settings)})
+
+
+def _year_end_json(year: int) -> dict:
+    row = services.year_end(year)
+    rows, _ = services.year_end_preview(year)
+    return {"year": year, "closed": row is not None, "closed_at": row.closed_at.isoformat() if row else None,
+            "closed_by": row.closed_by if row else None,
+            "returned": [{"insats_id": r.insats_id, "name": r.name, "granted": r.granted,
+                          "requisitioned": r.requisitioned, "returned": r.returned} for r in rows]}
+
+
+@blueprint.get("/year-ends/<int:year>")
+@requires("economy.view")
+def get_year_end(year: int):
+    """The year's bokslut: closed or not, and what the insatser's unused money is (kronor)."""
+    return jsonify(_year_end_json(year))
+
+
+@blueprint.post("/year-ends/<int:year>")
+@requires("economy.edit")
+def close_year(year: int):
+    """Make the year's bokslut; body {"confirm": true}. 409 cannot_close names what stops it."""
+    body = request.get_json(silent=True) or {}
+    services.close_year(year, g.api_user.email, confirmed=body.get("confirm") is True)
+    db.session.commit()
+    return jsonify(_year_end_json(year)), 201

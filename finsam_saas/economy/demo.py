@@ -4,6 +4,7 @@ Uppsala län's fees 2021 (Not 2) and its decision room (seed 003), Skellefteå�
 from __future__ import annotations
 
 from finsam_saas.economy import services
+from finsam_saas.insatser import demo as insats_demo
 
 # (section, name, 2021, 2022, 2023) in tkr as seed 000 prints them
 UMEA_LINES = [
@@ -59,19 +60,30 @@ def load_umearegionen() -> None:
             services.put_budget(year, umea_budget_lines(column), 2_040_000 if year == 2021 else None)
 
 
+# Seed 003's decision room in tkr: fees, förtroendevalda, förvaltning per year, and the övriga
+# samverkansinsatser (budget lines that are no insats of their own).
+UPPSALA_BUDGET = {2022: (23_090, 700, 4_400), 2023: (22_770, 700, 4_400), 2024: (22_770, 700, 4_450)}
+UPPSALA_OTHER_INSATSER = [("Ekonom projektstöd", 430), ("Verksamhetsutvecklare", 430), ("Kompetenshöjande insatser", 150)]
+
+
 def load_uppsala() -> None:
+    insats_demo.load_uppsala()  # the budgets' insats lines are the decided grants
     if services.fee_year(2021) is None:
         services.set_fees(2021, 23_090_000, UPPSALA_FEES_2021)
     if services.fee_year(2022) is None:
         services.set_fees(2022, 23_090_000, UPPSALA_FEES_2021)
-    if services.current_budget(2022) is None:
-        # The decision room of seed 003 for 2022: carried 4 123 tkr after the 1 000 tkr bound reserve.
-        services.put_budget(2022, [
-            {"section": "income", "name": "Medlemsavgifter", "amount": 23_090_000},
-            {"section": "board", "name": "Förtroendevalda", "amount": 700_000},
-            {"section": "administration", "name": "Förvaltning", "amount": 4_400_000},
-            {"section": "insatser", "name": "Samverkansinsatser", "amount": 21_650_000},
-        ], equity_start=5_123_000)
+    for year, (fees, board, administration) in UPPSALA_BUDGET.items():
+        if services.current_budget(year) is not None:
+            continue
+        lines = [{"section": "income", "name": "Medlemsavgifter", "amount": fees * 1000},
+                 {"section": "board", "name": "Förtroendevalda", "amount": board * 1000},
+                 {"section": "administration", "name": "Förvaltning", "amount": administration * 1000}]
+        lines += [{"section": "insatser", "name": name, "amount": amount}
+                  for name, amount in services.granted_insatser(year).items()]
+        lines += [{"section": "insatser", "name": name, "amount": tkr * 1000} for name, tkr in UPPSALA_OTHER_INSATSER]
+        # 2022 starts from the equity the 2021 forecast leaves: 4 123 tkr carried after the 1 000 tkr
+        # bound reserve [003]; the later years chain from it.
+        services.put_budget(year, lines, 5_123_000 if year == 2022 else None)
 
 
 LOADERS = {"umearegionen": load_umearegionen, "uppsala-lan": load_uppsala}

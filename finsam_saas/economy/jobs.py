@@ -18,3 +18,39 @@ def render_financial_report(job, report_id: int) -> dict:
     name = f"{'delarsrapport' if row.kind == 'delar' else 'arsredovisning'}-{row.year}.pdf"
     relative = f"jobs/{job.id}/{name}"
     return job_result_file(tenant.slug, relative, pdf, f"{tenant.slug}-{name}")
+
+
+def render_internal_control_plan(job, year: int) -> dict:
+    """The year's internkontrollplan as PDF/A: its state, the risk matrix and every control."""
+    from flask import render_template
+
+    from finsam_saas.economy import internal_control
+
+    tenant = db.session.get(Tenant, job.tenant_id)
+    context = internal_control.pdf_context(year)
+    if not context["controls"]:
+        raise LookupError(f"Internkontrollplanen {year} har inga kontroller.")
+    report_progress(job, 20)
+    html = render_template("pdf/internal_control.html", tenant=tenant, **context)
+    pdf = render_pdf(html, tenant_files_dir=tenant_dir(tenant.slug), archive=True)
+    name = f"internkontrollplan-{year}.pdf"
+    return job_result_file(tenant.slug, f"jobs/{job.id}/{name}", pdf, f"{tenant.slug}-{name}")
+
+
+def import_sie(job, path: str, filename: str, year: int, through: str | None = None) -> dict:
+    """Read the stored SIE 4 file as the bookkeeping of `year` through `through` (ISO date, or None
+    for the file's own last month). A bad file fails the job with its reason, naming the line, and
+    nothing is saved (the job's transaction is undone whole). Accounts the plan does not map are
+    the job's warnings."""
+    from datetime import date
+
+    from finsam_saas.economy import bookkeeping
+    from finsam_saas.platform.files import tenant_file
+
+    tenant = db.session.get(Tenant, job.tenant_id)
+    content = tenant_file(tenant.slug, path).read_bytes()
+    report_progress(job, 10)
+    result = bookkeeping.import_sie(year, content, filename, path=path,
+                                    through=date.fromisoformat(through) if through else None)
+    return {"import_id": result.import_id, "period_end": result.period_end.isoformat(), "accounts": result.accounts,
+            "verifications": result.verifications, "lines": result.lines, "warnings": result.unmapped}

@@ -1,5 +1,6 @@
 """Budget against outcome (seed 001 6.6): the bookkeeping's export per line, imported from
-CSV or XLSX (whole file or nothing), set beside the budget with its deviation."""
+CSV or XLSX (whole file or nothing), set beside the budget with its deviation. The SIE 4 import
+(economy/bookkeeping.py) writes the same LineOutcome rows through the tenant's account plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from finsam_saas.economy import services
 from finsam_saas.economy.models import SECTIONS, LineOutcome
 from finsam_saas.extensions import db
+from finsam_saas.platform.rounding import kronor_from_text, share
 from finsam_saas.platform.rules import InvalidInput
 from finsam_saas.platform.tables import read_rows
 
@@ -19,6 +21,11 @@ SECTION_NAMES = {**{s: s for s in SECTIONS}, "intäkter": "income", "styrelse": 
 
 
 def import_outcome(year: int, content: bytes, filename: str) -> int:
+    """The year's outcome per line from a CSV or XLSX with the columns Sektion, Rad and Utfall
+    (kronor as the export writes them, "1 738 000" or "-180000,50": whole kronor, half up, the sign
+    dropped). Replaces the year's outcome; returns the number of lines. Raises InvalidInput naming
+    the row and column, RuleViolation `year_closed` after the year's bokslut; nothing is written then."""
+    services.refuse_closed_year(year, "utfall")
     rows = [r for r in read_rows(content, filename) if any(r)]
     if not rows:
         raise InvalidInput("Filen är tom.", {"file": "tom"})
@@ -40,9 +47,9 @@ def import_outcome(year: int, content: bytes, filename: str) -> int:
         name = cell("name")
         if not name:
             raise InvalidInput(f"Rad {number}, kolumn \"{rows[0][header['name']]}\": namnet saknas.", {f"row{number}.name": "saknas"})
-        raw = cell("amount").replace(" ", "").replace("\u00a0", "").replace(",", ".")
         try:
-            amount = round(float(raw))
+            # The one reading of an amount: 100 000,50 is 100 001 kr (half up); 1e400 is no amount.
+            amount = kronor_from_text(cell("amount"))
         except ValueError:
             raise InvalidInput(f"Rad {number}, kolumn \"{rows[0][header['amount']]}\": \"{cell('amount')}\" är inte ett belopp.",
                                {f"row{number}.amount": "inte ett belopp"})
@@ -73,7 +80,7 @@ class Comparison:
     def deviation_percent(self) -> float | None:
         if not self.budget or self.outcome is None:
             return None
-        return round((self.outcome - self.budget) * 100 / self.budget, 1)
+        return share(self.outcome - self.budget, self.budget)
 
 
 def budget_vs_outcome(year: int) -> list[Comparison]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear, FinancialReport
+from finsam_saas.economy.models import SECTIONS, Budget, BudgetLine, FeeYear, FinancialReport, YearEnd
 from finsam_saas.extensions import db
-from finsam_saas.insatser.models import Application, Grant, Insats
+from finsam_saas.insatser.models import Application, Deviation, Grant, Insats, Requisition
 from finsam_saas.meetings import services as meetings
 from finsam_saas.organisation.models import Member
+from finsam_saas.platform import clock
+from finsam_saas.platform.rounding import round_half_up, share
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 STATE_LINE = "Försäkringskassan/Arbetsförmedlingen"
@@ -46,7 +48,7 @@ def fees_for(total: int, populations: dict[str, int], region: str) -> list[Fee]:
     weights = [Fraction(1, 2), Fraction(1, 4)] + [Fraction(1, 4) * Fraction(populations[k], people) for k in kommuner]
     amounts = largest_remainder(total, weights)
     fees = [Fee(STATE_LINE, "state", amounts[0]), Fee(region, "region", amounts[1])]
-    fees += [Fee(k, "kommun", a, round(populations[k] * 100 / people, 1)) for k, a in zip(kommuner, amounts[2:])]
+    fees += [Fee(k, "kommun", a, share(populations[k], people)) for k, a in zip(kommuner, amounts[2:])]
     return fees
 
 
@@ -104,8 +106,20 @@ def current_budget(year: int) -> Budget | None:
     return db.session.scalar(select(Budget).where(Budget.year == year).order_by(Budget.version.desc()).limit(1))
 
 
-def put_budget(year: int, lines: list[dict], equity_start: int | None = None) -> Budget:
-    """Replace the year's budget lines; a decided budget is locked, so the change is a new version."""
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()  # put_budget's equity_start: what the current version states (the API's omitted field)
+
+
+def put_budget(year: int, lines: list[dict], equity_start: int | None | _Keep = KEEP) -> Budget:
+    """Replace the year's budget lines (kronor, positive: income or cost by section); a decided
+    budget is locked, so the change is a new version. `equity_start`: the equity at the year's
+    start, None to chain from the year before's equity_end, KEEP for what the current version has
+    (so a client that leaves it out never breaks the chain). Raises InvalidInput naming the line,
+    or `equity_start` when the chain has nothing to start from."""
     for index, line in enumerate(lines):
         if line.get("section") not in SECTIONS:
             raise InvalidInput(f"Rad {index + 1}: okänd sektion \"{line.get('section')}\".", {f"lines[{index}].section": "okänd sektion"})
@@ -115,10 +129,12 @@ def put_budget(year: int, lines: list[dict], equity_start: int | None = None) ->
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise InvalidInput(f"Rad {index + 1}: beloppet ska vara hela kronor, 0 eller mer (intäkt eller kostnad avgörs av sektionen).",
                                {f"lines[{index}].amount": "ogiltigt belopp"})
-    if equity_start is None and current_budget(year) is None and equity_end(year - 1) is None:
-        raise InvalidInput(f"Ange eget kapital vid årets början: {year - 1} har ingen budget att hämta det från.",
-                           {"equity_start": "saknas"})
     budget = current_budget(year)
+    if equity_start is KEEP:
+        equity_start = budget.equity_start if budget is not None else None
+    if equity_start is None and ((before := budget_summary(year - 1, {})) is None or before["equity_end"] is None):
+        raise InvalidInput(f"Ange eget kapital vid årets början: {year - 1} har ingen budget med känt eget kapital "
+                           "att hämta det från.", {"equity_start": "saknas"})
     if budget is None or budget.decided_paragraph_id is not None:
         budget = Budget(year=year, version=(budget.version + 1) if budget else 1)
         db.session.add(budget)
@@ -190,41 +206,104 @@ def _undecided(minutes) -> list[str]:
 meetings.register_justering_check(_undecided)
 
 
+# --- year end (bokslut) ----------------------------------------------------------------------
+
 def year_closed(year: int) -> bool:
-    """A year is closed once its årsredovisning is made (until the bokslut is a step of its own)."""
-    return db.session.scalar(select(FinancialReport.id).where(FinancialReport.year == year,
-                                                              FinancialReport.kind == "helar").limit(1)) is not None
+    """A year is closed once the kansli has made its bokslut (never by the calendar alone)."""
+    return db.session.scalar(select(YearEnd.id).where(YearEnd.year == year).limit(1)) is not None
 
 
 meetings.register_closed_year_check(year_closed)
 
 
+def refuse_closed_year(year: int, what: str) -> None:
+    """Raises RuleViolation `year_closed` once the year's bokslut is made: `what` ("utfall") for it
+    is no longer taken."""
+    if year_closed(year):
+        raise RuleViolation("year_closed", f"Bokslut för {year} är gjort; {what} för {year} tas inte emot längre. "
+                                           "Öppna året igen under Bokslut om bokföringen har ändrats.",
+                            {"year": "bokslut gjort"})
+
+
+def year_end(year: int) -> YearEnd | None:
+    return db.session.scalar(select(YearEnd).where(YearEnd.year == year))
+
+
+@dataclass(frozen=True)
+class Returned:
+    """An insats's money of a closed year: granted, requisitioned, and what goes back (kronor)."""
+    insats_id: int
+    name: str
+    granted: int
+    requisitioned: int
+
+    @property
+    def returned(self) -> int:
+        return max(self.granted - self.requisitioned, 0)
+
+
+def year_end_preview(year: int) -> tuple[list[Returned], list[str]]:
+    """What a bokslut of `year` returns per insats, and what stops it (each in words): the year has
+    not ended, is closed already, or has avvikelser that move its money still undecided [003]."""
+    grants = db.session.execute(select(Insats.id, Insats.name, Grant.amount).join(Grant, Grant.insats_id == Insats.id)
+                                .where(Grant.year == year, Grant.amount > 0).order_by(Insats.name)).all()
+    taken = dict(db.session.execute(select(Requisition.insats_id, func.sum(Requisition.amount))
+                                    .where(Requisition.year == year).group_by(Requisition.insats_id)).all())
+    rows = [Returned(insats_id, name, amount, int(taken.get(insats_id) or 0)) for insats_id, name, amount in grants]
+    problems = []
+    if year >= clock.today().year:
+        problems.append(f"{year} är inte slut än; bokslut görs efter årets sista dag.")
+    if year_closed(year):
+        problems.append(f"Bokslut för {year} är redan gjort.")
+    pending = db.session.execute(select(Insats.name).join(Deviation, Deviation.insats_id == Insats.id)
+                                 .where(Deviation.status == "pending", Deviation.from_year == year)
+                                 .order_by(Insats.name)).scalars().all()
+    if pending:
+        problems.append(f"Avvikelser som flyttar medel från {year} väntar på förbundschefens beslut: "
+                        f"{', '.join(pending)}. Besluta dem först.")
+    return rows, problems
+
+
+def close_year(year: int, closed_by: str, *, confirmed: bool = False) -> YearEnd:
+    """Make the bokslut of `year`: from now its requisitions, outcomes and avvikelser are refused and
+    the insatser's unused money is returned (recorded per insats). Raises RuleViolation
+    `cannot_close` naming every obstacle, `not_confirmed` without `confirmed`."""
+    rows, problems = year_end_preview(year)
+    if problems:
+        raise RuleViolation("cannot_close", " ".join(problems), {"year": problems[0]})
+    if not confirmed:
+        raise RuleViolation("not_confirmed", f"Bekräfta bokslutet för {year}: det kan inte ändras i efterhand "
+                                             "utan att bokslutet öppnas igen.", {"confirm": "saknas"})
+    row = YearEnd(year=year, closed_by=closed_by, returned={str(r.insats_id): r.returned for r in rows if r.returned})
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def reopen_year(year: int, *, confirmed: bool = False) -> None:
+    """Open a closed year again (a mistaken bokslut); refused once the årsredovisning of the year is
+    made, which rests on it. Raises RuleViolation `not_closed`, `has_annual_report`, `not_confirmed`."""
+    row = year_end(year)
+    if row is None:
+        raise RuleViolation("not_closed", f"{year} har inget bokslut att öppna.", {"year": "inte stängt"})
+    if db.session.scalar(select(FinancialReport.id).where(FinancialReport.year == year,
+                                                          FinancialReport.kind == "helar").limit(1)):
+        raise RuleViolation("has_annual_report", f"Årsredovisningen för {year} är gjord på bokslutet; "
+                                                 "bokslutet kan inte öppnas igen.", {"year": "årsredovisning finns"})
+    if not confirmed:
+        raise RuleViolation("not_confirmed", f"Bekräfta att bokslutet för {year} ska öppnas igen.", {"confirm": "saknas"})
+    db.session.delete(row)
+    db.session.flush()
+
+
+# --- equity and the decision room ----------------------------------------------------------------
+
 def section_total(budget: Budget, section: str) -> int:
     return sum(line.amount for line in budget.lines if line.section == section)
 
 
-def equity_start(year: int, budget: Budget | None = None, _seen: frozenset = frozenset()) -> int | None:
-    budget = budget or current_budget(year)
-    if budget is None:
-        return None
-    if budget.equity_start is not None:
-        return budget.equity_start
-    if year in _seen:
-        return None
-    return equity_end(year - 1, _seen | {year})
-
-
-def equity_end(year: int, _seen: frozenset = frozenset()) -> int | None:
-    budget = current_budget(year)
-    if budget is None:
-        return None
-    start = equity_start(year, budget, _seen)
-    if start is None:
-        return None
-    return start + budget_result(budget)
-
-
 def budget_result(budget: Budget) -> int:
+    """Income less every cost section of the budget (kronor)."""
     income = section_total(budget, "income")
     return income - sum(section_total(budget, s) for s in SECTIONS if s != "income")
 
@@ -241,7 +320,19 @@ def _ceiling(settings: dict, fees: FeeYear | None, budget: Budget | None) -> int
     if rule["rule"] == "fixed":
         return rule["amount"]
     base = fees.total if fees else (section_total(budget, "income") if budget else 0)
-    return round(base * rule["percent"] / 100)
+    return round_half_up(Fraction(base) * Fraction(str(rule["percent"])) / 100)
+
+
+def _chain_start(first: int, last: int) -> int:
+    """The year the equity chain must start from to give `first` its figure: the latest year up to
+    `first` whose current budget states its equity at the start, else `first` (then the years
+    before the first stated equity are unknown). One query over the budgets' heads."""
+    stated: dict[int, bool] = {}
+    for year, equity in db.session.execute(select(Budget.year, Budget.equity_start).where(Budget.year <= last)
+                                           .order_by(Budget.year, Budget.version.desc())):
+        stated.setdefault(year, equity is not None)
+    anchors = [year for year, has in stated.items() if has and year <= first]
+    return max(anchors) if anchors else first
 
 
 def budget_summary(year: int, settings: dict) -> dict | None:
@@ -250,31 +341,38 @@ def budget_summary(year: int, settings: dict) -> dict | None:
 
 def budget_summaries(first: int, last: int, settings: dict,
                      budgets: dict[int, Budget] | None = None) -> list[dict | None]:
-    """Each year's budget with its equity chained from the year before, in a fixed number of queries.
+    """Each year's budget from first to last (None for a year without one) with its equity chained
+    from the nearest stated equity before it, whatever years are asked for: equity_start is the
+    stated one or the year before's equity_end; equity_end = equity_start + result (kronor);
+    over_ceiling is None when the equity or the ceiling is unknown. A fixed number of queries.
     `budgets`: `current_budgets(first, last)` when the caller has them already."""
-    budgets = current_budgets(first, last) if budgets is None else budgets
+    start_year = _chain_start(first, last)
+    budgets = {**(current_budgets(start_year, first - 1) if start_year < first else {}),
+               **(current_budgets(first, last) if budgets is None else budgets)}
     fees = _fee_years(first, last)
     summaries: list[dict | None] = []
-    for year in range(first, last + 1):
+    end = None
+    for year in range(start_year, last + 1):
         budget = budgets.get(year)
         if budget is None:
-            summaries.append(None)
+            end = None
+            if year >= first:
+                summaries.append(None)
             continue
-        if budget.equity_start is not None or year == first:
-            start = equity_start(year, budget)
-        else:  # chained: the year before's end, which is known only when that year has a budget
-            before = summaries[-1]
-            start = before["equity_end"] if before else None
+        start = budget.equity_start if budget.equity_start is not None else end
         income = section_total(budget, "income")
         costs = sum(section_total(budget, s) for s in SECTIONS if s != "income")
         end = start + income - costs if start is not None else None
+        if year < first:
+            continue
         ceiling = _ceiling(settings, fees.get(year), budget)
         summaries.append({
             "year": year, "version": budget.version, "decided": budget.decided_paragraph_id is not None,
             "lines": [{"section": l.section, "name": l.name, "amount": l.amount} for l in budget.lines],
             "income_total": income, "cost_total": costs, "result": income - costs,
-            "equity_start": start, "equity_end": end, "equity_ceiling": ceiling,
-            "over_ceiling": bool(ceiling is not None and end is not None and end > ceiling),
+            "equity_start": start, "equity_start_stated": budget.equity_start is not None,
+            "equity_end": end, "equity_ceiling": ceiling,
+            "over_ceiling": None if ceiling is None or end is None else end > ceiling,
         })
     return summaries
 
@@ -329,10 +427,10 @@ def draw_insats_lines(year: int) -> Budget:
 # --- beslutsutrymme ---------------------------------------------------------------------------
 
 def _pending_by_year() -> dict[int, int]:
-    """What pending applications ask for, per year, in one query."""
+    """What pending applications ask for, per year (kronor), in one query."""
     found: dict[int, int] = {}
-    for application in db.session.scalars(select(Application).where(Application.status == "pending")):
-        for year, amount in application.amounts.items():
+    for amounts in db.session.scalars(select(Application.amounts).where(Application.status == "pending")):
+        for year, amount in amounts.items():
             found[int(year)] = found.get(int(year), 0) + int(amount)
     return found
 
@@ -351,38 +449,61 @@ def _fee_years(first: int, last: int) -> dict[int, FeeYear]:
     return {row.year: row for row in db.session.scalars(select(FeeYear).where(FeeYear.year.between(first, last)))}
 
 
+ROOM_FIGURES = ("fees", "carried", "board", "administration", "operations", "insatser", "result", "room",
+                "pending", "pending_earlier", "room_after_pending")
+
+
+def _room_year(year: int, budget: Budget | None, carried: int | None, granted: dict[str, int], reserve: int) -> dict:
+    if budget is None:
+        return {"year": year, "budget": None, **dict.fromkeys(ROOM_FIGURES)}
+    if budget.equity_start is not None:
+        carried = budget.equity_start - reserve
+    # A line drawn from the grants is the grant itself: each decided insats counts once, at its grant.
+    other_insatser = sum(l.amount for l in budget.lines if l.section == "insatser" and l.name not in granted)
+    figures = {"fees": section_total(budget, "income"), "board": section_total(budget, "board"),
+               "administration": section_total(budget, "administration"),
+               "operations": section_total(budget, "operations"), "insatser": other_insatser + sum(granted.values())}
+    result = figures["fees"] - figures["board"] - figures["administration"] - figures["operations"] - figures["insatser"]
+    return {"year": year, "budget": "beslutad" if budget.decided_paragraph_id is not None else "förslag",
+            **figures, "carried": carried, "result": result,
+            "room": None if carried is None else carried + result}
+
+
 def decision_room(first: int, last: int, settings: dict) -> list[dict]:
-    """Uppsala's "Ekonomisk information" (seed 003), per year, from the data."""
+    """Uppsala's "Ekonomisk information" (seed 003) per year from first to last, the same for a year
+    whichever years are shown. Each year (kronor): fees = the budget's income; board,
+    administration, operations = its cost sections; insatser = the decided insatser's grants plus
+    the budget's other insats lines; result = fees less every cost; carried = the stated equity at
+    the year's start less the bound reserve, else the year before's room; room = carried + result;
+    pending = what pending applications ask for that year, pending_earlier = for the years before
+    (money asked for earlier is spent then, so it is gone from later years too; years with a bokslut
+    count no longer); room_after_pending
+    = room − pending − pending_earlier. A year without a budget has budget None and every figure
+    None, and so has a later year until one states its equity. Raises InvalidInput for a range
+    that is reversed or longer than ten years."""
     if last < first:
         raise InvalidInput("Till-året är före från-året.", {"to": "före from"})
     if last - first > 10:
         raise InvalidInput("Högst tio år åt gången.", {"to": "för långt"})
-    bound_reserve = (settings or {}).get("bound_reserve", 0)
-    pending_by_year = _pending_by_year()
-    budgets = current_budgets(first, last)
-    fee_years = _fee_years(first, last)
-    grants_by_year = granted_insatser_by_year(first, last)
+    reserve = (settings or {}).get("bound_reserve", 0)
+    start_year = _chain_start(first, last)
+    budgets = current_budgets(start_year, last)
+    grants = granted_insatser_by_year(start_year, last)
+    closed = set(db.session.scalars(select(YearEnd.year)))
+    # An application for a year whose books are closed can no longer be granted that money.
+    pending_by_year = {y: amount for y, amount in _pending_by_year().items() if y not in closed}
     years, carried = [], None
-    for year in range(first, last + 1):
-        budget = budgets.get(year)
-        fees = fee_years.get(year)
-        fee_total = fees.total if fees else (section_total(budget, "income") if budget else 0)
-        if carried is None:
-            start = equity_start(year, budget) if budget else None
-            carried = (start or 0) - bound_reserve
-        board = section_total(budget, "board") if budget else 0
-        administration = section_total(budget, "administration") if budget else 0
-        # Lines drawn from the grants are the grants themselves: count them once.
-        granted = grants_by_year.get(year, {})
-        other_lines = sum(l.amount for l in budget.lines if l.section == "insatser" and l.name not in granted) if budget else 0
-        insatser = other_lines + sum(granted.values())
-        result = fee_total - board - administration - insatser
-        room = carried + result
-        pending = pending_by_year.get(year, 0)
-        years.append({"year": year, "fees": fee_total, "carried": carried, "board": board,
-                      "administration": administration, "insatser": insatser, "result": result, "room": room,
-                      "pending": pending, "room_after_pending": room - pending})
-        carried = room
+    for year in range(start_year, last + 1):
+        row = _room_year(year, budgets.get(year), carried, grants.get(year, {}), reserve)
+        carried = row["room"]
+        if year < first:
+            continue
+        if row["budget"] is not None:
+            row["pending"] = pending_by_year.get(year, 0)
+            row["pending_earlier"] = sum(amount for y, amount in pending_by_year.items() if y < year)
+            if row["room"] is not None:
+                row["room_after_pending"] = row["room"] - row["pending"] - row["pending_earlier"]
+        years.append(row)
     return years
 
 
@@ -392,8 +513,10 @@ def has_decision_room(meeting) -> bool:
 
 
 def decision_room_for_meeting(meeting, settings: dict) -> dict | None:
-    """For a board meeting: the decision room of its year and the two after, and the effect of
-    each application on its agenda (the room after it, in agenda order)."""
+    """For a board meeting: the decision room of its year and the two after (as `decision_room`),
+    and the effect of each application on its agenda, in agenda order: the room of each year the
+    application asks money for after it and the applications before it (money granted for a year
+    is gone from the later years too). The figures as of `as_of` (an ISO date, Stockholm)."""
     if not has_decision_room(meeting):
         return None
     years = decision_room(meeting.date.year, meeting.date.year + 2, settings)
@@ -403,10 +526,14 @@ def decision_room_for_meeting(meeting, settings: dict) -> dict | None:
         key=lambda a: item_ids[a.agenda_item_id])
     effects, room = [], {y["year"]: y["room"] for y in years}
     for application in applications:
-        for year_text, amount in application.amounts.items():
+        for year_text, amount in sorted(application.amounts.items()):
             year = int(year_text)
+            if year > max(room):
+                continue
+            for later in room:
+                if later >= year and room[later] is not None:
+                    room[later] -= amount
             if year in room:
-                room[year] -= amount
                 effects.append({"item": item_ids[application.agenda_item_id], "title": application.title,
                                 "year": year, "amount": amount, "room_after": room[year]})
-    return {"years": years, "effects": effects}
+    return {"years": years, "effects": effects, "as_of": clock.today().isoformat()}

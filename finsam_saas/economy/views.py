@@ -11,20 +11,21 @@ from finsam_saas.platform import clock
 from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.economy import attest, permissions, services  # noqa: F401  (permissions registers the economy's actions)
 from finsam_saas.economy.models import (
-    ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Budget, FeeYear, Invoice,
+    ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Budget, FeeYear, Invoice, YearEnd,
 )
 from finsam_saas.extensions import db
-from finsam_saas.insatser.models import Insats
+from finsam_saas.insatser.models import Grant, Insats
 from finsam_saas.meetings import services as meetings_services
 from finsam_saas.meetings.models import AgendaItem, Meeting, Minutes, Paragraph
 from finsam_saas.organisation.models import Body
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.charts import bar_chart
+from finsam_saas.platform.formatting import kronor
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.models import Membership, Tenant, User
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.web import NavItem, confirm_page, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("economy", __name__, "/ekonomi")
 
@@ -34,6 +35,7 @@ register_navigation("Ekonomi", [
     NavItem("Budget och utfall", "economy.outcome", "economy.view"),
     NavItem("Medlemsavgifter", "economy.fees", "economy.view"),
     NavItem("Beslutsutrymme", "economy.decision_room", "economy.view"),
+    NavItem("Bokslut", "economy.year_ends", "economy.view"),
     NavItem("Internkontroll", "economy.internal_control", "economy.view"),
     NavItem("Delårsrapport och årsredovisning", "economy.financial_reports", "economy.view"),
 ])
@@ -164,7 +166,8 @@ def edit_budget():
             return _budget_form(year, summary, submitted, form.text("equity_start"), 400)
         flash(f"Budgeten för {year} är sparad.", "success")
         return redirect(url_for("economy.budget", ar=year))
-    equity = "" if summary is None or summary["equity_start"] is None else str(summary["equity_start"])
+    # Only a stated equity fills the field: a chained one saved back would cut the chain.
+    equity = str(summary["equity_start"]) if summary and summary["equity_start_stated"] else ""
     return _budget_form(year, summary, summary["lines"] if summary else [], equity)
 
 
@@ -213,6 +216,63 @@ def decision_room():
         flash(error.message, "error")
         years = []
     return render_template("economy/decision_room.html", years=years, first=first, last=last)
+
+
+# --- bokslut ---------------------------------------------------------------------------
+
+@blueprint.route("/bokslut")
+@requires("economy.view")
+def year_ends():
+    """Each year with money in it: open, or closed with its bokslut (when and by whom)."""
+    closed = {row.year: row for row in db.session.scalars(select(YearEnd))}
+    years = sorted(set(data_years(Budget.year, Grant.year)) | set(closed), reverse=True)
+    return render_template("economy/year_ends.html", years=years, closed=closed, this_year=clock.today().year,
+                           form=EmptyForm())
+
+
+@blueprint.route("/bokslut/<int:year>", methods=["GET", "POST"])
+@requires("economy.edit")
+def close_year(year: int):
+    back = url_for("economy.year_ends")
+    rows, problems = services.year_end_preview(year)
+    returned = sum(r.returned for r in rows)
+    lines = [f"{r.name}: beviljat {kronor(r.granted)} kr, rekvirerat {kronor(r.requisitioned)} kr, "
+             f"återförs {kronor(r.returned)} kr." for r in rows]
+    lines += [f"Därefter tas inga rekvisitioner, utfall eller avvikelser för {year} emot.",
+              f"Sammanlagt återförs {kronor(returned)} kr av {year} års medel."]
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return confirm_page(title=f"Gör bokslut för {year}?", lead=f"Bokslutet stänger {year}.", lines=lines,
+                            action=url_for("economy.close_year", year=year), button=f"Gör bokslut för {year}",
+                            back=back, blocked=" ".join(problems) or None)
+    form.require_csrf()
+    try:
+        services.close_year(year, current_user.email, confirmed=True)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.year_ends")
+    flash(f"Bokslut för {year} är gjort; {kronor(returned)} kr återförs.", "success")
+    return redirect(back)
+
+
+@blueprint.route("/bokslut/<int:year>/oppna", methods=["GET", "POST"])
+@requires("economy.edit")
+def reopen_year(year: int):
+    back = url_for("economy.year_ends")
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        blocked = None if services.year_end(year) else f"{year} har inget bokslut att öppna."
+        return confirm_page(title=f"Öppna {year} igen?", lead=f"Bokslutet för {year} tas bort.",
+                            lines=[f"Rekvisitioner, utfall och avvikelser för {year} tas emot igen.",
+                                   "Inga medel räknas som återförda förrän ett nytt bokslut görs."],
+                            action=url_for("economy.reopen_year", year=year), button=f"Öppna {year} igen", back=back,
+                            blocked=blocked)
+    form.require_csrf()
+    try:
+        services.reopen_year(year, confirmed=True)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "economy.year_ends")
+    flash(f"{year} är öppet igen.", "success")
+    return redirect(back)
 
 
 # --- attest ----------------------------------------------------------------------------

@@ -1,15 +1,16 @@
-"""The insatser API (API.md): register, spend and consumption ratio, requisitions,
-outcomes, applications. An insatsansvarig reaches only their own insatser."""
+"""The insatser API (API.md): register and its changes, spend and consumption ratio, requisitions,
+outcomes, kvartalsrapporter, applications. An insatsansvarig reaches only their own insatser."""
 
 from flask import abort, g, jsonify, request
+from sqlalchemy import select
 
 from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.insatser import followup, permissions, services  # noqa: F401
-from finsam_saas.insatser.models import Insats
-from finsam_saas.insatser.schemas import ApplicationIn, InsatsIn, RequisitionIn, SpendIn
+from finsam_saas.insatser.models import QUALITY_QUESTIONS, Insats, QuarterlyReport
+from finsam_saas.insatser.schemas import ApplicationIn, InsatsChange, InsatsIn, QuarterlyReportIn, RequisitionIn, SpendIn
 from finsam_saas.platform.schemas import load
-from finsam_saas.platform.auth import requires
+from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.openapi import documented
 from finsam_saas.platform.rules import InvalidInput
 from finsam_saas.platform.web import api_blueprint, get_or_404
@@ -33,6 +34,7 @@ def _insats_fields(insats: Insats) -> dict:
         "id": insats.id, "name": insats.name, "owner": insats.owner, "kind": insats.kind,
         "start": insats.start.isoformat(), "end": insats.end.isoformat(), "partners": insats.partners,
         "target_group": insats.target_group, "method": insats.method, "diarienummer": insats.diarienummer,
+        "focus": insats.focus, "planned_participants": insats.planned_participants,
     }
 
 
@@ -58,6 +60,58 @@ def list_insatser():
 @requires("insatser.view")
 def get_insats(insats_id: int):
     return jsonify(insats_json(_visible(insats_id)))
+
+
+@blueprint.patch("/insatser/<int:insats_id>")
+@requires("insatser.edit")
+@documented(requestBody=InsatsChange)
+def patch_insats(insats_id: int):
+    """Change what describes an insats (owner, kind, målgrupp, inriktning, planned participants, …)."""
+    insats = _visible(insats_id)
+    changes = load(InsatsChange(), request.get_json(silent=True))
+    services.update_insats(insats, **changes)
+    db.session.commit()
+    return jsonify(insats_json(insats))
+
+
+def report_json(report: QuarterlyReport) -> dict:
+    return {
+        "id": report.id, "year": report.year, "quarter": report.quarter,
+        "due": services.report_due(report.year, report.quarter).isoformat(),
+        "received": report.received.isoformat(), "received_on": report.received_on.isoformat() if report.received_on else None,
+        "submitted_at": report.submitted_at.isoformat(),
+        "late": services.is_late(report.year, report.quarter, report.received),
+        "answers": report.answers, "goals_on_track": report.goals_on_track, "forecast_met": report.forecast_met,
+        "deviations": report.deviations, "comment": report.comment,
+        "status": report.status, "status_note": report.status_note,
+    }
+
+
+@blueprint.get("/insatser/<int:insats_id>/quarterly-reports")
+@requires("insatser.view")
+def list_quarterly_reports(insats_id: int):
+    """The insats's kvartalsrapporter with their due day, the day received and whether they were late."""
+    insats = _visible(insats_id)
+    reports = db.session.scalars(select(QuarterlyReport).where(QuarterlyReport.insats_id == insats.id)
+                                 .order_by(QuarterlyReport.year, QuarterlyReport.quarter))
+    return jsonify([report_json(r) for r in reports])
+
+
+@blueprint.post("/insatser/<int:insats_id>/quarterly-reports")
+@requires("insatser.report")
+@documented(requestBody=QuarterlyReportIn)
+def post_quarterly_report(insats_id: int):
+    """Submit (or, before the kansli's assessment, replace) a kvartalsrapport; received_on for the kansli only."""
+    insats = _visible(insats_id)
+    data = load(QuarterlyReportIn(), request.get_json(silent=True))
+    if data["received_on"] is not None and not can("reports.backfill"):
+        abort(403, "Bara kansliet kan ange dagen en rapport kom in.")
+    unknown = set(data["answers"]) - {key for key, _ in QUALITY_QUESTIONS}
+    if unknown:
+        raise InvalidInput(f"Okända frågor: {', '.join(sorted(unknown))}.", {f"answers.{k}": "okänd fråga" for k in unknown})
+    report = services.submit_report(insats, user_id=g.api_user.id, **data)
+    db.session.commit()
+    return jsonify(report_json(report)), 201
 
 
 @blueprint.get("/followup")

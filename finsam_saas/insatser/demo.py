@@ -1,5 +1,5 @@
-"""Demo insatser from the seed papers: Uppsala län's 15 insatser of 2021 with grants and
-spend through 2021-06-30 (seed 003 tables 1 and 4, ekonomisk information), and
+"""Demo insatser from the seed papers: Uppsala län's insatser of 2021–2024 with their grants and
+spend through 2021-06-30 and the applications waiting (seed 003), and
 Umeåregionen's 2017 outcome tables (seed 001 bilaga 1), and Skellefteå–Norsjö's
 Arbetsmarknadstorget with its budget 2020–2022 (seed 002, övergripande planering). Idempotent."""
 from __future__ import annotations
@@ -10,26 +10,48 @@ from sqlalchemy import select
 
 from finsam_saas.extensions import db
 from finsam_saas.insatser import services
-from finsam_saas.insatser.models import Insats
+from finsam_saas.insatser.models import Application, Insats
 
-# name, owner, kind, start, end, grant 2021 (kr), spend through 2021-06-30 (kr), budget for H1 (kr)
-UPPSALA_2021 = [
-    ("Enköping, Jobbcentrum - Ung, Jobbcentrum – Rehab", "Enköpings kommun", "individ", "2018-02-01", "2021-12-31", 2_020_000, 915_000, None),
-    ("Håbo, Framsteget", "Håbo kommun", "individ", "2018-01-01", "2021-12-31", 2_460_000, 1_219_000, None),
-    ("Knivsta, En väg in – flera vägar ut", "Knivsta kommun", "individ", "2018-01-01", "2021-12-31", 1_455_000, 633_000, None),
-    ("Östhammar, Bryggan", "Östhammars kommun", "individ", "2018-03-01", "2023-08-31", 1_627_000, 865_000, 775_000),
-    ("Tierp, Växtverket", "Tierps kommun", "individ", "2019-09-01", "2021-12-31", 0, None, None),
-    ("Heby, Plattform för individstöd i samverkan", "Heby kommun", "individ", "2021-01-01", "2024-12-31", 0, None, None),
-    ("Studie REKO Ortopedmottagningen", "Region Uppsala", "struktur", "2019-07-01", "2021-09-30", 0, None, None),
-    ("Älvkarleby, Lokussamordnare", "Älvkarleby kommun", "struktur", "2018-04-01", "2023-03-31", 119_000, 29_000, None),
-    ("Uppsala, Lokussamordnare", "Uppsala kommun", "struktur", "2020-01-01", "2022-12-31", 0, None, None),
-    ("Uppsala, Implementering av ”rutin för flerpartssamverkan”", "Uppsala kommun", "struktur", "2020-01-01", "2021-12-31", 0, None, None),
-    ("Nya vägar för samverkan", "Försäkringskassan", "struktur", "2020-10-01", "2021-12-31", 0, None, None),
-    ("Reg.Ex.Pro", "Region Uppsala", "struktur", "2020-10-01", "2023-09-30", 0, None, None),
-    ("Uppsala, Digital plattform för stöd i studier och digitaliserad samhällsorientering", "Uppsala kommun", "struktur", "2021-01-01", "2022-07-01", 0, None, None),
-    ("Älvkarleby, Samverkan-implementering av flerpartsrutin", "Älvkarleby kommun", "struktur", "2021-04-01", "2021-12-31", 0, None, None),
-    ("Uppsala, Ung Intro", "Uppsala kommun", "individ", "2018-05-21", "2021-08-31", 0, 829_000, 829_000),
+# Uppsala län's insatser as seed 003 states them: name and period (Tabell 1), the decided money
+# per year in tkr (Ekonomisk information 2021-10-21, the budget columns), and the spend and the
+# budget for the period through 2021-06-30 in tkr (delårsrapport, Kostnader samverkansinsatser).
+# (name, owner, kind, start, end, {year: grant}, spend H1 2021, budget H1 2021)
+UPPSALA = [
+    ("Enköping, Jobbcentrum - Ung, Jobbcentrum – Rehab", "Enköpings kommun", "individ", "2018-02-01", "2021-12-31",
+     {2021: 2020}, 915, 1010),
+    ("Håbo, Framsteget", "Håbo kommun", "individ", "2018-01-01", "2021-12-31", {2021: 2460}, 1219, None),
+    ("Knivsta, En väg in – flera vägar ut", "Knivsta kommun", "individ", "2018-01-01", "2021-12-31", {2021: 1864}, 633, 932),
+    ("Östhammar, Bryggan", "Östhammars kommun", "individ", "2018-03-01", "2023-08-31",
+     {2021: 1627, 2022: 1780, 2023: 1187}, 865, 775),
+    ("Tierp, Växtverket", "Tierps kommun", "individ", "2019-09-01", "2021-12-31", {2021: 1939}, 784, 970),
+    ("Heby, Plattform för individstöd i samverkan", "Heby kommun", "individ", "2021-01-01", "2024-12-31",
+     {2021: 2121, 2022: 2161, 2023: 2202, 2024: 2245}, 637, 1061),
+    ("Studie REKO Ortopedmottagningen", "Region Uppsala", "struktur", "2019-07-01", "2021-09-30", {2021: 308}, 221, 205),
+    # The seed's two Älvkarleby rows: the first period's last months, and the förlängning from April.
+    ("Älvkarleby, Lokussamordnare", "Älvkarleby kommun", "struktur", "2018-04-01", "2021-03-31", {2021: 35}, 41, 35),
+    ("Älvkarleby, Lokussamordnare, förlängning", "Älvkarleby kommun", "struktur", "2021-04-01", "2023-03-31",
+     {2021: 119, 2022: 158, 2023: 40}, 29, 30),
+    ("Uppsala, Lokussamordnare", "Uppsala kommun", "struktur", "2020-01-01", "2022-12-31", {2021: 360, 2022: 360}, 185, 180),
+    ("Uppsala, Implementering av ”rutin för flerpartssamverkan”", "Uppsala kommun", "struktur", "2020-01-01",
+     "2021-12-31", {2021: 1050}, 490, 525),
+    ("Nya vägar för samverkan", "Försäkringskassan", "struktur", "2020-10-01", "2021-12-31", {2021: 770}, 281, 385),
+    ("Reg.Ex.Pro", "Region Uppsala", "struktur", "2020-10-01", "2023-09-30", {2021: 1417, 2022: 1200, 2023: 1145}, 436, 709),
+    ("Uppsala, Digital plattform för stöd i studier och digitaliserad samhällsorientering", "Uppsala kommun",
+     "struktur", "2021-01-01", "2022-07-01", {2021: 1317, 2022: 566}, 267, 659),
+    ("Älvkarleby, Samverkan-implementering av flerpartsrutin", "Älvkarleby kommun", "struktur", "2021-04-01",
+     "2021-12-31", {2021: 355}, 122, 89),
+    ("Uppsala, Ung Intro", "Uppsala kommun", "individ", "2018-05-21", "2021-08-31", {2021: 829}, 829, 829),
+    # Decided for 2022 (the decision room's 2022 column), starting then.
+    ("Håbo, Framsteget 2.0", "Håbo kommun", "individ", "2022-01-01", "2022-12-31", {2022: 3597}, None, None),
+    ("Knivsta, En väg in – steget vidare", "Knivsta kommun", "individ", "2022-01-01", "2022-12-31", {2022: 1965}, None, None),
+    ("Enköping, Jobbcentrum – Din väg framåt", "Enköpings kommun", "individ", "2022-01-01", "2022-12-31",
+     {2022: 2675}, None, None),
+    ("Tierp, Ung Framtid", "Tierps kommun", "individ", "2022-01-01", "2022-12-31", {2022: 2803}, None, None),
+    ("Uppsala, Arbetslivsintro", "Uppsala kommun", "individ", "2022-01-01", "2022-12-31", {2022: 3375}, None, None),
 ]
+
+# "Ansökningar som skall uppdateras, ej beviljade" of the decision room, tkr per year [003].
+UPPSALA_PENDING = {2023: 13_037, 2024: 5_626}
 
 
 def _counts(*values: int) -> dict:
@@ -54,13 +76,21 @@ def _exists(name: str) -> bool:
 
 
 def load_uppsala() -> None:
-    for name, owner, kind, start, end, grant, spend, budget in UPPSALA_2021:
+    for name, owner, kind, start, end, grants, spend, budget in UPPSALA:
         if _exists(name):
             continue
         insats = services.create_insats(name=name, owner=owner, kind=kind, start=date.fromisoformat(start),
-                                        end=date.fromisoformat(end), grants={"2021": grant} if grant else {})
+                                        end=date.fromisoformat(end),
+                                        grants={str(year): tkr * 1000 for year, tkr in grants.items()})
         if spend is not None:
-            services.report_spend(insats, 2021, through=date(2021, 6, 30), amount=spend, budget=budget)
+            services.report_spend(insats, 2021, through=date(2021, 6, 30), amount=spend * 1000,
+                                  budget=budget * 1000 if budget is not None else None)
+            # What was spent was requisitioned, up to the grant.
+            services.requisition(insats, year=2021, amount=min(spend, grants[2021]) * 1000)
+    title = "Ansökningar som ska uppdateras, ej beviljade"
+    if db.session.scalar(select(Application.id).where(Application.title == title)) is None:
+        services.create_application(title=title, applicant="Flera parter",
+                                    amounts={str(year): tkr * 1000 for year, tkr in UPPSALA_PENDING.items()})
 
 
 def load_umearegionen() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import Paragraph
+from finsam_saas.platform.clock import local_date
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.tenancy import TenantScoped, tenant_fk
 
@@ -23,6 +24,10 @@ OUTCOME_LABELS = {
     "remaining": "Antal kvar i verksamheten",
 }
 SEXES = ("women", "men")
+# Length limits of an insats's describing texts (characters), checked with a Swedish error.
+FOCUS_MAX = 200
+TARGET_GROUP_MAX = 1000
+PLANNED_PARTICIPANTS_MAX = 100_000  # no insats of a förbund comes near it: a larger figure is a typo
 
 
 class Insats(TenantScoped, db.Model):
@@ -37,8 +42,11 @@ class Insats(TenantScoped, db.Model):
     owner_member_id: Mapped[int | None] = mapped_column(Integer)
     partners: Mapped[str] = mapped_column(Text, nullable=False, default="")
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")  # målgrupp
     method: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Uppföljning Finsam asks, per insats and year, for its inriktning and its budgeted participants.
+    focus: Mapped[str] = mapped_column(String(FOCUS_MAX), nullable=False, default="", server_default="")  # inriktning
+    planned_participants: Mapped[int | None] = mapped_column(Integer)  # antal planerade deltagare; None: not stated
     start: Mapped[date] = mapped_column(Date, nullable=False)
     end: Mapped[date] = mapped_column(Date, nullable=False)
     diarienummer: Mapped[str | None] = mapped_column(String(30))
@@ -186,8 +194,16 @@ class QuarterlyReport(TenantScoped, db.Model):
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     submitted_by: Mapped[int | None] = mapped_column(Integer)
+    # The day the kansli received a report on paper, entered when back-filling it; None: received
+    # when it was submitted here.
+    received_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(10))
     status_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    @property
+    def received(self) -> date:
+        """The Stockholm day the report came in: the entered date, else the day it was submitted."""
+        return self.received_on or local_date(self.submitted_at)
 
     @property
     def status_label(self) -> str:

@@ -8,6 +8,8 @@ register_permissions({
     "applications.create": STAFF,
     "applications.decide": STAFF,
     "reports.assess": STAFF,
+    # Entering the day a paper report came in decides whether it was late: the kansli's, not the insats's.
+    "reports.backfill": STAFF,
     "deviations.decide": frozenset({"admin"}),  # the förbundschef holds the admin role of the förbund
     "followup.print": BOARD,
     "social.view": BOARD,

@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from functools import cache
 
 from sqlalchemy import Select, exists, func, select
@@ -15,13 +16,15 @@ from sqlalchemy.orm import aliased, selectinload
 from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
-    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, QUALITY_QUESTIONS, REPORT_STATUSES, SEXES,
+    COUNT_DIMENSIONS, DEVIATION_KINDS, FOCUS_MAX, GOAL_MEASURES, KINDS, OUTCOME_FIELDS, PLANNED_PARTICIPANTS_MAX,
+    QUALITY_QUESTIONS, REPORT_STATUSES, SEXES, TARGET_GROUP_MAX,
     Application, CountRow, Deviation, Grant, Goal, Insats, InsatsContact, Outcome, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings import services as meetings
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.formatting import tkr
 from finsam_saas.platform.models import utcnow
+from finsam_saas.platform.rounding import share
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?P<half>H[12])|(?P<quarter>Q[1-4]))?$")
@@ -81,9 +84,31 @@ def _check_grants(grants: dict, start: date, end: date, field: str = "grants") -
     return checked
 
 
+def _check_description(*, name: str | None = None, owner: str | None = None, diarienummer: str | None = None,
+                       focus: str | None = None, target_group: str | None = None, planned_participants=None) -> None:
+    """The lengths of the texts a column limits (name 300, insatsägare 200, diarienummer 30
+    characters), inriktning (at most FOCUS_MAX characters), målgrupp (at most TARGET_GROUP_MAX)
+    and the budgeted participants (a whole number 0–PLANNED_PARTICIPANTS_MAX, or None: not
+    stated), as Uppföljning Finsam asks for them. Raises InvalidInput naming the field."""
+    for field, label, value, limit in (("name", "Namnet", name, 300), ("owner", "Insatsägaren", owner, 200),
+                                       ("diarienummer", "Diarienumret", diarienummer, 30),
+                                       ("focus", "Inriktningen", focus, FOCUS_MAX),
+                                       ("target_group", "Målgruppen", target_group, TARGET_GROUP_MAX)):
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"{label} får vara högst {limit} tecken (nu {len(value)}).", {field: f"högst {limit} tecken"})
+    if planned_participants is not None and (
+            not isinstance(planned_participants, int) or isinstance(planned_participants, bool)
+            or not 0 <= planned_participants <= PLANNED_PARTICIPANTS_MAX):
+        raise InvalidInput(f"Antal planerade deltagare ska vara ett heltal från 0 till {PLANNED_PARTICIPANTS_MAX}.",
+                           {"planned_participants": f"heltal 0–{PLANNED_PARTICIPANTS_MAX}"})
+
+
 def create_insats(*, name: str, owner: str, kind: str, start: date, end: date, grants: dict | None = None,
                   partners: str = "", target_group: str = "", method: str = "", diarienummer: str | None = None,
-                  styrgrupp: str = "") -> Insats:
+                  styrgrupp: str = "", focus: str = "", planned_participants: int | None = None) -> Insats:
+    """Register an insats with its grants per year (kronor). focus is its inriktning, target_group
+    its målgrupp, planned_participants the budgeted number of participants (Uppföljning Finsam).
+    Raises InvalidInput naming the field."""
     if not name.strip():
         raise InvalidInput("Ange insatsens namn.", {"name": "saknas"})
     if not owner.strip():
@@ -92,17 +117,54 @@ def create_insats(*, name: str, owner: str, kind: str, start: date, end: date, g
         raise InvalidInput(f"Okänd typ \"{kind}\" (individ, struktur eller ovrig).", {"kind": "okänd typ"})
     if end < start:
         raise InvalidInput(f"Slutdatum {end} är före startdatum {start}.", {"end": "före start"})
+    focus, target_group = focus.strip(), target_group.strip()
+    _check_description(name=name.strip(), owner=owner.strip(), diarienummer=diarienummer, focus=focus,
+                       target_group=target_group, planned_participants=planned_participants)
     if db.session.scalar(select(Insats).where(Insats.name == name.strip())):
         raise InvalidInput(f"Det finns redan en insats som heter \"{name}\".", {"name": "finns redan"})
     checked = _check_grants(grants or {}, start, end)
     member = _member_named(owner)
     insats = Insats(name=name.strip(), owner=owner.strip(), owner_member_id=member.id if member else None,
                     kind=kind, start=start, end=end, partners=partners, target_group=target_group, method=method,
-                    diarienummer=diarienummer, styrgrupp=styrgrupp)
+                    diarienummer=diarienummer, styrgrupp=styrgrupp, focus=focus,
+                    planned_participants=planned_participants)
     db.session.add(insats)
     db.session.flush()
     for year, amount in sorted(checked.items()):
         insats.grants.append(Grant(insats_id=insats.id, year=year, amount=amount))
+    db.session.flush()
+    return insats
+
+
+EDITABLE = ("owner", "kind", "partners", "target_group", "method", "focus", "planned_participants", "diarienummer",
+            "styrgrupp")
+
+
+def update_insats(insats: Insats, **changes) -> Insats:
+    """Change what describes an insats (EDITABLE: owner, kind, partners, målgrupp, metod,
+    inriktning, planned participants, diarienummer, styrgrupp); a key left out keeps its value.
+    The name, period and grants are not changed here: the name links the budget's line, the period
+    changes by a förlängning (`extend`) and the grants by the board's decisions. Raises
+    InvalidInput naming the field."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"Kan inte ändras här: {', '.join(sorted(unknown))}.", {k: "kan inte ändras" for k in unknown})
+    for field in ("owner", "partners", "target_group", "method", "focus", "styrgrupp"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    if "owner" in changes and not changes["owner"]:
+        raise InvalidInput("Ange insatsägare.", {"owner": "saknas"})
+    if "kind" in changes and changes["kind"] not in KINDS:
+        raise InvalidInput(f"Okänd typ \"{changes['kind']}\" (individ, struktur eller ovrig).", {"kind": "okänd typ"})
+    if "diarienummer" in changes:
+        changes["diarienummer"] = (changes["diarienummer"] or "").strip() or None
+    _check_description(owner=changes.get("owner"), diarienummer=changes.get("diarienummer"), focus=changes.get("focus"),
+                       target_group=changes.get("target_group"), planned_participants=changes.get("planned_participants"))
+    if "owner" in changes:
+        member = _member_named(changes["owner"])
+        insats.owner_member_id = member.id if member else None
+    for field, value in changes.items():
+        setattr(insats, field, value)
     db.session.flush()
     return insats
 
@@ -265,11 +327,13 @@ def whole_months(through: date) -> int:
 
 
 def consumption_ratio(amount: int, *, budget: int | None = None, grant: int = 0, through: date | None = None) -> float | None:
-    """Spend against the budget, or against the year's grant × whole months elapsed / 12 (target 100 %)."""
-    base = budget if budget is not None else (grant * whole_months(through) / 12 if through else 0)
-    if not base:
-        return None
-    return round(amount * 100 / base, 1)
+    """The förbrukningskvot in percent, one decimal rounded half up (platform.rounding): spend
+    (kronor) against the budget for the period, or against the year's grant × whole months elapsed
+    / 12 (target 100 %; seed 003: Framsteget 1 219 of 1 230 tkr = 99 %). None without a base."""
+    # The linear share as an exact fraction: grant × 5 / 12 is no finite decimal, and a float of it
+    # could put a ratio that is exactly x,x5 % on the wrong side of the half.
+    base = budget if budget is not None else (Fraction(grant * whole_months(through), 12) if through else 0)
+    return share(amount, base)
 
 
 def report_spend(insats: Insats, year: int, *, through: date, amount: int, budget: int | None = None) -> float | None:
@@ -329,15 +393,19 @@ def spend_table(year: int, insatser: Select) -> list[SpendRow]:
         with_grant_and_latest_spend(insatser, year))]
 
 
-def requisition(insats: Insats, *, year: int, amount: int, today: date | None = None) -> Requisition:
-    """Never more than the year's grant (409 exceeds_grant), and never for a year that has
-    ended: its unused money is released (409 year_closed) unless an avvikelse moved it."""
+def _refuse_closed(year: int, what: str) -> None:
+    if meetings.year_closed(year):
+        raise RuleViolation("year_closed", f"Bokslut för {year} är gjort och årets outnyttjade medel är återförda; "
+                                           f"{what} för {year} tas inte emot längre.", {"year": "bokslut gjort"})
+
+
+def requisition(insats: Insats, *, year: int, amount: int) -> Requisition:
+    """Never more than the year's grant (409 exceeds_grant), and never for a year whose bokslut is
+    made (409 year_closed): its unused money is then returned [003]. Until the bokslut, a
+    requisition for last year (the Q4 one, in January) is taken."""
     if amount <= 0:
         raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
-    if year < (today or clock.today()).year:
-        raise RuleViolation(
-            "year_closed", f"{year} är slut och outnyttjade medel är återförda. En avvikelse kan flytta dem till "
-                           f"nästa år innan dess.", {"year": "året är slut"})
+    _refuse_closed(year, "rekvisitioner")
     grant = insats.grant_for(year)
     already = requisitioned(insats, year)
     if already + amount > grant:
@@ -413,7 +481,8 @@ def record_outcome(insats: Insats, period: str, counts: dict) -> dict:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return None if whole == 0 else round(part * 100 / whole, 1)
+    """part as a percent of whole, one decimal, half up (6,25 % → 6,3 %); None when whole is 0."""
+    return share(part, whole)
 
 
 def outcome_summary(by_sex: dict[str, dict]) -> dict:
@@ -464,17 +533,41 @@ def report_due(year: int, quarter: int) -> date:
 
 
 def is_late(year: int, quarter: int, submitted: date | None, today: date | None = None) -> bool:
+    """Was (or, not yet received, is) the report for the quarter late? `submitted` is the Stockholm
+    day it was received (`QuarterlyReport.received`: a back-filled report's entered day); without
+    one, today counts."""
     return (submitted or today or clock.today()) > report_due(year, quarter)
 
 
+def check_received_on(year: int, quarter: int, received_on: date, today: date | None = None) -> None:
+    """The day a report was received, as the kansli enters it when back-filling a paper report:
+    not after today (Stockholm) and not before the quarter's last day. Raises InvalidInput
+    naming `received_on`."""
+    today = today or clock.today()
+    last = period_bounds(f"{year}Q{quarter}")[1]
+    if received_on > today:
+        raise InvalidInput(f"Mottagningsdagen {received_on} ligger i framtiden (i dag är det {today}).",
+                           {"received_on": "i framtiden"})
+    if received_on < last:
+        raise InvalidInput(f"Mottagningsdagen {received_on} är före kvartalets slut ({last}); en rapport för "
+                           f"{year} kvartal {quarter} kan inte ha kommit in då.", {"received_on": "före kvartalets slut"})
+
+
 def submit_report(insats: Insats, *, year: int, quarter: int, answers: dict, goals_on_track: bool,
-                  forecast_met: bool, deviations: str = "", comment: str = "", user_id: int | None = None):
+                  forecast_met: bool, deviations: str = "", comment: str = "", user_id: int | None = None,
+                  received_on: date | None = None, today: date | None = None):
+    """The styrgrupp's kvartalsrapport (seed 003 table 5), submitted or replaced until the kansli
+    has assessed it (409 report_assessed). received_on: the day the kansli received it on paper,
+    when back-filling (`check_received_on`); it is then late or not by that day. A resubmission
+    without received_on keeps the day entered before. Raises InvalidInput naming the field."""
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput(f"Kvartal {quarter} finns inte (1–4).", {"quarter": "1–4"})
     first, last = period_bounds(f"{year}Q{quarter}")
     if last < insats.start or first > insats.end:
         raise InvalidInput(f"{year} kvartal {quarter} ligger utanför insatsens period {insats.start}–{insats.end}.",
                            {"quarter": "utanför insatsens period"})
+    if received_on is not None:
+        check_received_on(year, quarter, received_on, today)
     missing = [key for key, _ in QUALITY_QUESTIONS if not isinstance(answers.get(key), bool)]
     if missing:
         raise InvalidInput("Besvara alla frågor med ja eller nej.", {key: "saknas" for key in missing})
@@ -490,6 +583,8 @@ def submit_report(insats: Insats, *, year: int, quarter: int, answers: dict, goa
     report.deviations, report.comment = deviations.strip(), comment.strip()
     report.submitted_by = user_id
     report.submitted_at = utcnow()
+    if received_on is not None:
+        report.received_on = received_on
     db.session.flush()
     return report
 
@@ -520,6 +615,8 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
         raise InvalidInput("Välj budget, mål eller målgrupp.", {"kind": "okänd typ"})
     if not description.strip():
         raise InvalidInput("Beskriv avvikelsen.", {"description": "saknas"})
+    if kind == "budget" and from_year is not None:
+        _refuse_closed(from_year, "avvikelser som flyttar medel")
     if kind == "budget" and amount is not None:
         if from_year is None or to_year is None or to_year != from_year + 1:
             raise InvalidInput("Outnyttjade medel kan flyttas till året efter.", {"to_year": "ska vara året efter"})
@@ -538,9 +635,10 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
     return deviation
 
 
-def released(insats: Insats, year: int, today: date | None = None) -> int | None:
-    """Unused money of a year that has ended (grant less requisitioned), or None while it runs."""
-    if year >= (today or clock.today()).year:
+def released(insats: Insats, year: int) -> int | None:
+    """Unused money returned at the year's bokslut (grant less requisitioned, kronor), or None until
+    the bokslut is made."""
+    if not meetings.year_closed(year):
         return None
     return max(insats.grant_for(year) - requisitioned(insats, year), 0)
 
@@ -557,6 +655,7 @@ def decide_deviation(deviation, insats: Insats, *, approve: bool, decided_by: st
     deviation.status = "approved" if approve else "rejected"
     deviation.decided_by, deviation.decided_at = decided_by, utcnow()
     if approve and deviation.kind == "budget" and deviation.amount:
+        _refuse_closed(deviation.from_year, "beslut om avvikelser som flyttar medel")
         unused = insats.grant_for(deviation.from_year) - requisitioned(insats, deviation.from_year)
         if deviation.amount > unused:
             raise RuleViolation("exceeds_unused", f"Bara {unused} kr är outnyttjade nu.", {"amount": "mer än outnyttjat"})

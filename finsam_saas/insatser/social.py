@@ -17,6 +17,7 @@ from finsam_saas.extensions import db
 from finsam_saas.insatser.models import (
     DEFAULT_GOAL_AREAS, FULFILMENT_SCALE, GoalArea, Insats, Recommendation, SocialReport, SurveyQuestion,
 )
+from finsam_saas.platform.rounding import share
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
 TOP_THREE_TARGET = 80.0
@@ -42,9 +43,9 @@ class QuestionResult:
 
 
 def judge(question: SurveyQuestion) -> QuestionResult:
-    rate = round(question.answered * 100 / question.asked, 1) if question.asked else None
-    share = round(question.top_three * 100 / question.answered, 1) if question.answered else None
-    return QuestionResult(question, rate, share)
+    """The response rate (answered of asked) and the top-three share (of those who answered), in
+    percent with one decimal rounded half up; None where the base is 0."""
+    return QuestionResult(question, share(question.answered, question.asked), share(question.top_three, question.answered))
 
 
 def suggested_step(results: list[QuestionResult]) -> int | None:
@@ -52,14 +53,14 @@ def suggested_step(results: list[QuestionResult]) -> int | None:
     judged = [r for r in results if r.met is not None]
     if not judged:
         return None
-    share = sum(1 for r in judged if r.met) / len(judged)
-    if share == 1:
+    met = sum(1 for r in judged if r.met) / len(judged)
+    if met == 1:
         return 5
-    if share >= 0.75:
+    if met >= 0.75:
         return 4
-    if share >= 0.5:
+    if met >= 0.5:
         return 3
-    return 2 if share > 0 else 1
+    return 2 if met > 0 else 1
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,14 @@ def report_results(report: SocialReport) -> tuple[list[AreaResult], float | None
     areas = []
     for area in report.areas:
         results = [judge(q) for q in area.questions]
-        areas.append(AreaResult(area, round(area.index_points * 100 / total_points, 1), results, suggested_step(results)))
+        areas.append(AreaResult(area, share(area.index_points, total_points), results, suggested_step(results)))
     judged = [a for a in areas if a.step]
     if not judged:
         return areas, None
     weight = sum(a.area.index_points for a in judged)
-    return areas, round(sum(a.area.index_points * a.step / 5 for a in judged) * 100 / weight, 1)
+    # Σ points × step / 5 over Σ points, as one exact fraction: each area's step / 5 as a float
+    # would already be rounded before the half.
+    return areas, share(sum(a.area.index_points * a.step for a in judged), weight * 5)
 
 
 def create_report(insats: Insats, year: int) -> SocialReport:

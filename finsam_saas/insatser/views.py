@@ -13,7 +13,7 @@ from finsam_saas.platform.years import data_years, default_year
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services, social  # noqa: F401
 from finsam_saas.insatser.models import (
-    COUNT_DIMENSIONS, DEVIATION_KINDS, GOAL_MEASURES, KIND_LABELS, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
+    COUNT_DIMENSIONS, DEVIATION_KINDS, FOCUS_MAX, GOAL_MEASURES, KIND_LABELS, PLANNED_PARTICIPANTS_MAX, TARGET_GROUP_MAX, OUTCOME_FIELDS, OUTCOME_LABELS, QUALITY_QUESTIONS, REPORT_STATUS_LABELS, SEXES,
     FULFILMENT_SCALE, Application, Deviation, Grant, GoalArea, Insats, Recommendation, SocialReport, InsatsContact, QuarterlyReport, Requisition, Spend,
 )
 from finsam_saas.meetings import services as meetings_services
@@ -94,14 +94,49 @@ def new_insats():
                 name=form.text("name"), owner=form.text("owner"), kind=form.text("kind"), start=start, end=end,
                 grants=_amounts("grant", start.year, end.year), partners=form.text("partners"),
                 target_group=form.text("target_group"), method=form.text("method"),
-                diarienummer=form.text("diarienummer") or None, styrgrupp=form.text("styrgrupp"))
+                diarienummer=form.text("diarienummer") or None, styrgrupp=form.text("styrgrupp"),
+                focus=form.text("focus"), planned_participants=_planned_participants())
             db.session.commit()
         except DomainError as error:
             form.undo(error)
-            return render_template("insatser/new.html", form=request.form, kinds=KIND_LABELS), 400
+            return render_template("insatser/new.html", form=request.form, kinds=KIND_LABELS, errors=error.fields,
+                                   limits=LIMITS), 400
         flash(f"Insatsen {insats.name} är registrerad.", "success")
         return redirect(url_for("insatser.insats", insats_id=insats.id))
-    return render_template("insatser/new.html", form={}, kinds=KIND_LABELS)
+    return render_template("insatser/new.html", form={}, kinds=KIND_LABELS, errors={}, limits=LIMITS)
+
+
+LIMITS = {"focus": FOCUS_MAX, "target_group": TARGET_GROUP_MAX, "planned_participants": PLANNED_PARTICIPANTS_MAX}
+
+
+def _planned_participants() -> int | None:
+    return form.int_field("planned_participants", "antal planerade deltagare", required=False)
+
+
+@blueprint.route("/<int:insats_id>/andra", methods=["GET", "POST"])
+@requires("insatser.edit")
+def edit_insats(insats_id: int):
+    """What describes the insats: owner, kind, partners, målgrupp, inriktning, planned participants …"""
+    insats = _visible(insats_id)
+    if request.method == "POST":
+        form.require_csrf()
+        try:
+            services.update_insats(
+                insats, owner=form.text("owner"), kind=form.text("kind"), partners=form.text("partners"),
+                target_group=form.text("target_group"), method=form.text("method"), focus=form.text("focus"),
+                planned_participants=_planned_participants(), diarienummer=form.text("diarienummer"),
+                styrgrupp=form.text("styrgrupp"))
+            db.session.commit()
+        except DomainError as error:
+            form.undo(error)
+            return render_template("insatser/edit.html", insats=insats, form=request.form, kinds=KIND_LABELS,
+                                   errors=error.fields, limits=LIMITS), 400
+        flash(f"Uppgifterna om {insats.name} är sparade.", "success")
+        return redirect(url_for("insatser.insats", insats_id=insats.id))
+    values = {field: getattr(insats, field) for field in services.EDITABLE}
+    values = {k: "" if v is None else str(v) for k, v in values.items()}
+    return render_template("insatser/edit.html", insats=insats, form=values, kinds=KIND_LABELS, errors={},
+                           limits=LIMITS)
 
 
 @blueprint.route("/<int:insats_id>")
@@ -118,8 +153,9 @@ def insats(insats_id: int):
     reports = {(r.year, r.quarter): r for r in db.session.scalars(
         select(QuarterlyReport).where(QuarterlyReport.insats_id == insats.id))}
     today = clock.today()
+    # Late or not by the Stockholm day the report came in (a back-filled one: the day entered).
     quarters = [(y, q, reports.get((y, q)), services.report_due(y, q),
-                 services.is_late(y, q, reports[(y, q)].submitted_at.date() if (y, q) in reports else None, today))
+                 services.is_late(y, q, reports[(y, q)].received if (y, q) in reports else None, today))
                 for y, q in reversed(services.quarters_of(insats, today))]
     deviations = db.session.scalars(select(Deviation).where(Deviation.insats_id == insats.id)
                                     .order_by(Deviation.filed_at.desc())).all()
@@ -130,7 +166,7 @@ def insats(insats_id: int):
                            decided=decided,
                            goals=services.goals_of(insats), goal_results=goal_results, measures=GOAL_MEASURES,
                            count_tables=services.count_tables(insats), dimensions=COUNT_DIMENSIONS,
-                           released={g_.year: services.released(insats, g_.year, today) for g_ in insats.grants},
+                           released={g_.year: services.released(insats, g_.year) for g_ in insats.grants},
                            questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
                            deviation_kinds=DEVIATION_KINDS,
                            requisitions=requisitions, outcomes=outcomes, contacts=contacts,
@@ -152,15 +188,21 @@ def submit_report(insats_id: int):
     form.require_csrf()
     try:
         year, quarter = form.int_field("year", "år"), form.int_field("quarter", "kvartal")
-        services.submit_report(
+        received_on = form.date_field("received_on", "dagen rapporten kom in", required=False)
+        if received_on is not None and not can("reports.backfill"):
+            abort(403)
+        report = services.submit_report(
             insats, year=year, quarter=quarter, answers={key: _yes(key) for key, _ in QUALITY_QUESTIONS},
             goals_on_track=_yes("goals_on_track"), forecast_met=_yes("forecast_met"),
-            deviations=form.text("deviations"), comment=form.text("comment"), user_id=current_user.id)
+            deviations=form.text("deviations"), comment=form.text("comment"), user_id=current_user.id,
+            received_on=received_on)
+        received = report.received
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter")
-    late = services.is_late(year, quarter, clock.today())
+    late = services.is_late(year, quarter, received)
     flash(f"Kvartalsrapporten för {year} kvartal {quarter} är inlämnad"
+          + (f", inkommen {received}" if report.received_on else "")
           + (f" (efter sista dag {services.report_due(year, quarter)})." if late else "."), "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="kvartalsrapporter"))
 

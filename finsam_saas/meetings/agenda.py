@@ -105,6 +105,11 @@ def register_closed_year_check(check: Callable[[int], bool]) -> None:
     CLOSED_YEAR_CHECKS.append(check)
 
 
+def year_closed(year: int) -> bool:
+    """Whether the year's books are closed (the economy's bokslut), for the modules under economy."""
+    return any(check(year) for check in CLOSED_YEAR_CHECKS)
+
+
 def _check_times(start: time | None, end: time | None, day: date, end_date: date | None) -> None:
     if end_date is not None and end_date < day:
         raise InvalidInput(f"Mötet kan inte sluta ({end_date}) före den dag det börjar ({day}).",
@@ -125,7 +130,7 @@ def _check_date(body: Body, day: date, *, confirm: bool, meeting: Meeting | None
         raise NeedsConfirmation(
             f"{body.name} har redan ett möte {day}{at}. Bekräfta att det ska bli två möten samma dag.",
             {"date": "två möten samma dag"})
-    if any(check(day.year) for check in CLOSED_YEAR_CHECKS):
+    if year_closed(day.year):
         raise NeedsConfirmation(f"Året {day.year} är avslutat med bokslut. Bekräfta att mötet ska ligga {day}.",
                                 {"date": "avslutat år"})
 

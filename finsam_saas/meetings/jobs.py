@@ -73,7 +73,11 @@ def send_notice(job, meeting_id: int) -> dict:
         raise ValueError(f"Mötet {meeting.date} är inställt; kallelsen skickas inte.")
     if reason := held(meeting):
         raise ValueError(f"{reason}; kallelsen skickas inte längre.")
+    from finsam_saas.meetings.services import freeze_appendices
+
     tenant = db.session.get(Tenant, meeting.tenant_id)
+    freeze_appendices(meeting, "kallelse")
+    db.session.commit()
     files = _notice_files(meeting)
     report_progress(job, 10)
     link = _link("meetings.meeting", tenant, meeting_id=meeting.id)
@@ -92,7 +96,7 @@ def send_notice(job, meeting_id: int) -> dict:
 def send_supplement(job, meeting_id: int) -> dict:
     """Mail the ändringar i föredragningslistan made since the kallelse, with the kallelse as it
     now reads, to the kallelse's recipients; the changes are then marked sent."""
-    from finsam_saas.meetings.services import unsent_changes
+    from finsam_saas.meetings.services import freeze_appendices, unsent_changes
 
     meeting = _meeting(meeting_id)
     if reason := held(meeting):
@@ -101,6 +105,8 @@ def send_supplement(job, meeting_id: int) -> dict:
     if not changes:
         raise ValueError("Det finns inga ändringar att skicka.")
     tenant = db.session.get(Tenant, meeting.tenant_id)
+    freeze_appendices(meeting, f"andring:{changes[0].id}")
+    db.session.commit()
     files = _notice_files(meeting)
     listing = "\n".join(f"- {c.description}" for c in changes)
     subject = f"Ändring i föredragningslistan: {meeting.body.name} {meeting.date}"

@@ -342,3 +342,18 @@ class Task(TenantScoped, db.Model):
     done_on: Mapped[date | None] = mapped_column(Date)
 
     paragraph: Mapped[Paragraph | None] = relationship()
+
+
+class SentAppendix(TenantScoped, db.Model):
+    """A generated bilaga (the economy's decision room) as it was sent, with the kallelse or with an
+    ändring i föredragningslistan: an old kallelse reads afterwards as it read when it went out."""
+
+    __tablename__ = "sent_appendices"
+    __table_args__ = (UniqueConstraint("tenant_id", "meeting_id", "slug", "sent_with"),
+                      tenant_fk(["meeting_id"], "meetings"))
+    meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    slug: Mapped[str] = mapped_column(String(40), nullable=False)
+    sent_with: Mapped[str] = mapped_column(String(40), nullable=False)  # kallelse | andring:<first change id>
+    made_on: Mapped[date] = mapped_column(Date, nullable=False)  # the day its figures are of (Stockholm)
+    context: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -24,11 +24,13 @@ from finsam_saas.meetings.agenda import (  # noqa: F401  (the agenda's rules are
     DEFAULT_CLOSING, DEFAULT_OPENING, NeedsConfirmation, add_item, add_standing_item, body_by_slug, cancel_meeting,
     create_meeting, ensure_agenda_editable, ensure_standing_template, held, item_by_number, matter_for, move_item,
     move_meeting, register_closed_year_check, register_item_release, reinstate_meeting, remove_item,
-    remove_standing_item, restore_item, standing_items, unsent_changes, update_item,
+    remove_standing_item, restore_item, standing_items, unsent_changes, update_item, year_closed,
 )
 from finsam_saas.meetings.attendance import deciding_at  # noqa: F401
 from finsam_saas.meetings.calendar import JUSTERING_DAYS, anslag_removed, next_working_day
-from finsam_saas.meetings.models import AgendaItem, Attendee, Correction, Meeting, Minutes, Paragraph, Signer, Task
+from finsam_saas.meetings.models import (
+    AgendaItem, Attendee, Correction, Meeting, Minutes, Paragraph, SentAppendix, Signer, Task,
+)
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import clock
 from finsam_saas.platform.models import Tenant, utcnow
@@ -587,9 +589,42 @@ def generated_appendix(meeting: Meeting, slug: str) -> GeneratedAppendix | None:
     return next((a for a in generated_appendices(meeting) if a.slug == slug), None)
 
 
+def freeze_appendices(meeting: Meeting, sent_with: str) -> None:
+    """Store each generated bilaga's content as it goes out with the kallelse (`sent_with`
+    "kallelse") or an ändring i föredragningslistan ("andring:<first change id>"), so that the sent
+    kallelse never changes afterwards. A retried send-out keeps what its first try stored, unless the
+    kallelse never went out (then it is computed again)."""
+    stored = {row.slug: row for row in db.session.scalars(
+        select(SentAppendix).where(SentAppendix.meeting_id == meeting.id, SentAppendix.sent_with == sent_with))}
+    for appendix in generated_appendices(meeting):
+        row = stored.get(appendix.slug)
+        if row is not None and (meeting.notice_sent_at is not None or sent_with != "kallelse"):
+            continue
+        context = appendix.context_for(meeting)
+        if row is None:
+            row = SentAppendix(meeting_id=meeting.id, slug=appendix.slug, sent_with=sent_with)
+            db.session.add(row)
+        row.made_on, row.context = clock.today(), context
+    db.session.flush()
+
+
+def sent_appendix(meeting: Meeting, slug: str) -> SentAppendix | None:
+    """The generated bilaga as last sent (None before the kallelse is sent)."""
+    if meeting.notice_sent_at is None:
+        return None
+    return db.session.scalar(select(SentAppendix).where(SentAppendix.meeting_id == meeting.id, SentAppendix.slug == slug)
+                             .order_by(SentAppendix.id.desc()).limit(1))
+
+
+def appendix_content(meeting: Meeting, appendix: GeneratedAppendix) -> tuple[dict, SentAppendix | None]:
+    """A generated bilaga's content: as last sent once the kallelse is sent, else computed now."""
+    sent = sent_appendix(meeting, appendix.slug)
+    return (sent.context, sent) if sent is not None else (appendix.context_for(meeting), None)
+
+
 def notice_appendices(meeting: Meeting) -> list[tuple[str, str, dict]]:
-    """Each generated bilaga with its content, as the kallelse prints them."""
-    return [(a.title, a.template, a.context_for(meeting)) for a in generated_appendices(meeting)]
+    """Each generated bilaga with its content, as the kallelse prints them (as sent, once sent)."""
+    return [(a.title, a.template, appendix_content(meeting, a)[0]) for a in generated_appendices(meeting)]
 
 
 # --- justering and anslag ---------------------------------------------------

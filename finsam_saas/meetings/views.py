@@ -22,7 +22,7 @@ from finsam_saas.platform.auth import requires
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.web import confirm_page, NavItem, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
 
@@ -51,11 +51,6 @@ def refused(error: DomainError, template: str, **context):
     """Undo the request, say why at the top and beside each field, and show the form again as typed."""
     form.undo(error)
     return render_template(template, form=request.form, errors=error.fields, **context), error.status
-
-
-def confirm_page(**confirm):
-    return render_template("confirm.html", confirm=confirm, form=request.form if request.method == "POST" else {},
-                           errors={})
 
 
 # --- mötesplan ----------------------------------------------------------------
@@ -165,13 +160,15 @@ def meeting(meeting_id: int):
 @blueprint.route("/<int:meeting_id>/bilaga/<slug>")
 @requires("meetings.view")
 def generated_appendix(meeting_id: int, slug: str):
-    """A bilaga the system makes for the kallelse, read on its own (it is computed when opened)."""
+    """A bilaga the system makes for the kallelse, read on its own: as it was sent, once the kallelse
+    is sent; computed when opened before."""
     meeting = get_or_404(Meeting, meeting_id)
     appendix = services.generated_appendix(meeting, slug)
     if appendix is None:
         abort(404)
+    context, sent = services.appendix_content(meeting, appendix)
     return render_template("meetings/generated_appendix.html", meeting=meeting, appendix=appendix,
-                           context=appendix.context_for(meeting), today=clock.today())
+                           context=context, sent=sent, today=clock.today())
 
 
 # --- moving and cancelling ------------------------------------------------------

@@ -10,6 +10,7 @@ import math
 from markupsafe import Markup, escape
 
 from finsam_saas.platform.formatting import kronor, percent
+from finsam_saas.platform.rounding import round_half_up
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 56
@@ -44,7 +45,7 @@ def _scale(values: list[float]) -> tuple[float, float, float]:
 def _label(value: float, unit: str) -> str:
     if unit == "%":
         return percent(value, 0)
-    text = kronor(round(value))
+    text = kronor(round_half_up(value))
     return f"{text} {unit}" if unit else text
 
 

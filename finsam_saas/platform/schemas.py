@@ -5,7 +5,10 @@ from finsam_saas.platform.rules import InvalidInput
 
 
 # marshmallow's own messages in the language of the rest of the service.
-SWEDISH_MESSAGES = {"Unknown field.": "okänd nyckel", "Missing data for required field.": "saknas"}
+SWEDISH_MESSAGES = {"Unknown field.": "okänd nyckel", "Missing data for required field.": "saknas",
+                    "Field may not be null.": "får inte vara null", "Not a valid integer.": "inte ett heltal",
+                    "Not a valid string.": "ska vara text", "Not a valid mapping type.": "ska vara ett objekt",
+                    "Not a valid date.": "ska skrivas ÅÅÅÅ-MM-DD", "Not a valid boolean.": "ska vara true eller false"}
 
 
 def error_paths(messages, prefix: str = "") -> list[tuple[str, str]]:

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from finsam_saas.extensions import db
 from finsam_saas.organisation import services as organisation
 from finsam_saas.platform.auth import issue_token, requires, revoke_token
+from finsam_saas.platform.formatting import plural
+from finsam_saas.platform.rounding import ratio
 from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
 from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry, Job, Membership, Tenant, User
 from finsam_saas.platform.invitations import user_for_invitation
@@ -59,7 +61,8 @@ def login():
         limiter = login_limiter()
         wait = limiter.blocked(form.email.data)
         if wait:
-            flash(f"För många misslyckade inloggningar. Försök igen om {max(1, round(wait / 60))} minuter.", "error")
+            flash(f"För många misslyckade inloggningar. Försök igen om {plural(max(1, ratio(wait, 60)), 'minut', 'minuter')}.",
+                  "error")
             response = make_response(render_template("platform/login.html", form=form, boards=_boards()), 429)
             response.headers["Retry-After"] = str(wait)
             return response

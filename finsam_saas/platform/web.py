@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -208,3 +208,9 @@ def get_or_404(model, object_id: int, *options):
         abort(404)
     return obj
 
+
+def confirm_page(**confirm):
+    """The page that says what an irreversible step will do before it does (templates/confirm.html
+    names the keys: title, lead, lines, action, button, back, fields, hidden, people, blocked)."""
+    return render_template("confirm.html", confirm=confirm, form=request.form if request.method == "POST" else {},
+                           errors={})

@@ -79,7 +79,7 @@ def test_refusals_pledge_outside_the_project_and_hours_ahead(app):
     assert "Partnern finns inte i projektet" in refused.get_data(as_text=True)
     refused = umea.post(f"{base}/atagande", data={"partner_id": partners["Samordningsförbundet Södra Lappland"], "year": "2024",
                                                   "cash": "1"}, follow_redirects=True)
-    assert "kan inte registrera för Samordningsförbundet Södra Lappland" in refused.get_data(as_text=True)
+    assert "kan inte ange åtagande för Samordningsförbundet Södra Lappland" in refused.get_data(as_text=True)
     later = date.today().replace(day=1).replace(year=date.today().year + 1)
     with app.app_context():
         project = db.session.get(Project, project_id)
@@ -140,3 +140,154 @@ def test_partners_share_recommendations_and_published_analyses(app):
     # Skellefteå–Norsjö cannot share Umeåregionen's recommendation as its own: it is not found in its tenant.
     assert owner.post(f"/t/skelleftea-norsjo/analys/projekt/{project_id}/rekommendation",
                       data={"recommendation_id": recommendation_id}).status_code == 404
+
+
+# --- the owner edits; hours without a rate are ej värderade --------------------------------
+
+def _outsider(app):
+    """Uppsala län's kansli: a förbund that is in no project."""
+    from finsam_saas.platform.models import Membership, User
+    with app.app_context():
+        user = User(email="kansli.c@test.se", name="Uppsala")
+        user.set_password("losenord-123")
+        db.session.add(user)
+        db.session.flush()
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
+        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "kansli.c@test.se")
+    return client
+
+
+def _fields(**changes):
+    base = {"name": "Lokala analyser i övre Norrland", "start": "2024-01-01", "end": "2025-12-31",
+            "budget": "5 454 334", "external_funding": "3 554 334", "hour_value": "500", "description": ""}
+    return {**base, **changes}
+
+
+def _state(app, project_id):
+    with app.app_context():
+        p = db.session.get(Project, project_id)
+        return (p.name, p.start, p.end, p.budget, p.external_funding, p.rate, sorted(x.name for x in p.partners))
+
+
+def test_the_owner_edits_the_project_and_the_hours_are_revalued(app):
+    project_id = _project(app)
+    partners = _partners(app, project_id)
+    owner, umea = app.test_client(), app.test_client()
+    login(owner, "kansli.b@test.se")
+    login(umea, "kansli.a@test.se")
+    base = f"/t/skelleftea-norsjo/analys/projekt/{project_id}"
+    umea.post(f"/t/umearegionen/analys/projekt/{project_id}/timmar",
+              data={"partner_id": partners["Samordningsförbundet Umeåregionen"], "person": "Analytiker",
+                    "month": "2024-03", "hours": "10,5"})
+    answer = owner.post(f"{base}/andra", data=_fields(name="Lokala analyser (ESF)", hour_value="600", budget="6 000 000",
+                                                      description="Ny beskrivning"), follow_redirects=True)
+    assert "Projektet är ändrat." in answer.get_data(as_text=True)
+    assert _state(app, project_id)[:6] == ("Lokala analyser (ESF)", date(2024, 1, 1), date(2025, 12, 31), 6_000_000,
+                                           3_554_334, 600)
+    with app.app_context():
+        row = {r.partner.name: r for r in projects.report(db.session.get(Project, project_id))}
+    assert row["Samordningsförbundet Umeåregionen"].hours_value == 6_300  # 10,5 h × 600 kr
+    # The owner sets any partner's pledge, also a partner that is a tenant; the partner its own.
+    umea_id = partners["Samordningsförbundet Umeåregionen"]
+    owner.post(f"{base}/atagande", data={"partner_id": umea_id, "year": "2024", "cash": "150 000", "in_kind": "0"})
+    with app.app_context():
+        assert db.session.get(Partner, umea_id).pledges[0].cash == 150_000
+    # The owner renames and removes a partner that has recorded nothing.
+    lappland = partners["Samordningsförbundet Södra Lappland"]
+    owner.post(f"{base}/partner/andra", data={"partner_id": lappland, "name": "Samordningsförbundet Södra Lappland (SL)"})
+    assert "Samordningsförbundet Södra Lappland (SL)" in _state(app, project_id)[6]
+    owner.post(f"{base}/partner/ta-bort", data={"partner_id": lappland})
+    assert not any("Lappland" in n for n in _state(app, project_id)[6])
+    # What a partner gave stays on record: Umeåregionen has logged hours, the owner is the owner.
+    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": umea_id}, follow_redirects=True)
+    assert "har registrerade timmar i projektet och kan inte tas bort" in kept.get_data(as_text=True)
+    skelleftea = partners["Samordningsförbundet Skellefteå–Norsjö"]
+    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": skelleftea}, follow_redirects=True)
+    assert "Ägaren kan inte tas bort" in kept.get_data(as_text=True)
+
+
+def test_only_the_owner_edits_a_partner_gets_403_and_an_outsider_404(app):
+    project_id = _project(app)
+    partners = _partners(app, project_id)
+    before = _state(app, project_id)
+    umea, uppsala = app.test_client(), _outsider(app)
+    login(umea, "kansli.a@test.se")
+    lappland = partners["Samordningsförbundet Södra Lappland"]
+    for path, data in (("andra", _fields(hour_value="1")), ("partner/andra", {"partner_id": lappland, "name": "X"}),
+                       ("partner/ta-bort", {"partner_id": lappland}), ("partner", {"name": "Y"})):
+        assert umea.post(f"/t/umearegionen/analys/projekt/{project_id}/{path}", data=data).status_code == 403
+        assert uppsala.post(f"/t/uppsala-lan/analys/projekt/{project_id}/{path}", data=data).status_code == 404
+    page = umea.get(f"/t/umearegionen/analys/projekt/{project_id}").get_data(as_text=True)
+    assert "Ändra projektet" not in page
+    assert _state(app, project_id) == before
+
+
+def test_a_wrong_edit_names_the_fields_and_writes_nothing(app):
+    project_id = _project(app)
+    partners = _partners(app, project_id)
+    before = _state(app, project_id)
+    owner = app.test_client()
+    login(owner, "kansli.b@test.se")
+    base = f"/t/skelleftea-norsjo/analys/projekt/{project_id}"
+    page = owner.post(f"{base}/andra", data=_fields(name="Nytt namn", end="2023-12-31", budget="-5", hour_value="0"),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "slut före start" in page and "Budget kan inte vara negativ" in page
+    assert "Värde per timme måste vara större än 0 kr" in page
+    page = owner.post(f"{base}/andra", data=_fields(external_funding="6 000 000"), follow_redirects=True).get_data(as_text=True)
+    assert "Externt stöd (6 000 000 kr) kan inte vara större än budgeten (5 454 334 kr)" in page
+    page = owner.post(f"{base}/andra", data=_fields(budget="fem"), follow_redirects=True).get_data(as_text=True)
+    assert "Budget ska vara ett heltal, inte &#34;fem&#34;" in page
+    # Hours logged in 2025: the project cannot end in 2024.
+    owner.post(f"{base}/timmar", data={"partner_id": partners["Samordningsförbundet Södra Lappland"], "person": "X",
+                                       "month": "2025-02", "hours": "3"})
+    page = owner.post(f"{base}/andra", data=_fields(name="Nytt namn", end="2024-12-31"), follow_redirects=True)
+    assert "det finns loggade timmar för 2025-02" in page.get_data(as_text=True)
+    assert _state(app, project_id) == before  # not even the name
+
+
+def test_hours_without_a_rate_are_not_valued_never_zero_kronor(app):
+    owner = app.test_client()
+    login(owner, "kansli.b@test.se")
+    answer = owner.post("/t/skelleftea-norsjo/analys/projekt", data={
+        "name": "Utan timvärde", "start": "2024-01-01", "end": "2025-12-31", "budget": "300 000"})
+    project_id = int(answer.headers["Location"].rstrip("/").split("/")[-1])
+    partners = _partners(app, project_id)
+    me = partners["Samordningsförbundet Skellefteå–Norsjö"]
+    base = f"/t/skelleftea-norsjo/analys/projekt/{project_id}"
+    owner.post(f"{base}/atagande", data={"partner_id": me, "year": "2024", "cash": "16", "in_kind": "0"})
+    owner.post(f"{base}/kontant", data={"partner_id": me, "year": "2024", "amount": "1", "note": ""})
+    owner.post(f"{base}/timmar", data={"partner_id": me, "person": "Ekonom", "month": "2024-05", "hours": "0,5"})
+    with app.app_context():
+        row = projects.report(db.session.get(Project, project_id))[0]
+        assert (row.hours, row.hours_value, row.given, row.share_given) == (0.5, None, None, None)
+        assert projects.totals([row]).hours_value is None
+    page = owner.get(base).get_data(as_text=True)
+    table = page[page.index("Åtaganden och vad som lämnats"):page.index("</table>", page.index("Åtaganden och vad som lämnats"))]
+    assert table.count('<td class="num">ej värderade</td>') == 2  # the partner's row and the sum
+    assert '<td class="num">0</td><td class="num">0,5</td><td class="num">0</td>' not in table
+    assert "inget värde per timme" in page
+    # A rate set afterwards values them, half up: 0,5 h × 1 kr = 1 kr; 1 + 1 of 16 kr = 12,5 %.
+    owner.post(f"{base}/andra", data=_fields(name="Utan timvärde", budget="300 000", external_funding="0", hour_value="1"))
+    with app.app_context():
+        row = projects.report(db.session.get(Project, project_id))[0]
+        assert (row.hours_value, row.given, row.share_given) == (1, 2, 12.5)
+    # And removed again (an empty field): not valued, not 0 kr.
+    owner.post(f"{base}/andra", data=_fields(name="Utan timvärde", budget="300 000", external_funding="0", hour_value=""))
+    with app.app_context():
+        assert projects.report(db.session.get(Project, project_id))[0].hours_value is None
+
+
+def test_a_share_given_rounds_half_up(app):
+    with app.app_context():
+        owner = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT_B))
+        project = projects.create_project(owner, name="Halvan", start=date(2024, 1, 1), end=date(2024, 12, 31),
+                                          hour_value=1)
+        me = project.partners[0]
+        projects.pledge(project, me, year=2024, cash=16, in_kind=0)
+        projects.record_cash(project, me, year=2024, amount=1, note="", by="test")
+        row = projects.report(project)[0]
+        assert row.share_given == 6.3  # 1 of 16 = 6,25 %
+        db.session.rollback()

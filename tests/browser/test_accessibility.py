@@ -70,6 +70,7 @@ def test_main_pages_have_no_serious_accessibility_violations(app, live_server, p
                  "/t/umearegionen/moten/nytt", f"/t/umearegionen/organisation/organ/{ids['body']}",
                  f"/t/umearegionen/organisation/platser/{ids['seat']}", "/t/umearegionen/anslagstavla",
                  "/t/umearegionen/insatser/", f"/t/umearegionen/insatser/{ids['insats']}",
+                 "/t/umearegionen/insatser/ny", f"/t/umearegionen/insatser/{ids['insats']}/andra",
                  "/t/umearegionen/ekonomi/budget", "/t/umearegionen/ekonomi/budget/andra",
                  "/t/umearegionen/analys/", "/t/umearegionen/analys/over-aren",
                  "/t/umearegionen/analys/publicera",

@@ -44,3 +44,18 @@ def test_plan_table_puts_each_line_beside_the_same_line_of_the_later_years():
     assert table["insatser"] == [("Framsteget", [-900_000, -800_000, None])]
     assert table["administration"] == []
     assert plan_table([None, None, None]) == [(section, []) for section, _rows in table.items()]
+
+
+def test_csv_amounts_round_half_up_and_an_impossible_amount_names_its_row(client_a, app):
+    page = _upload(client_a, "Sektion;Rad;Utfall\nKansli;Kanslipersonal;100 000,50\nKansli;Lokalhyra;84 999,49\n")
+    assert "2 rader utfall för 2021 är inlästa" in page
+    from finsam_saas.economy.models import LineOutcome
+    from sqlalchemy import select
+
+    with in_tenant(app, TENANT_A):
+        amounts = {o.name: o.amount for o in db.session.scalars(select(LineOutcome))}
+    assert amounts == {"Kanslipersonal": 100_001, "Lokalhyra": 84_999}  # 50 öre rounds up, never to even
+    bad = _upload(client_a, "Sektion;Rad;Utfall\nKansli;Kanslipersonal;1 000\nKansli;Lokalhyra;1e400\n")
+    assert "Rad 3, kolumn \"Utfall\": \"1e400\" är inte ett belopp." in bad
+    with in_tenant(app, TENANT_A):
+        assert {o.name: o.amount for o in db.session.scalars(select(LineOutcome))} == amounts  # nothing half-imported

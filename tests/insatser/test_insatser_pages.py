@@ -105,9 +105,18 @@ def test_demo_insatser_from_the_seeds(app):
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     with in_tenant(app, "uppsala-lan"):
-        assert len(db.session.scalars(select(Insats)).all()) == 15
+        assert len(db.session.scalars(select(Insats)).all()) == 21  # 16 running in 2021, 5 decided for 2022 [003]
         rows = {r.insats.name: r for r in services.spend_table(2021, select(Insats))}
         assert rows["Håbo, Framsteget"].ratio == 99.1
+        # Every insats of 2021 has the grant seed 003 states; Ung Intro spent all of its 829 tkr.
+        assert rows["Uppsala, Ung Intro"].grant == 829_000 and rows["Uppsala, Ung Intro"].ratio == 100.0
+        assert rows["Östhammar, Bryggan"].grant == 1_627_000 and rows["Östhammar, Bryggan"].ratio == 111.6
+        assert (rows["Älvkarleby, Lokussamordnare"].grant, rows["Älvkarleby, Lokussamordnare, förlängning"].grant) == (
+            35_000, 119_000)
+        assert not [name for name, row in rows.items() if row.insats.start.year <= 2021 and not row.grant]
+        # Nothing is returned before the bokslut of 2021; what was spent was requisitioned.
+        bryggan = rows["Östhammar, Bryggan"].insats
+        assert services.released(bryggan, 2021) is None and services.requisitioned(bryggan, 2021) == 865_000
         assert rows["Östhammar, Bryggan"].ratio == 111.6
     with in_tenant(app, "umearegionen"):
         ungdomstorget = db.session.scalar(select(Insats).where(Insats.name == "Ungdomstorget"))

@@ -53,7 +53,7 @@ def test_budget_deviation_carries_unused_money_into_next_year(app):
     insats_id = _insats(app)
     with in_tenant(app, TENANT_A):
         insats = db.session.get(Insats, insats_id)
-        services.requisition(insats, year=2021, amount=2_000_000, today=date(2021, 6, 1))
+        services.requisition(insats, year=2021, amount=2_000_000)
         with pytest.raises(RuleViolation, match="460000 kr"):
             services.file_deviation(insats, kind="budget", description="Flytta", amount=500_000, from_year=2021, to_year=2022)
         deviation = services.file_deviation(insats, kind="budget", description="Rekryteringen blev sen",
@@ -71,9 +71,12 @@ def test_budget_deviation_carries_unused_money_into_next_year(app):
     with in_tenant(app, TENANT_A):
         insats = db.session.get(Insats, insats_id)
         assert (insats.grant_for(2021), insats.grant_for(2022)) == (2_060_000, 2_400_000)
-        # At year end the rest of 2021 is released: the carried 400 000 kr live on in 2022.
-        assert services.released(insats, 2021, today=date(2022, 1, 10)) == 60_000
-        assert services.released(insats, 2022, today=date(2022, 1, 10)) is None
+        # Nothing is returned until the bokslut; then the rest of 2021 is: the carried 400 000 kr live on in 2022.
+        assert services.released(insats, 2021) is None
+        from finsam_saas.economy import services as economy
+        economy.close_year(2021, "kansli.a@test.se", confirmed=True)
+        assert services.released(insats, 2021) == 60_000
+        assert services.released(insats, 2022) is None
 
 
 def test_report_through_the_page_with_late_flag_and_assessment(app, client_a):
@@ -132,7 +135,7 @@ def test_followup_pm_renders_the_period_from_the_data(app, client_a):
     link = re.search(r'href="(/t/uppsala-lan/jobb/\d+/fil)"', page.get_data(as_text=True)).group(1)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(link).data)).pages).split())
     assert "Uppföljning av insatser kvartal 1 och 2 år 2021" in text
-    assert "pågick 15 insatser: 7 individinsatser, 8 strukturinsatser och 0 övriga" in text
+    assert "pågick 16 insatser: 7 individinsatser, 9 strukturinsatser och 0 övriga" in text
     assert "Håbo, Framsteget" in text and "99 %" in text and "112 %" in text
     assert "Östhammar, Bryggan" in text and "Över 110 % av budget för perioden: Östhammar, Bryggan" in text
     assert "Grön – i fas" in text

@@ -35,3 +35,15 @@ def test_amounts_from_a_bookkeeping_file_round_50_ore_up():
 def test_the_formatting_rounds_the_same_way():
     assert percent(6.25) == "6,3 %" and percent(0.05, 1) == "0,1 %"
     assert tkr(1_500) == "2" and tkr(2_500) == "3" and tkr(-1_500) == "-2"
+
+
+def test_no_figure_is_rounded_by_pythons_round():
+    """Python's round() takes halves to even; every figure goes through platform/rounding.py."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "finsam_saas"
+    found = [f"{path.relative_to(package)}:{node.lineno}" for path in sorted(package.rglob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round"]
+    assert found == []
