@@ -27,6 +27,7 @@ DEMO_USERS = [
     ("revisor@umearegionen.demo", "Revisor Umeåregionen", [("umearegionen", "revisor")]),
     ("kansli@skelleftea-norsjo.demo", "Kansliet Skellefteå–Norsjö", [("skelleftea-norsjo", "kansli")]),
     ("kansli@uppsala-lan.demo", "Kansliet Uppsala län", [("uppsala-lan", "kansli")]),
+    ("chef@uppsala-lan.demo", "Åsa Fichtel", [("uppsala-lan", "admin")]),  # förbundschef [003]: decides avvikelser
     ("sekreterare@nns.demo", "NNS sekreterare", [("nns", "kansli")]),
     ("valberedning@nns.demo", "NNS valberedning", [("nns", "valberedning")]),
     # A member förbund that is not a tenant here acts in NNS through an invited contact.

@@ -22,7 +22,7 @@ from finsam_saas.platform.charts import bar_chart, line_chart
 from finsam_saas.platform.formatting import figure
 from finsam_saas.platform.models import Tenant
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.web import NavItem, confirm_page, get_or_404, register_navigation, tenant_blueprint
 
 register_permissions({
     "analysis.view": BOARD,
@@ -272,7 +272,19 @@ def rename_partner(project_id: int):
 @blueprint.post("/projekt/<int:project_id>/partner/ta-bort")
 @requires("analysis.projects")
 def remove_partner(project_id: int):
+    """Taking a partner out loses its pledges: the page says so and asks first."""
     project_ = _owned_project(project_id)
+    if request.form.get("confirm") != "1":
+        try:
+            partner = projects.partner_in(project_, form.int_field("partner_id", "partner"))
+        except DomainError as error:
+            return form.back_with_error(error, "analysis.project", project_id=project_id)
+        return confirm_page(
+            title=f"Ta bort {partner.name} ur projektet?", lead=f"{project_.name}.",
+            lines=[f"{partner.name} tas bort ur projektet, med sina åtaganden för alla år.",
+                   "Läggs partnern till igen börjar åtagandena från noll."],
+            action=url_for("analysis.remove_partner", project_id=project_id), button=f"Ta bort {partner.name}",
+            back=url_for("analysis.project", project_id=project_id), hidden={"partner_id": partner.id})
     return form.act("Partnern är borttagen ur projektet.", "analysis.project", lambda: projects.remove_partner(
         project_, projects.partner_in(project_, form.int_field("partner_id", "partner"))), project_id=project_id)
 

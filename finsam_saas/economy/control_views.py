@@ -9,6 +9,7 @@ from finsam_saas.extensions import db
 from finsam_saas.platform import clock
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
+from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.formatting import sv_date
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -142,7 +143,7 @@ def start_control_plan(year: int):
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "economy.internal_control", ar=year)
-    flash(f"Internkontrollplanen {year} är startad med {len(copies)} kontroller kopierade från {source}. "
+    flash(f"Internkontrollplanen {year} är startad med {plural(len(copies), 'kontroll', 'kontroller')} kopierade från {source}. "
           f"Ändringar i {year} ändrar inte planen {source}.", "success")
     return redirect(url_for("economy.internal_control", ar=year))
 

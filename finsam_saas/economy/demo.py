@@ -1,9 +1,11 @@
-"""Demo budgets and fees from the seed papers: Umeåregionen's budget 2021–2023 (seed 000),
-Uppsala län's fees 2021 (Not 2) and its decision room (seed 003), Skellefteå–Norsjö's
-2020 allocation (seed 002). Idempotent: a year that has a budget is left alone."""
+"""Demo budgets and fees from the seed papers: Umeåregionen's budget 2021–2023 (seed 000) and its
+internkontrollplan 2023 (seed 004), Uppsala län's fees 2021 (Not 2) and its budgets 2022–2024 that
+give its decision room (seed 003). Idempotent: a year that has a budget or a plan is left alone."""
 from __future__ import annotations
 
-from finsam_saas.economy import services
+from datetime import date
+
+from finsam_saas.economy import internal_control, services
 from finsam_saas.insatser import demo as insats_demo
 
 # (section, name, 2021, 2022, 2023) in tkr as seed 000 prints them
@@ -54,6 +56,51 @@ def umea_budget_lines(column: int) -> list[dict]:
             for s, n, *values in UMEA_LINES if values[column]]
 
 
+# Umeåregionen's internkontrollplan, "Fastställdes av styrelsen 2023-03-17" (seed 004): process,
+# kontrollmoment, ansvarig, metod, frekvens, rapport till styrelsen, konsekvens and sannolikhet (1–5).
+REPORTS = "Vid delårs och/eller årsrapporter"
+UMEA_CONTROLS_2023 = [
+    ("Styrelsens interna kontroll", "Förbundets styrdokument är aktuella", "Förbundschef",
+     "Genomgång/kontroll av styrdokument", "1 ggr/år", REPORTS, 2, 2),
+    ("Att kvalitetssäkring sker", "Insamlande av rapporter från finansierade insatser", "Förbundschef",
+     "Totalundersökning av alla återrapporter", "3 ggr/år", REPORTS, 4, 2),
+    ("Att delaktighet och styrning sker från projektägarna och medlemmarna i förbundet",
+     "Insamlande av rapporter hur ledning och styrning sker, samt vilka representanter som sitter med",
+     "Förbundschef", "Totalundersökning av alla aktuella insatser som har styrgrupper", "1 ggr/år", REPORTS, 3, 3),
+    ("Förbundet följer GDPR", "Kontroll av rutiner på kansliet", "Förbundschef", "Avstämning med dataskyddsombud",
+     "1 ggr/år", REPORTS, 2, 2),
+    ("Inköp och upphandling", "Kontroll av efterlevnad av rutiner", "Förbundschef",
+     "Avstämning av genomförda inköp och upphandlingar", "1 ggr/år", REPORTS, 2, 2),
+    ("Protokoll", "Dokumentera styrelsens sammanträden", "Förbundschef", "Dokumentera", "Löpande",
+     "Vid alla styrelsemöten", 4, 2),
+    ("Ekonomi", "Budget i balans", "Styrelsen", "Ekonomisk rapport: kostnader i förhållande till budget, prognos "
+     "utfall, tertial och helår", "4 ggr/år", REPORTS, 4, 3),
+    ("Rekvirering från finansierade verksamheter, fakturering av förbundet",
+     "Avstämning vid rekvirering, samt följa rutiner som är framtagna", "Förbundschef",
+     "Jämförelse med budget och bifogade underlag", "3 ggr/år", REPORTS, 4, 2),
+    ("Moms och skatt", "Redovisning av moms och skatt till Skatteverket", "Förbundschef", "Enligt underlag",
+     "Löpande", REPORTS, 4, 2),
+    ("Verksamhetsplan", "Verksamhetsplan/lokal överenskommelse mellan samordningsförbundets medlemmar", "Styrelsen",
+     "Framtagande och revidering enligt årshjul", "1 ggr/år", "Styrelsens sammanträde i november", 4, 2),
+    ("Förbundets mål i verksamhetsplan uppnås", "Sammanställning i årsredovisning", "Förbundschef",
+     "Löpande uppföljning", "2 ggr/år", REPORTS, 3, 3),
+    ("Analysarbete", "Analysera och sammanställa SCB:s helårsekvivalenter samt statistik från medlemmarna",
+     "Förbundschef", "Tvärorganisatorisk statistikinhämtning", "Löpande", "Löpande", 3, 3),
+    ("Juridiska frågor i samverkan klargörs", "Att bistå medlemmarna i koordinering av dokument och rutiner",
+     "Förbundschef", "Tvärorganisatoriskt arbete", "1 ggr/år", REPORTS, 4, 3),
+]
+
+
+def load_umea_controls() -> None:
+    if internal_control.controls_of(2023):
+        return
+    for process, control, owner, method, frequency, report_to, consequence, probability in UMEA_CONTROLS_2023:
+        internal_control.add_control(year=2023, process=process, control=control, owner=owner, method=method,
+                                     frequency=frequency, report_to=report_to, consequence=consequence,
+                                     probability=probability)
+    internal_control.adopt(2023, on=date(2023, 3, 17), by="Styrelsen")
+
+
 def load_umearegionen() -> None:
     for column, year in enumerate((2021, 2022, 2023)):
         if services.current_budget(year) is None:
@@ -86,4 +133,9 @@ def load_uppsala() -> None:
         services.put_budget(year, lines, 5_123_000 if year == 2022 else None)
 
 
-LOADERS = {"umearegionen": load_umearegionen, "uppsala-lan": load_uppsala}
+def load_umea_all() -> None:
+    load_umearegionen()
+    load_umea_controls()
+
+
+LOADERS = {"umearegionen": load_umea_all, "uppsala-lan": load_uppsala}

@@ -93,21 +93,31 @@ def _blank(value):
 
 
 def finsam_rows(year: int, settings: dict) -> list[list]:
-    """The export's rows, header first: allocated funds (the fee total, else the budget's income),
-    equity at year end, administration (board and kansli) and one row per insats
+    """The export's rows, header first: allocated funds (the fee total, else the budget's income;
+    outcome the booked income), equity at year end, administration (board and kansli), the
+    verksamhetsnära costs, and one row per insats
     (`insats_figures`). Amounts in whole kronor; an unknown figure is an empty cell."""
     fees = services.fee_year(year)
     budget = services.budget_summary(year, settings)
     outcomes = {(c.section, c.name): c.outcome for c in outcome.budget_vs_outcome(year)}
-    admin_outcome = sum(v or 0 for (section, _), v in outcomes.items() if section in ("board", "administration"))
+
+    def budgeted(*sections):
+        return sum(l["amount"] for l in budget["lines"] if l["section"] in sections) if budget else ""
+
+    def booked(*sections):
+        found = [v for (section, _), v in outcomes.items() if section in sections and v is not None]
+        return sum(found) if found else ""
+
     padding = [""] * (len(HEADER) - 4)
     rows = [
         HEADER,
-        ["Tilldelade medel", "", fees.total if fees else (budget["income_total"] if budget else ""), "", *padding],
+        ["Tilldelade medel", "", fees.total if fees else (budget["income_total"] if budget else ""), booked("income"),
+         *padding],
         ["Eget kapital vid årets slut", "", _blank(budget["equity_end"]) if budget else "", "", *padding],
-        ["Administration (styrelse och kansli)", "",
-         (sum(l["amount"] for l in budget["lines"] if l["section"] in ("board", "administration")) if budget else ""),
-         admin_outcome or "", *padding],
+        ["Administration (styrelse och kansli)", "", budgeted("board", "administration"),
+         booked("board", "administration"), *padding],
+        # Every cost of the budget has its row, so the rows add up to the budget's costs.
+        ["Verksamhetsnära kostnader", "", budgeted("operations"), booked("operations"), *padding],
     ]
     for figures in insats_figures(year):
         insats, counts = figures.insats, figures.participants

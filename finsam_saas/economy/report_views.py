@@ -146,7 +146,8 @@ def financial_reports():
                     equity=form.int_field("equity", "eget kapital", allow_negative=True),
                     total_assets=form.int_field("total_assets", "totalt kapital"),
                     current_assets=form.int_field("current_assets", "omsättningstillgångar"),
-                    short_term_liabilities=form.int_field("short_term_liabilities", "kortfristiga skulder"))
+                    short_term_liabilities=form.int_field("short_term_liabilities", "kortfristiga skulder"),
+                    period_end=form.date_field("period_end", "delårsperiodens slut", required=False))
             db.session.commit()
         except DomainError as error:
             return form.back_with_error(error, "economy.financial_reports")

@@ -43,11 +43,20 @@ def _row(year: int, kind: str) -> FinancialReport | None:
 
 
 def save_report(*, year: int, kind: str, income: int, costs: int, equity: int, total_assets: int, current_assets: int,
-                short_term_liabilities: int) -> FinancialReport:
-    """A report of an earlier year typed by hand (kronor, costs positive), for the four-year
-    overview of the reports built from SIE files. Raises InvalidInput for an impossible balance."""
+                short_term_liabilities: int, period_end: date | None = None) -> FinancialReport:
+    """A report of an earlier year typed by hand (kronor, costs positive; a delårsrapport with the
+    day its period ends), for the four-year overview of the reports built from SIE files. Raises
+    InvalidInput for an impossible balance, a period end outside the year, or a year whose
+    bookkeeping is imported (its report is made from the file, so two sets of figures never meet)."""
     if kind not in KINDS:
         raise InvalidInput("Välj delårsrapport eller årsredovisning.", {"kind": "okänd"})
+    if bookkeeping.imports_of(year):
+        raise InvalidInput(f"Bokföringen för {year} är inläst från SIE: gör rapporten från den i stället för att skriva "
+                           "in nyckeltalen.", {"year": "bokföring inläst"})
+    if kind == "helar":
+        period_end = date(year, 12, 31)
+    elif period_end is not None and not (period_end.year == year and period_end < date(year, 12, 31)):
+        raise InvalidInput(f"Delårsperiodens slut ska ligga i {year}, före årets sista dag.", {"period_end": "utanför året"})
     values = {"income": income, "costs": costs, "total_assets": total_assets, "current_assets": current_assets,
               "short_term_liabilities": short_term_liabilities}
     for name, value in values.items():
@@ -64,7 +73,7 @@ def save_report(*, year: int, kind: str, income: int, costs: int, equity: int, t
         db.session.add(row)
     for name, value in {**values, "equity": equity}.items():
         setattr(row, name, value)
-    row.source, row.period_end = "hand", None
+    row.source, row.period_end = "hand", period_end
     db.session.flush()
     return row
 
@@ -147,7 +156,7 @@ def insatser_against_outcome(year: int, outcomes: dict[tuple[str, str], int], mo
 
 def _column(report: FinancialReport) -> dict:
     result = report.income - report.costs
-    return {"year": report.year, "label": report.period_end.isoformat() if report.period_end else str(report.year),
+    return {"year": report.year, "label": report.period_end.isoformat() if report.period_end and report.kind == "delar" else str(report.year),
             "income": report.income, "costs": -report.costs, "result": result, "equity": report.equity,
             "soliditet": soliditet(report.equity, report.total_assets),
             "kassalikviditet": kassalikviditet(report.current_assets, report.short_term_liabilities)}

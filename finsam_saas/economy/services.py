@@ -244,7 +244,8 @@ class Returned:
 
 def year_end_preview(year: int) -> tuple[list[Returned], list[str]]:
     """What a bokslut of `year` returns per insats, and what stops it (each in words): the year has
-    not ended, is closed already, or has avvikelser that move its money still undecided [003]."""
+    not ended, is closed already, has avvikelser that move money from or to it still undecided
+    [003], or an earlier year with a budget or grants is still open."""
     grants = db.session.execute(select(Insats.id, Insats.name, Grant.amount).join(Grant, Grant.insats_id == Insats.id)
                                 .where(Grant.year == year, Grant.amount > 0).order_by(Insats.name)).all()
     taken = dict(db.session.execute(select(Requisition.insats_id, func.sum(Requisition.amount))
@@ -255,18 +256,29 @@ def year_end_preview(year: int) -> tuple[list[Returned], list[str]]:
         problems.append(f"{year} är inte slut än; bokslut görs efter årets sista dag.")
     if year_closed(year):
         problems.append(f"Bokslut för {year} är redan gjort.")
-    pending = db.session.execute(select(Insats.name).join(Deviation, Deviation.insats_id == Insats.id)
-                                 .where(Deviation.status == "pending", Deviation.from_year == year)
-                                 .order_by(Insats.name)).scalars().all()
+    pending = db.session.execute(
+        select(Insats.name).join(Deviation, Deviation.insats_id == Insats.id)
+        .where(Deviation.status == "pending", Deviation.kind == "budget",
+               (Deviation.from_year == year) | (Deviation.to_year == year))
+        .order_by(Insats.name).distinct()).scalars().all()
     if pending:
-        problems.append(f"Avvikelser som flyttar medel från {year} väntar på förbundschefens beslut: "
+        problems.append(f"Avvikelser som flyttar medel från eller till {year} väntar på förbundschefens beslut: "
                         f"{', '.join(pending)}. Besluta dem först.")
+    # The books close in order: an earlier year with money in it is closed first.
+    closed = set(db.session.scalars(select(YearEnd.year).where(YearEnd.year < year)))
+    earlier = sorted({y for y in db.session.scalars(select(Budget.year).where(Budget.year < year).distinct())}
+                     | {y for y in db.session.scalars(select(Grant.year).where(Grant.year < year, Grant.amount > 0)
+                                                       .distinct())})
+    open_before = [y for y in earlier if y not in closed]
+    if open_before:
+        problems.append(f"Bokslut för {', '.join(map(str, open_before))} är inte gjort; gör det först.")
     return rows, problems
 
 
 def close_year(year: int, closed_by: str, *, confirmed: bool = False) -> YearEnd:
-    """Make the bokslut of `year`: from now its requisitions, outcomes and avvikelser are refused and
-    the insatser's unused money is returned (recorded per insats). Raises RuleViolation
+    """Make the bokslut of `year`: from now its requisitions, spend reports, bookkeeping (SIE and
+    outcome imports) and avvikelser are refused and the insatser's unused money is returned
+    (recorded per insats). Raises RuleViolation
     `cannot_close` naming every obstacle, `not_confirmed` without `confirmed`."""
     rows, problems = year_end_preview(year)
     if problems:
@@ -481,6 +493,10 @@ def decision_room(first: int, last: int, settings: dict) -> list[dict]:
     = room − pending − pending_earlier. A year without a budget has budget None and every figure
     None, and so has a later year until one states its equity. Raises InvalidInput for a range
     that is reversed or longer than ten years."""
+    for year, key in ((first, "from"), (last, "to")):
+        if not 1990 <= year <= 2200:
+            raise InvalidInput(f"{year} är inget år med förbundets ekonomi: ange ett år mellan 1990 och 2200.",
+                               {key: "utanför 1990–2200"})
     if last < first:
         raise InvalidInput("Till-året är före från-året.", {"to": "före from"})
     if last - first > 10:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from finsam_saas.platform.formatting import kronor_ore
 from finsam_saas.platform.rounding import kronor_from_text
 from finsam_saas.platform.rules import InvalidInput
 
@@ -337,8 +338,8 @@ def parse(content: bytes) -> SieFile:
 def _close(current: dict, number: int) -> Verification:
     total = sum((t.amount for t in current["transactions"]), Decimal(0))
     if total != 0:
-        shown = f"{total:.2f}".replace(".", ",")
         raise InvalidInput(f"Rad {current['line']}: verifikationen {current['label']} är inte i balans: "
-                           f"transaktionerna summerar till {shown} kr, inte 0.", {"file": f"rad {current['line']}"})
+                           f"transaktionerna summerar till {kronor_ore(total)} kr, inte 0.",
+                           {"file": f"rad {current['line']}"})
     return Verification(series=current["series"], number=current["number"], day=current["day"], text=current["text"],
                         transactions=tuple(current["transactions"]), line=current["line"])

@@ -156,6 +156,10 @@ def edit_budget():
                       "amount": form.text(f"amount-{index}")}
                      for index in range(min(form.int_field("rows", "antal rader", required=False) or 0, MAX_ROWS))]
         try:
+            unnamed = [index + 1 for index, line in enumerate(submitted) if not line["name"] and line["amount"]]
+            if unnamed:
+                raise InvalidInput(f"Rad {unnamed[0]} har ett belopp men inget namn. Skriv radens namn, eller töm "
+                                   "beloppet för att ta bort raden.", {f"name-{unnamed[0] - 1}": "saknas"})
             lines = [{"section": line["section"], "name": line["name"],
                       "amount": form.int_field(f"amount-{index}", f"belopp för {line['name']}")}
                      for index, line in enumerate(submitted) if line["name"]]
@@ -208,14 +212,19 @@ def decide_budget():
 @blueprint.route("/beslutsutrymme")
 @requires("economy.view")
 def decision_room():
-    first = request.args.get("fran", type=int) or default_year(clock.today().year, data_years(Budget.year, FeeYear.year))
-    last = request.args.get("till", type=int) or first + 2
+    shown = {"fran": request.args.get("fran", "").strip(), "till": request.args.get("till", "").strip()}
+    years = []
     try:
+        for key, label in (("fran", "Från år"), ("till", "Till år")):
+            if shown[key] and not (shown[key].isascii() and shown[key].isdigit()):  # "¹" is a digit, no year
+                raise InvalidInput(f"{label} ska vara ett årtal, t.ex. 2022, inte \"{shown[key]}\".", {key: "inte ett år"})
+        first = int(shown["fran"]) if shown["fran"] else default_year(clock.today().year, data_years(Budget.year, FeeYear.year))
+        last = int(shown["till"]) if shown["till"] else first + 2
         years = services.decision_room(first, last, g.tenant.settings)
     except DomainError as error:
         flash(error.message, "error")
-        years = []
-    return render_template("economy/decision_room.html", years=years, first=first, last=last)
+        first = last = None
+    return render_template("economy/decision_room.html", years=years, first=first, last=last, shown=shown)
 
 
 # --- bokslut ---------------------------------------------------------------------------

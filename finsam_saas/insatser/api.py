@@ -7,7 +7,7 @@ from sqlalchemy import select
 from finsam_saas.platform import clock
 from finsam_saas.extensions import db
 from finsam_saas.insatser import followup, permissions, services  # noqa: F401
-from finsam_saas.insatser.models import QUALITY_QUESTIONS, Insats, QuarterlyReport
+from finsam_saas.insatser.models import QUALITY_QUESTIONS, Insats, QuarterlyReport, Requisition
 from finsam_saas.insatser.schemas import ApplicationIn, InsatsChange, InsatsIn, QuarterlyReportIn, RequisitionIn, SpendIn
 from finsam_saas.platform.schemas import load
 from finsam_saas.platform.auth import can, requires
@@ -144,7 +144,7 @@ def followup_data():
 @requires("insatser.report")
 @documented(requestBody=SpendIn)
 def put_spend(insats_id: int, year: int):
-    """Spend through a date; answers the consumption ratio."""
+    """Spend through a date; answers the consumption ratio. 409 year_closed after the year's bokslut."""
     insats = _visible(insats_id)
     data = load(SpendIn(), request.get_json(silent=True))
     ratio = services.report_spend(insats, year, **data)
@@ -152,16 +152,42 @@ def put_spend(insats_id: int, year: int):
     return jsonify({"consumption_ratio": ratio})
 
 
+def requisition_json(row: Requisition) -> dict:
+    return {"id": row.id, "year": row.year, "amount": row.amount, "day": row.day.isoformat(),
+            "requisitioned_on": row.requisitioned_on.isoformat() if row.requisitioned_on else None}
+
+
 @blueprint.post("/insatser/<int:insats_id>/requisitions")
 @requires("insatser.report")
 @documented(requestBody=RequisitionIn)
 def post_requisition(insats_id: int):
-    """Requisition granted money; 409 exceeds_grant past the year's grant."""
+    """Requisition granted money: the year four digits within the insats's period; 409
+    exceeds_grant past the year's grant, 409 year_closed after the year's bokslut."""
     insats = _visible(insats_id)
     data = load(RequisitionIn(), request.get_json(silent=True))
     row = services.requisition(insats, **data)
     db.session.commit()
-    return jsonify({"id": row.id, "year": row.year, "amount": row.amount}), 201
+    return jsonify(requisition_json(row)), 201
+
+
+@blueprint.get("/insatser/<int:insats_id>/requisitions")
+@requires("insatser.view")
+def list_requisitions(insats_id: int):
+    """The insats's requisitions, in the order they were made."""
+    return jsonify([requisition_json(r) for r in services.requisitions_of(_visible(insats_id))])
+
+
+@blueprint.delete("/insatser/<int:insats_id>/requisitions/<int:requisition_id>")
+@requires("insatser.report")
+def delete_requisition(insats_id: int, requisition_id: int):
+    """Take back a requisition entered by mistake; 409 year_closed after the year's bokslut."""
+    insats = _visible(insats_id)
+    row = get_or_404(Requisition, requisition_id)
+    if row.insats_id != insats.id:
+        abort(404)
+    services.remove_requisition(row)
+    db.session.commit()
+    return "", 204
 
 
 @blueprint.put("/insatser/<int:insats_id>/outcomes/<period>")

@@ -102,6 +102,14 @@ class Requisition(TenantScoped, db.Model):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # The day on the requisition itself, when it is registered after the fact (a paper requisition,
+    # the demo's of 30 June 2021); None: it was made the day it was registered here.
+    requisitioned_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def day(self) -> date:
+        """The Stockholm day of the requisition: the entered date, else the day it was registered."""
+        return self.requisitioned_on or local_date(self.requested_at)
 
 
 class Outcome(TenantScoped, db.Model):

@@ -80,8 +80,11 @@ class SpendIn(Schema):
 
 
 class RequisitionIn(Schema):
-    year = fields.Integer(required=True, strict=True)
-    amount = fields.Integer(required=True, strict=True)
+    year = fields.Integer(required=True, strict=True, metadata={"description": "år, fyra siffror, inom insatsens period"})
+    amount = fields.Integer(required=True, strict=True, metadata={"description": "kronor"})
+    # The day of a requisition registered after the fact; without it, the day it is registered.
+    requisitioned_on = fields.Date(load_default=None, allow_none=True, error_messages={"invalid": "ska skrivas ÅÅÅÅ-MM-DD"},
+                                   metadata={"description": "rekvisitionens datum"})
 
 
 

@@ -22,7 +22,7 @@ from finsam_saas.insatser.models import (
 )
 from finsam_saas.meetings import services as meetings
 from finsam_saas.organisation.models import Member
-from finsam_saas.platform.formatting import tkr
+from finsam_saas.platform.formatting import kronor, tkr
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rounding import share
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
@@ -337,6 +337,10 @@ def consumption_ratio(amount: int, *, budget: int | None = None, grant: int = 0,
 
 
 def report_spend(insats: Insats, year: int, *, through: date, amount: int, budget: int | None = None) -> float | None:
+    """The insats's spend (utfall, kronor) through a day of `year`, with the budget for the period
+    when one is stated; a second report through the same day replaces the first. Answers the
+    förbrukningskvot (`consumption_ratio`). Refused once the year's bokslut is made (409
+    year_closed): the year's money is settled then [003]. Raises InvalidInput naming the field."""
     if through.year != year:
         raise InvalidInput(f"Datumet {through} ligger inte i {year}.", {"through": "fel år"})
     if not insats.start <= through or not date(year, 1, 1) <= insats.end:
@@ -344,6 +348,7 @@ def report_spend(insats: Insats, year: int, *, through: date, amount: int, budge
     for field, value in (("amount", amount), ("budget", budget)):
         if value is not None and value < 0:
             raise InvalidInput(f"{field} kan inte vara negativt.", {field: "negativt"})
+    _refuse_closed(year, "utfall")
     row = db.session.scalar(select(Spend).where(Spend.insats_id == insats.id, Spend.year == year, Spend.through == through))
     if row is None:
         row = Spend(insats_id=insats.id, year=year, through=through, amount=amount, budget=budget)
@@ -386,6 +391,12 @@ def spend_row(insats: Insats, year: int, grant: int | None, through: date | None
     return SpendRow(insats, year, through, amount, budget, grant or 0, ratio)
 
 
+def running_in(insatser: Select, year: int) -> Select:
+    """`insatser` (a query on Insats) narrowed to those whose period touches `year`: started by its
+    31 December and not ended before its 1 January. An insats of 2018–2021 is no row of 2024."""
+    return insatser.where(Insats.start <= date(year, 12, 31), Insats.end >= date(year, 1, 1))
+
+
 def spend_table(year: int, insatser: Select) -> list[SpendRow]:
     """The insatser of a query on Insats, each with its latest spend and grant in the year, as seed
     003 table 4 (in the same query)."""
@@ -394,29 +405,67 @@ def spend_table(year: int, insatser: Select) -> list[SpendRow]:
 
 
 def _refuse_closed(year: int, what: str) -> None:
+    """Raise RuleViolation `year_closed` (409, naming `year`) when the year's bokslut is made: its
+    money is settled and its unused money returned. `what` names what is refused, in the plural."""
     if meetings.year_closed(year):
         raise RuleViolation("year_closed", f"Bokslut för {year} är gjort och årets outnyttjade medel är återförda; "
                                            f"{what} för {year} tas inte emot längre.", {"year": "bokslut gjort"})
 
 
-def requisition(insats: Insats, *, year: int, amount: int) -> Requisition:
-    """Never more than the year's grant (409 exceeds_grant), and never for a year whose bokslut is
-    made (409 year_closed): its unused money is then returned [003]. Until the bokslut, a
-    requisition for last year (the Q4 one, in January) is taken."""
-    if amount <= 0:
-        raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
+def _check_requisition_year(insats: Insats, year: int) -> None:
+    """A requisition's year: four digits ("21" is no year) and within the insats's period. Raises
+    InvalidInput naming `year`."""
+    if not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999:
+        raise InvalidInput(f"Året \"{year}\" ska skrivas med fyra siffror, till exempel {insats.start.year}.",
+                           {"year": "fyra siffror"})
+    if not insats.start.year <= year <= insats.end.year:
+        raise InvalidInput(f"{year} ligger utanför insatsens period {insats.start}–{insats.end}.",
+                           {"year": "utanför insatsens period"})
+
+
+def requisition(insats: Insats, *, year: int, amount: int, requisitioned_on: date | None = None,
+                today: date | None = None) -> Requisition:
+    """Requisition `amount` kronor of the year's grant. The year is four digits and within the
+    insats's period; never more than the year's grant (409 exceeds_grant), and never for a year
+    whose bokslut is made (409 year_closed): its unused money is then returned [003]. Until the
+    bokslut, a requisition for last year (the Q4 one, in January) is taken. requisitioned_on: the
+    day of a requisition registered after the fact, not after today (Stockholm); without it the
+    day it is registered counts. Raises InvalidInput naming the field."""
+    _check_requisition_year(insats, year)
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise InvalidInput("Beloppet ska vara hela kronor, större än 0.", {"amount": "inte positivt"})
+    today = today or clock.today()
+    if requisitioned_on is not None and requisitioned_on > today:
+        raise InvalidInput(f"Rekvisitionens datum {requisitioned_on} ligger i framtiden (i dag är det {today}).",
+                           {"requisitioned_on": "i framtiden"})
     _refuse_closed(year, "rekvisitioner")
     grant = insats.grant_for(year)
     already = requisitioned(insats, year)
     if already + amount > grant:
         raise RuleViolation(
             "exceeds_grant",
-            f"Rekvisitionen på {amount} kr skulle ge {already + amount} kr för {year}, mer än beviljade {grant} kr "
-            f"({grant - already} kr återstår).", {"amount": "över beviljat belopp"})
-    row = Requisition(insats_id=insats.id, year=year, amount=amount)
+            f"Rekvisitionen på {kronor(amount)} kr skulle ge {kronor(already + amount)} kr för {year}, mer än "
+            f"beviljade {kronor(grant)} kr ({kronor(max(grant - already, 0))} kr återstår).",
+            {"amount": "över beviljat belopp"})
+    row = Requisition(insats_id=insats.id, year=year, amount=amount, requisitioned_on=requisitioned_on)
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def requisitions_of(insats: Insats) -> list[Requisition]:
+    """The insats's requisitions, in the order they were made (their day, then registration)."""
+    rows = db.session.scalars(select(Requisition).where(Requisition.insats_id == insats.id)
+                              .order_by(Requisition.requested_at)).all()
+    return sorted(rows, key=lambda r: r.day)  # stable: same day keeps the order registered
+
+
+def remove_requisition(row: Requisition) -> None:
+    """Take back a requisition entered by mistake; the audit log keeps what it was. Refused once
+    its year's bokslut is made (409 year_closed): the year's unused money is settled on it."""
+    _refuse_closed(row.year, "ändringar av rekvisitioner")
+    db.session.delete(row)
+    db.session.flush()
 
 
 # --- outcomes ---------------------------------------------------------------------------
@@ -626,7 +675,7 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
             raise InvalidInput(f"Insatsen slutar {insats.end}; förläng den först.", {"to_year": "efter insatsens slut"})
         unused = insats.grant_for(from_year) - requisitioned(insats, from_year)
         if amount > unused:
-            raise RuleViolation("exceeds_unused", f"Bara {unused} kr av {from_year} års medel är outnyttjade.",
+            raise RuleViolation("exceeds_unused", f"Bara {kronor(unused)} kr av {from_year} års medel är outnyttjade.",
                                 {"amount": "mer än outnyttjat"})
     deviation = Deviation(insats_id=insats.id, kind=kind, description=description.strip(), amount=amount,
                           from_year=from_year, to_year=to_year)
@@ -658,7 +707,8 @@ def decide_deviation(deviation, insats: Insats, *, approve: bool, decided_by: st
         _refuse_closed(deviation.from_year, "beslut om avvikelser som flyttar medel")
         unused = insats.grant_for(deviation.from_year) - requisitioned(insats, deviation.from_year)
         if deviation.amount > unused:
-            raise RuleViolation("exceeds_unused", f"Bara {unused} kr är outnyttjade nu.", {"amount": "mer än outnyttjat"})
+            raise RuleViolation("exceeds_unused", f"Bara {kronor(unused)} kr är outnyttjade nu.",
+                                {"amount": "mer än outnyttjat"})
         set_grant(insats, deviation.from_year, insats.grant_for(deviation.from_year) - deviation.amount)
         set_grant(insats, deviation.to_year, insats.grant_for(deviation.to_year) + deviation.amount)
     db.session.flush()

@@ -22,10 +22,10 @@ from finsam_saas.platform.charts import bar_chart
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.forms import EmptyForm
-from finsam_saas.platform.formatting import percent
+from finsam_saas.platform.formatting import kronor, percent
 from finsam_saas.platform.models import User
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.web import NavItem, confirm_page, get_or_404, register_navigation, tenant_blueprint
 
 blueprint = tenant_blueprint("insatser", __name__, "/insatser")
 
@@ -69,7 +69,9 @@ def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
 @requires("insatser.view")
 def index():
     year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(Grant.year, Spend.year))
-    rows = services.spend_table(year, services.visible_insatser_query(g.membership.role, current_user.id))
+    # Only the insatser running in the year: one of 2018–2021 has no row (and no "Beviljat 0") in 2024.
+    rows = services.spend_table(year, services.running_in(
+        services.visible_insatser_query(g.membership.role, current_user.id), year))
     with_spend = [r for r in rows if r.amount is not None]
     chart = bar_chart(
         f"Utfall och periodiserad budget {year}", [r.insats.name for r in with_spend],
@@ -146,8 +148,9 @@ def insats(insats_id: int):
     spend = db.session.scalars(select(Spend).where(Spend.insats_id == insats.id).order_by(Spend.through)).all()
     ratios = {row.id: services.consumption_ratio(row.amount, budget=row.budget, grant=insats.grant_for(row.year),
                                                  through=row.through) for row in spend}
-    requisitions = db.session.scalars(select(Requisition).where(Requisition.insats_id == insats.id)
-                                      .order_by(Requisition.requested_at)).all()
+    requisitions = services.requisitions_of(insats)
+    # One question per year (a handful over the period): a closed year's requisitions stay.
+    closed = {year: meetings_services.year_closed(year) for year in {r.year for r in requisitions}}
     contacts = db.session.scalars(select(User).join(InsatsContact, InsatsContact.user_id == User.id)
                                   .where(InsatsContact.insats_id == insats.id)).all()
     reports = {(r.year, r.quarter): r for r in db.session.scalars(
@@ -169,7 +172,7 @@ def insats(insats_id: int):
                            released={g_.year: services.released(insats, g_.year) for g_ in insats.grants},
                            questions=QUALITY_QUESTIONS, statuses=REPORT_STATUS_LABELS, deviations=deviations,
                            deviation_kinds=DEVIATION_KINDS,
-                           requisitions=requisitions, outcomes=outcomes, contacts=contacts,
+                           requisitions=requisitions, closed=closed, outcomes=outcomes, contacts=contacts,
                            fields=OUTCOME_FIELDS, labels=OUTCOME_LABELS, sexes=SEXES, form=EmptyForm(),
                            today=today)
 
@@ -341,12 +344,44 @@ def requisition(insats_id: int):
     insats = _visible(insats_id)
     form.require_csrf()
     try:
-        services.requisition(insats, year=form.int_field("year", "år"), amount=form.int_field("amount", "belopp"))
+        row = services.requisition(
+            insats, year=form.int_field("year", "år"), amount=form.int_field("amount", "belopp"),
+            requisitioned_on=form.date_field("requisitioned_on", "rekvisitionens datum", required=False))
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
-    flash("Rekvisitionen är registrerad.", "success")
+    flash(f"Rekvisitionen på {kronor(row.amount)} kr för {row.year} är registrerad.", "success")
     return redirect(url_for("insatser.insats", insats_id=insats_id, _anchor="rekvisitioner"))
+
+
+@blueprint.route("/<int:insats_id>/rekvisitioner/<int:requisition_id>/ta-bort", methods=["GET", "POST"])
+@requires("insatser.report")
+def remove_requisition(insats_id: int, requisition_id: int):
+    """A requisition entered by mistake is taken back, after a confirmation; not after the bokslut."""
+    insats = _visible(insats_id)
+    row = get_or_404(Requisition, requisition_id)
+    if row.insats_id != insats.id:
+        abort(404)
+    back = url_for("insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
+    what = f"Rekvisitionen för {row.year} på {kronor(row.amount)} kr den {row.day}"
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        blocked = (f"Bokslut för {row.year} är gjort; rekvisitionen står kvar."
+                   if meetings_services.year_closed(row.year) else "")
+        return confirm_page(title="Ta bort rekvisitionen?", lead=f"{what}, {insats.name}.", blocked=blocked,
+                            lines=[f"Rekvisitionen tas bort och {kronor(row.amount)} kr av {row.year} års beviljade "
+                                   "medel går att rekvirera igen.",
+                                   "Borttagningen står i ändringsloggen."],
+                            action=url_for("insatser.remove_requisition", insats_id=insats_id,
+                                           requisition_id=requisition_id),
+                            button="Ta bort rekvisitionen", back=back)
+    form.require_csrf()
+    try:
+        services.remove_requisition(row)
+        db.session.commit()
+    except DomainError as error:
+        return form.back_with_error(error, "insatser.insats", insats_id=insats_id, _anchor="rekvisitioner")
+    flash(f"{what} är borttagen.", "success")
+    return redirect(back)
 
 
 @blueprint.route("/<int:insats_id>/ansvariga", methods=["POST"])

@@ -12,7 +12,6 @@ from finsam_saas.meetings.agenda import held
 from finsam_saas.meetings.models import Meeting, Signer
 from finsam_saas.platform.dispatch import Message, Recipient, send_batch
 from finsam_saas.platform.files import job_result_file
-from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.jobs import report_progress
 from finsam_saas.platform.mail import Attachment as MailAttachment
 from finsam_saas.platform.models import Tenant, utcnow
@@ -73,6 +72,7 @@ def send_notice(job, meeting_id: int) -> dict:
         raise ValueError(f"Mötet {meeting.date} är inställt; kallelsen skickas inte.")
     if reason := held(meeting):
         raise ValueError(f"{reason}; kallelsen skickas inte längre.")
+    from finsam_saas.meetings import services
     from finsam_saas.meetings.services import freeze_appendices
 
     tenant = db.session.get(Tenant, meeting.tenant_id)
@@ -82,7 +82,7 @@ def send_notice(job, meeting_id: int) -> dict:
     report_progress(job, 10)
     link = _link("meetings.meeting", tenant, meeting_id=meeting.id)
     subject = f"Kallelse: {meeting.body.name} {meeting.date}"
-    bilagor_text = plural(len(meeting.attachments), "bilaga", "bilagor")
+    bilagor_text = services.bilagor_text(meeting)
     body = (f"Välkommen till {_greeting(meeting)}.\n\n"
             f"Kallelsen med föredragningslista och {bilagor_text} finns bifogade, och i Finsam:\n{link}\n")
     result = send_batch(job, recipients.notice_batch(meeting), recipients.notice_recipients(meeting),

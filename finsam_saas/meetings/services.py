@@ -33,6 +33,7 @@ from finsam_saas.meetings.models import (
 )
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import clock
+from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.models import Tenant, utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -587,6 +588,11 @@ def generated_appendices(meeting: Meeting) -> list[GeneratedAppendix]:
 
 def generated_appendix(meeting: Meeting, slug: str) -> GeneratedAppendix | None:
     return next((a for a in generated_appendices(meeting) if a.slug == slug), None)
+
+
+def bilagor_text(meeting: Meeting) -> str:
+    """"3 bilagor": the uploaded bilagor and the generated ones, all of which go with the kallelse."""
+    return plural(len(meeting.bilagor) + len(generated_appendices(meeting)), "bilaga", "bilagor")
 
 
 def freeze_appendices(meeting: Meeting, sent_with: str) -> None:

@@ -528,7 +528,7 @@ def send_notice(meeting_id: int):
                    else "Ingen av mottagarna har en e-postadress i registret. Lägg in adresserna under Organisation först.")
     without = [p[0] for p in people if not p[2]]
     lines = [] if blocked else [
-        f"Kallelsen med föredragningslista och {plural(len(meeting.attachments), 'bilaga', 'bilagor')} skickas "
+        f"Kallelsen med föredragningslista och {services.bilagor_text(meeting)} skickas "
         f"med e-post till {len(to_send)} mottagare; var och en får den en gång."]
     if without:
         lines.append(f"Får ingen kallelse, eftersom e-postadress saknas: {', '.join(without)}.")

@@ -3,6 +3,7 @@ thousands, ISO dates, times as 08.30, percent with a decimal comma."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,18 @@ def _grouped(number: int) -> str:
 
 def kronor(amount: int | None) -> str:
     return DASH if amount is None else _grouped(int(amount))
+
+
+def kronor_ore(amount: Decimal | Fraction | int | None) -> str:
+    """Kronor with öre, as a bookkeeping amount reads in a message: a space between thousands and a
+    decimal comma, always two öre digits (Decimal("-1000.5") → "-1 000,50"); halves of an öre round
+    away from zero. A float is taken by its shortest repr. None gives the dash."""
+    if amount is None:
+        return DASH
+    exact = Decimal(repr(amount)) if isinstance(amount, float) else amount
+    ore = round_half_up(Fraction(exact) * 100)  # exact: a Decimal or Fraction converts without loss
+    whole, part = divmod(abs(ore), 100)
+    return ("-" if ore < 0 else "") + f"{_grouped(whole)},{part:02d}"
 
 
 def tkr(amount: int | None) -> str:

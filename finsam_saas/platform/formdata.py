@@ -66,8 +66,14 @@ def time_field(name: str, label: str) -> time | None:
     return time(hour, minute)
 
 
+# No figure of a förbund comes near a thousand billion kronor; beyond it a number is a typing slip
+# (and past 2^63 neither database can store it).
+LARGEST = 999_999_999_999
+
+
 def int_field(name: str, label: str, required: bool = True, allow_negative: bool = False) -> int | None:
-    """An integer; spaces between thousands ("1 285 000") are accepted."""
+    """An integer of at most twelve digits; spaces between thousands ("1 285 000") are accepted.
+    Raises InvalidInput naming the field."""
     value = text(name).replace(" ", "").replace("\u00a0", "")
     if not value:
         if required:
@@ -79,6 +85,8 @@ def int_field(name: str, label: str, required: bool = True, allow_negative: bool
         raise InvalidInput(f"{_sentence(label)} ska vara ett heltal, inte \"{value}\".", {name: "inte ett heltal"})
     if number < 0 and not allow_negative:
         raise InvalidInput(f"{_sentence(label)} kan inte vara negativt.", {name: "negativt"})
+    if abs(number) > LARGEST:
+        raise InvalidInput(f"{_sentence(label)} är för stort: högst 999 999 999 999.", {name: "för stort"})
     return number
 
 

@@ -199,13 +199,16 @@ def test_the_owner_edits_the_project_and_the_hours_are_revalued(app):
     lappland = partners["Samordningsförbundet Södra Lappland"]
     owner.post(f"{base}/partner/andra", data={"partner_id": lappland, "name": "Samordningsförbundet Södra Lappland (SL)"})
     assert "Samordningsförbundet Södra Lappland (SL)" in _state(app, project_id)[6]
-    owner.post(f"{base}/partner/ta-bort", data={"partner_id": lappland})
+    asked = owner.post(f"{base}/partner/ta-bort", data={"partner_id": lappland}).get_data(as_text=True)
+    assert "med sina åtaganden för alla år" in asked  # removal loses the pledges: asked first, nothing done
+    assert any("Lappland" in n for n in _state(app, project_id)[6])
+    owner.post(f"{base}/partner/ta-bort", data={"partner_id": lappland, "confirm": "1"})
     assert not any("Lappland" in n for n in _state(app, project_id)[6])
     # What a partner gave stays on record: Umeåregionen has logged hours, the owner is the owner.
-    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": umea_id}, follow_redirects=True)
+    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": umea_id, "confirm": "1"}, follow_redirects=True)
     assert "har registrerade timmar i projektet och kan inte tas bort" in kept.get_data(as_text=True)
     skelleftea = partners["Samordningsförbundet Skellefteå–Norsjö"]
-    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": skelleftea}, follow_redirects=True)
+    kept = owner.post(f"{base}/partner/ta-bort", data={"partner_id": skelleftea, "confirm": "1"}, follow_redirects=True)
     assert "Ägaren kan inte tas bort" in kept.get_data(as_text=True)
 
 

@@ -176,6 +176,20 @@ def test_the_send_out_stores_the_bilaga_it_mailed(any_app):
         stored = db.session.scalars(select(SentAppendix).where(SentAppendix.meeting_id == meeting)).all()
         assert [(s.slug, s.sent_with) for s in stored] == [("beslutsutrymme", "kallelse")]
         assert stored[0].context["years"][0]["room"] == 894_000
+        # An application put on the agenda afterwards goes out as an ändring, with the bilaga as it then reads.
+        from finsam_saas.insatser import services as insatser
+        application = insatser.create_application(title="Vuxentorget förlängning", applicant="Umeå kommun",
+                                                  amounts={"2021": 200_000})
+        insatser.put_on_agenda(application, db.session.get(Meeting, meeting), recommendation="Bifall")
+        db.session.commit()
+    assert api.post(f"/meetings/{meeting}/changes/send", json={"confirm": True}).json["state"] == "finished"
+    answer = _client(any_app, "kansli.a@test.se").get(f"/t/umearegionen/moten/{meeting}/bilaga/beslutsutrymme")
+    page = answer.get_data(as_text=True)
+    assert "med ändringen i föredragningslistan" in page and "Vuxentorget förlängning" in page and "694" in page
+    with in_tenant(any_app, TENANT_A):
+        kinds = db.session.scalars(select(SentAppendix.sent_with).where(SentAppendix.meeting_id == meeting)
+                                   .order_by(SentAppendix.id)).all()
+        assert kinds[0] == "kallelse" and kinds[1].startswith("andring:") and len(kinds) == 2
 
 
 def test_a_year_stays_open_until_its_bokslut_and_the_bokslut_returns_unused_money(any_app):
@@ -257,3 +271,32 @@ def test_after_the_bokslut_no_outcome_is_read_into_the_year(any_app):
         services.close_year(2021, "kansli.a@test.se", confirmed=True)
         with pytest.raises(RuleViolation, match="Bokslut för 2021 är gjort; utfall"):
             outcome.import_outcome(2021, csv, "utfall.csv")
+
+
+def test_the_books_close_in_order_and_not_while_money_is_moving_into_the_year(any_app):
+    from finsam_saas.insatser import services as insatser
+    with in_tenant(any_app, TENANT_A):
+        insats = insatser.create_insats(name="Vuxentorget", owner="Umeå kommun", kind="individ",
+                                        start=date(2023, 1, 1), end=date(2025, 12, 31),
+                                        grants={"2023": 1_000_000, "2024": 1_000_000, "2025": 1_000_000})
+        insatser.file_deviation(insats, kind="budget", description="Sen start", amount=300_000,
+                                from_year=2024, to_year=2025)
+        _, problems = services.year_end_preview(2025)
+        assert "Bokslut för 2023, 2024 är inte gjort; gör det först." in problems
+        assert any("från eller till 2025 väntar på förbundschefens beslut: Vuxentorget" in p for p in problems)
+        services.close_year(2023, "kansli", confirmed=True)
+        _, problems = services.year_end_preview(2024)
+        assert problems == ["Avvikelser som flyttar medel från eller till 2024 väntar på förbundschefens beslut: "
+                            "Vuxentorget. Besluta dem först."]
+
+
+def test_the_decision_room_page_names_a_year_that_is_no_year(any_app):
+    client = _client(any_app, "kansli.a@test.se")
+    base = "/t/umearegionen/ekonomi/beslutsutrymme"
+    for query, message in (("fran=abc&till=xyz", "Från år ska vara ett årtal, t.ex. 2022, inte &#34;abc&#34;."),
+                           ("fran=2024&till=2022", "Till-året är före från-året."),
+                           ("fran=-5&till=9", "Från år ska vara ett årtal"),
+                           ("fran=2021&till=99999", "99999 är inget år med förbundets ekonomi")):
+        page = client.get(f"{base}?{query}").get_data(as_text=True)
+        assert message in page, query
+        assert "<h1>Beslutsutrymme</h1>" in page  # no range in the heading for a range that is not shown

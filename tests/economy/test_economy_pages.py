@@ -100,3 +100,23 @@ def test_the_budget_is_put_on_the_agenda_and_decided_in_that_meetings_paragraph(
         assert db.session.get(Paragraph, other_id).decision == ""
     page = client_a.get(f"/t/umearegionen/ekonomi/budget?ar={year}").get_data(as_text=True)
     assert "beslutad och låst</strong> i <a" in page and f"§ {number} {clock.today().year}" in page
+
+
+def test_a_row_that_loses_its_name_or_a_huge_amount_is_refused_and_nothing_changes(client_a, app):
+    from finsam_saas.economy import services
+    from finsam_saas.economy.demo import load_umearegionen
+    from finsam_saas.extensions import db
+
+    with in_tenant(app, TENANT_A):
+        load_umearegionen()
+        db.session.commit()
+        before = [(l.name, l.amount) for l in services.current_budget(2022).lines]
+    rows = {"rows": "2", "section-0": "income", "name-0": "Försäkringskassan", "amount-0": "5 690 000",
+            "section-1": "insatser", "name-1": "Ungdomstorget", "amount-1": "2 800 000"}
+    for change, message in (({"name-1": ""}, "Rad 2 har ett belopp men inget namn."),
+                            ({"amount-1": "99999999999999999999999"}, "är för stort: högst 999 999 999 999"),
+                            ({"equity_start": "99999999999999999999999"}, "är för stort")):
+        answer = client_a.post(f"{A}/ekonomi/budget/andra?ar=2022", data={**rows, **change})
+        assert answer.status_code == 400 and message in html.unescape(answer.get_data(as_text=True)), change
+    with in_tenant(app, TENANT_A):
+        assert [(l.name, l.amount) for l in services.current_budget(2022).lines] == before

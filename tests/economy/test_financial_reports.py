@@ -79,7 +79,8 @@ def _uppsala_year(app):
                                bookkeeping.Rule("4510", "4510", "insatser", "Framsteget, Håbo"),
                                bookkeeping.Rule("4530", "4530", "insatser", "Bryggan, Östhammar")])
         reports.save_report(year=2020, kind="delar", income=11_000_000, costs=12_601_601, equity=5_582_076,
-                            total_assets=16_321_466, current_assets=16_301_762, short_term_liabilities=10_739_390)
+                            total_assets=16_321_466, current_assets=16_301_762, short_term_liabilities=10_739_390,
+                            period_end=date(2020, 6, 30))
         # An årsredovisning is no delårsrapport: it stays out of the delårsrapport's overview.
         reports.save_report(year=2020, kind="helar", income=22_000_000, costs=23_059_705, equity=6_123_972,
                             total_assets=11_471_299, current_assets=11_460_732, short_term_liabilities=5_347_327)
@@ -108,7 +109,7 @@ def test_a_sie_file_of_the_year_gives_the_delarsrapport_pdf_with_no_typed_totals
     text = _pdf_text(client, page)
     assert "Delårsrapport 2021" in text and "Perioden 2021-01-01–2021-06-30" in text
     # The four-year overview, newest first as seed 003 prints it, with the hand-typed 2020 delår.
-    assert "2021-06-30 2020 2019 2018" in text
+    assert "2021-06-30 2020-06-30 2019 2018" in text
     assert "Intäkter 11 545 11 000" in text and "Kostnader -10 763 -12 602" in text and "Resultat 782 -1 602" in text
     assert "Eget kapital 6 906 5 582" in text
     assert "Soliditet 38,6 % 34,2 %" in text and "Kassalikviditet 162,9 % 151,8 %" in text
@@ -126,6 +127,11 @@ def test_a_sie_file_of_the_year_gives_the_delarsrapport_pdf_with_no_typed_totals
         row = db.session.scalar(select(FinancialReport).where(FinancialReport.year == 2021))
         assert (row.source, row.period_end, row.income, row.costs, row.equity) == (
             "sie", date(2021, 6, 30), 11_545_002, 10_762_622, 6_906_352)
+    # Figures typed by hand for a year whose bookkeeping is imported are refused: one set of figures a year.
+    typed = client.post(f"{A}/ekonomi/rapporter", data={
+        "kind": "delar", "year": "2021", "income": "1", "costs": "1", "equity": "1", "total_assets": "1",
+        "current_assets": "1", "short_term_liabilities": "1"}, follow_redirects=True)
+    assert "Bokföringen för 2021 är inläst från SIE" in text_of(typed)
     listing = text_of(client.get(f"{A}/ekonomi/rapporter"))
     assert "Delårsrapport 2021 Bokföringen (SIE) t.o.m. 2021-06-30 782 6 906 38,6 % 162,9 %" in listing
     # A corrected file of the same period replaces the import, and the report follows it.

@@ -78,6 +78,10 @@ def test_ungdomstorget_2021_takes_budget_and_outcome_from_the_budget_line_and_th
         db.session.commit()
     rows, _, csv_rows = _export(any_app, "kansli.a@test.se", TENANT_A)
     assert rows[0] == COLUMNS and csv_rows[0] == COLUMNS
+    # Every cost of the budget has its row: the verksamhetsnära costs of seed 000's 2021 are 485 tkr.
+    operations = next(r for r in rows if r[0] == "Verksamhetsnära kostnader")
+    administration = next(r for r in rows if r[0] == "Administration (styrelse och kansli)")
+    assert (operations[2], administration[2]) == (485_000, 2_520_000)
     row = _by_name(rows, "Ungdomstorget")
     assert (row["Budget (kr)"], row["Utfall (kr)"]) == (3_200_000, 3_150_000)  # not the grant 0, not the spend
     assert (row["Budget enligt"], row["Utfall enligt"]) == ("budgetrad", "bokföring")

@@ -5,6 +5,7 @@ as PDF, and the tenant wall around all of it."""
 import html
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -471,3 +472,14 @@ def test_migration_gives_existing_controls_their_years_on_postgresql(postgres, t
         _migrate_controls(create_app(postgres.config(name)), postgres=True)
     finally:
         postgres.drop_database(name)
+
+
+def test_the_demo_holds_umearegionens_plan_of_2023_as_adopted(app):
+    from finsam_saas.economy import demo
+
+    with in_tenant(app, TENANT_A):
+        demo.load_umea_controls()
+        demo.load_umea_controls()  # idempotent
+        controls = internal_control.controls_of(2023)
+        assert len(controls) == 13 and controls[6].control == "Budget i balans" and controls[6].risk == 12
+        assert internal_control.get_plan(2023).adopted_on == date(2023, 3, 17)

@@ -222,6 +222,27 @@ def test_an_unbalanced_verification_names_its_line_and_the_difference():
                             "transaktionerna summerar till 0,50 kr, inte 0.")
 
 
+def test_the_difference_of_an_unbalanced_verification_is_written_with_spaces_between_thousands():
+    text = UPPSALA_2021.replace('#TRANS 5020 {} 2293064.00', '#TRANS 5020 {} 2294064.00')
+    assert _error(text).endswith("transaktionerna summerar till 1 000,00 kr, inte 0.")
+    text = UPPSALA_2021.replace('#TRANS 5020 {} 2293064.00', '#TRANS 5020 {} -1000000.25')
+    assert _error(text).endswith("transaktionerna summerar till -3 293 064,25 kr, inte 0.")
+
+
+def test_kronor_with_ore_as_a_message_writes_them():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from finsam_saas.platform.formatting import kronor_ore
+
+    assert kronor_ore(Decimal("1000.00")) == "1 000,00"
+    assert kronor_ore(Decimal("0.5")) == "0,50"
+    assert kronor_ore(Decimal("-1234567.891")) == "-1 234 567,89"
+    assert kronor_ore(Decimal("0.005")) == "0,01" and kronor_ore(Decimal("-0.005")) == "-0,01"  # half away from 0
+    assert kronor_ore(2_293_064) == "2 293 064,00" and kronor_ore(Fraction(1, 3)) == "0,33"
+    assert kronor_ore(0.1 + 0.2) == "0,30" and kronor_ore(None) == "–"
+
+
 def test_an_amount_no_forbund_has_is_refused_with_its_line():
     text = UPPSALA_2021.replace('#TRANS 6110 {} 111842.00', '#TRANS 6110 {} 1e400')
     assert _error(text) == f"Rad {line_of(text, '#TRANS 6110')}: \"1e400\" är inget belopp (#TRANS)."

@@ -118,10 +118,19 @@ def test_demo_insatser_from_the_seeds(app):
         bryggan = rows["Östhammar, Bryggan"].insats
         assert services.released(bryggan, 2021) is None and services.requisitioned(bryggan, 2021) == 865_000
         assert rows["Östhammar, Bryggan"].ratio == 111.6
+        # The requisitions carry the delårsrapport's day, not the day the demo was loaded.
+        assert {r.day for r in services.requisitions_of(bryggan)} == {date(2021, 6, 30)}
+        # The list of 2024 holds only the insatser running then: Heby's plattform, not Ung Intro (2018–2021).
+        running = {i.name for i in db.session.scalars(services.running_in(select(Insats), 2024))}
+        assert running == {"Heby, Plattform för individstöd i samverkan"}
     with in_tenant(app, "umearegionen"):
         ungdomstorget = db.session.scalar(select(Insats).where(Insats.name == "Ungdomstorget"))
         shares = services.outcomes_of(ungdomstorget)["2017"]["shares"]
         assert (shares["to_work"], shares["to_studies"], shares["positive"]) == (35.0, 19.1, 72.6)
+        # The 2021 grants of the insatser that are lines of the budget 2021 (seed 000), once after two runs.
+        rows = {r.insats.name: r for r in services.spend_table(2021, select(Insats))}
+        assert (rows["Ungdomstorget"].grant, rows["Vuxentorget"].grant) == (3_200_000, 2_625_000)
+        assert len(ungdomstorget.grants) == 1
 
 
 def test_goal_set_and_judged_on_the_page(client_a, app):

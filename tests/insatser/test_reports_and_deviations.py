@@ -54,7 +54,7 @@ def test_budget_deviation_carries_unused_money_into_next_year(app):
     with in_tenant(app, TENANT_A):
         insats = db.session.get(Insats, insats_id)
         services.requisition(insats, year=2021, amount=2_000_000)
-        with pytest.raises(RuleViolation, match="460000 kr"):
+        with pytest.raises(RuleViolation, match="Bara 460 000 kr av 2021 års medel"):
             services.file_deviation(insats, kind="budget", description="Flytta", amount=500_000, from_year=2021, to_year=2022)
         deviation = services.file_deviation(insats, kind="budget", description="Rekryteringen blev sen",
                                             amount=400_000, from_year=2021, to_year=2022)

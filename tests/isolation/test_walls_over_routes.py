@@ -121,6 +121,7 @@ def _make_insats(marker):
               "other_dropouts": 0, "remaining": 6}
     insatser.record_outcome(insats, "2021", {"women": counts, "men": counts})
     insatser.report_spend(insats, 2021, through=date(2021, 6, 30), amount=400_000)
+    requisition = insatser.requisition(insats, year=2021, amount=400_000)
     application = insatser.create_application(title=f"{marker} ansökan", applicant="Försäkringskassan",
                                               amounts={"2022": 500_000})
     answers = {key: True for key, _ in QUALITY_QUESTIONS}
@@ -134,7 +135,7 @@ def _make_insats(marker):
     recommendation = social.add_recommendation(year=2021, text=f"{marker} rekommendation")
     return {"social_report": report_.id, "area": report_.areas[3].id, "recommendation": recommendation.id,
             "insats": insats.id, "period": "2021", "year": 2021, "application": application.id,
-            "report": report.id, "deviation": deviation.id}
+            "report": report.id, "deviation": deviation.id, "requisition": requisition.id}
 
 
 def _make_analysis(tenant, marker):
@@ -155,7 +156,7 @@ FACTORIES = {"body_id": "body", "job_id": "job", "membership_id": "membership", 
              "area_id": "area", "recommendation_id": "recommendation", "social_report_id": "social_report",
              "invoice_id": "invoice", "step": "step", "fmt": "fmt", "control_id": "control",
              "project_id": "project", "publication_id": "publication", "slug": "appendix", "seat_id": "seat",
-             "person_id": "kansli", "member_id": "member"}
+             "person_id": "kansli", "member_id": "member", "requisition_id": "requisition"}
 
 
 @pytest.fixture

@@ -312,7 +312,8 @@ def test_send_out_mails_kallelse_and_bilagor_and_records_recipients(client_a, ap
                   content_type="multipart/form-data")
     preview = client_a.get(f"{A}/moten/{meeting_id}/utskick").get_data(as_text=True)
     # the register's 12 seats: 11 with an address, Christina Lidström without one
-    assert "Skicka till 11 mottagare" in preview and "1 bilaga skickas" in preview and "Christina Lidström" in preview
+    # the uploaded bilaga and the decision room the system makes for a board meeting
+    assert "Skicka till 11 mottagare" in preview and "2 bilagor skickas" in preview and "Christina Lidström" in preview
     assert "saknar e-postadress" in preview
     assert not list(app.config["OUTBOX_DIR"].glob("*.eml"))  # nothing is sent before it is confirmed
     job_page = client_a.post(f"{A}/moten/{meeting_id}/utskick", data={"confirm": "1"},

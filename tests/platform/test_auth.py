@@ -90,6 +90,8 @@ def test_revoked_token_is_refused(app, client):
 
 
 def test_token_made_and_revoked_in_the_account_page(client_a):
+    form_page = client_a.get("/konto").get_data(as_text=True)
+    assert 'name="name"' in form_page and 'autocomplete="None"' not in form_page
     page = client_a.post("/konto", data={"name": "Webbplatsen"}).get_data(as_text=True)
     token = re.search(r'<code class="token">([^<]+)</code>', page).group(1)
     headers = {"Authorization": f"Bearer {token}"}
