@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from finsam_saas.platform import clock
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.analysis import compare, documents, helars, jobs, numbers, projects, publishing
 from finsam_saas.analysis.models import Publication
 from finsam_saas.analysis.publishing import ALL, DIMENSION_LABELS, MEASURES
@@ -106,7 +106,7 @@ def trend_table():
 @blueprint.route("/publicera")
 @requires("analysis.publish")
 def publish_page():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year - 1, data_years(Grant.year))
+    year = year_arg() or default_year(clock.today().year - 1, data_years(Grant.year))
     try:
         draft = publishing.draft(year, g.tenant)
     except DomainError as error:
@@ -226,7 +226,7 @@ def create_project():
 @requires("analysis.view")
 def project(project_id: int):
     project_ = _project(project_id)
-    year = request.args.get("ar", type=int)
+    year = year_arg()
     partner_tenants = projects.partner_tenant_ids(project_)
     shared = compare.project_figures(partner_tenants)
     own_recommendations = list(db.session.scalars(select(Recommendation).order_by(Recommendation.year.desc(),

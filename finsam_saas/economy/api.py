@@ -98,6 +98,6 @@ def get_year_end(year: int):
 def close_year(year: int):
     """Make the year's bokslut; body {"confirm": true}. 409 cannot_close names what stops it."""
     body = request.get_json(silent=True) or {}
-    services.close_year(year, g.api_user.email, confirmed=body.get("confirm") is True)
+    services.close_year(year, g.api_user.name or g.api_user.email, confirmed=body.get("confirm") is True)
     db.session.commit()
     return jsonify(_year_end_json(year)), 201

@@ -287,6 +287,14 @@ def import_sie(year: int, content: bytes, filename: str, *, path: str, through: 
                                .order_by(BookkeepingImport.period_end.desc()).limit(1))
     if latest == period_end:
         outcome = line_outcomes(row)
+        budgeted = budget_lines(year)
+        if budgeted:
+            # Outcome on a line the budget does not have is set beside nothing: say so, and where to fix it.
+            for (section, name), amount in sorted(outcome.items()):
+                if (section, name) not in budgeted:
+                    unmapped.append(f"Utfallet {kronor(amount)} kr på raden \"{name}\" ({SECTION_LABELS[section].lower()}) "
+                                    f"finns inte i budgeten för {year}; ändra kontoplanen så att kontona går till "
+                                    "budgetens rader, och läs in filen igen.")
         _delete_all(select(LineOutcome).where(LineOutcome.year == year))
         for (section, name), amount in outcome.items():
             db.session.add(LineOutcome(year=year, section=section, name=name, amount=amount))

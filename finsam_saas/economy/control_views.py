@@ -13,8 +13,8 @@ from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.formatting import sv_date
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.web import get_or_404
-from finsam_saas.platform.years import default_year
+from finsam_saas.platform.web import confirm_page, get_or_404
+from finsam_saas.platform.years import default_year, year_arg
 from finsam_saas.economy import internal_control as control_rules
 from finsam_saas.economy import jobs as economy_jobs
 from finsam_saas.economy.models import CONSEQUENCES, PROBABILITIES, Control
@@ -48,7 +48,7 @@ def _page(year: int, *, values=None, errors=None, status: int = 200):
 @blueprint.route("/internkontroll", methods=["GET", "POST"])
 @requires("economy.view")
 def internal_control():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, control_rules.plan_years())
+    year = year_arg() or default_year(clock.today().year, control_rules.plan_years())
     if request.method == "POST":
         if not can("economy.edit"):
             abort(403)
@@ -101,11 +101,11 @@ def remove_control(control_id: int):
     if (reason := control_rules.locked_reason(control.year)):
         blocked = (f"{reason} Kontrollen står kvar; en kontroll som inte ska göras längre tas bort i nästa års plan.")
     if request.method == "GET" or request.form.get("confirm") != "1" or blocked:
-        return render_template("confirm.html", errors={}, form={}, confirm=dict(
-            title=f"Ta bort kontroll {control.number}?",
+        return confirm_page(
+            title=f"Kontroll {control.number} kan inte tas bort" if blocked else f"Ta bort kontroll {control.number}?",
             lead=f"Kontroll {control.number} i internkontrollplanen {control.year}: {control.process} – {control.control}.",
-            lines=control_rules.removal_consequences(control), blocked=blocked,
-            action=url_for("economy.remove_control", control_id=control.id), button="Ta bort kontrollen", back=back))
+            lines=[] if blocked else control_rules.removal_consequences(control), blocked=blocked,
+            action=url_for("economy.remove_control", control_id=control.id), button="Ta bort kontrollen", back=back)
     form.require_csrf()
     number, name, year = control.number, control.control, control.year
     try:

@@ -98,7 +98,7 @@ def load_umea_controls() -> None:
         internal_control.add_control(year=2023, process=process, control=control, owner=owner, method=method,
                                      frequency=frequency, report_to=report_to, consequence=consequence,
                                      probability=probability)
-    internal_control.adopt(2023, on=date(2023, 3, 17), by="Styrelsen")
+    internal_control.adopt(2023, on=date(2023, 3, 17), by="Styrelsen fastställde planen")
 
 
 def load_umearegionen() -> None:

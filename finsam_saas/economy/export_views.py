@@ -6,7 +6,7 @@ from flask import Response, abort, g, request
 from finsam_saas.economy.views import blueprint
 from finsam_saas.platform import clock
 from finsam_saas.platform.auth import requires
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.economy import export
 from finsam_saas.economy.models import Budget
 from finsam_saas.insatser.models import Grant
@@ -15,7 +15,7 @@ from finsam_saas.insatser.models import Grant
 @blueprint.route("/uppfoljning-finsam.<fmt>")
 @requires("economy.view")
 def finsam_export(fmt: str):
-    year = request.args.get("ar", type=int) or default_year(clock.today().year - 1, data_years(Budget.year, Grant.year))
+    year = year_arg() or default_year(clock.today().year - 1, data_years(Budget.year, Grant.year))
     rows = export.finsam_rows(year, g.tenant.settings)
     if fmt == "xlsx":
         content, mimetype = export.as_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

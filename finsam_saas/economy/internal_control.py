@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from finsam_saas.economy.models import CONSEQUENCES, PROBABILITIES, Control, ControlFollowUp, ControlPlan
 from finsam_saas.extensions import db
 from finsam_saas.platform import clock
+from finsam_saas.platform.years import FIRST_YEAR, LAST_YEAR
 from finsam_saas.platform.formatting import sv_date
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -67,6 +68,8 @@ def get_plan(year: int) -> ControlPlan | None:
 
 
 def _ensure_plan(year: int) -> ControlPlan:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(f"{year} är inget år för en internkontrollplan.", {"year": "inget år"})
     plan_row = get_plan(year)
     if plan_row is None:
         plan_row = ControlPlan(year=year, adopted_by="", reported_to="")

@@ -14,10 +14,10 @@ from finsam_saas.platform import clock
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.files import write_tenant_file
-from finsam_saas.platform.web import get_or_404
+from finsam_saas.platform.web import confirm_page, get_or_404
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError, InvalidInput
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.economy import bookkeeping, jobs as economy_jobs, outcome as outcome_rules, reports as report_rules
 from finsam_saas.economy.models import SECTION_LABELS, Budget, BookkeepingImport, FinancialReport, LineOutcome
 
@@ -25,7 +25,7 @@ from finsam_saas.economy.models import SECTION_LABELS, Budget, BookkeepingImport
 @blueprint.route("/utfall", methods=["GET", "POST"])
 @requires("economy.view")
 def outcome():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(LineOutcome.year, Budget.year))
+    year = year_arg() or default_year(clock.today().year, data_years(LineOutcome.year, Budget.year))
     if request.method == "POST":
         if not can("economy.edit"):
             abort(403)
@@ -75,7 +75,7 @@ def bookkeeping_page():
                 raise InvalidInput(f"\"{upload.filename}\" är ingen SIE-fil: exportera SIE typ 4 (.se) från bokföringen.",
                                    {"file": "fel filtyp"})
         except DomainError as error:
-            return form.back_with_error(error, "economy.bookkeeping_page", ar=request.args.get("ar", type=int))
+            return form.back_with_error(error, "economy.bookkeeping_page", ar=year_arg())
         content = upload.read()
         relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
         write_tenant_file(g.tenant.slug, relative, content)
@@ -83,7 +83,7 @@ def bookkeeping_page():
                              back=url_for("economy.bookkeeping_page", ar=year), path=relative,
                              filename=upload.filename, year=year, through=through.isoformat() if through else None)
     years = data_years(BookkeepingImport.year)
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, years)
+    year = year_arg() or default_year(clock.today().year, years)
     imports = bookkeeping.imports_of(year)
     wanted = _period_arg()
     chosen = next((i for i in imports if i.period_end == wanted), None) if wanted else (imports[-1] if imports else None)
@@ -105,6 +105,13 @@ def account_plan():
         if not can("economy.edit"):
             abort(403)
         if request.form.get("reset"):
+            if request.form.get("confirm") != "1":
+                return confirm_page(
+                    title="Återställ kontoplanen till standarden?",
+                    lines=["Förbundets egna regler i kontoplanen tas bort och standarden för kommunal BAS gäller.",
+                           "Redan inläst bokföring ändras inte; nästa inläsning följer standarden."],
+                    action=url_for("economy.account_plan"), button="Återställ till standarden",
+                    back=url_for("economy.account_plan"), hidden={"reset": "1"})
             return form.act("Kontoplanen följer nu standarden för kommunal BAS.", "economy.account_plan",
                             bookkeeping.reset_plan)
 
@@ -160,3 +167,13 @@ def financial_reports():
     return render_template("economy/financial_reports.html", rows=rows, kinds=report_rules.KINDS, imports=imports,
                            soliditet=report_rules.soliditet, kassalikviditet=report_rules.kassalikviditet,
                            form=EmptyForm(), today=clock.today())
+
+
+@blueprint.post("/rapporter/<int:report_id>/pdf")
+@requires("economy.view")
+def financial_report_pdf(report_id: int):
+    """A made report as its PDF again (a job), for anyone who reads the economy."""
+    row = get_or_404(FinancialReport, report_id)
+    form.require_csrf()
+    return form.job_page(economy_jobs.render_financial_report, title=f"{report_rules.KINDS[row.kind]} {row.year}",
+                         report_id=row.id, back=url_for("economy.financial_reports"))

@@ -292,19 +292,30 @@ def close_year(year: int, closed_by: str, *, confirmed: bool = False) -> YearEnd
     return row
 
 
-def reopen_year(year: int, *, confirmed: bool = False) -> None:
-    """Open a closed year again (a mistaken bokslut); refused once the årsredovisning of the year is
-    made, which rests on it. Raises RuleViolation `not_closed`, `has_annual_report`, `not_confirmed`."""
-    row = year_end(year)
-    if row is None:
-        raise RuleViolation("not_closed", f"{year} har inget bokslut att öppna.", {"year": "inte stängt"})
+def reopen_problems(year: int) -> list[str]:
+    """What stops the bokslut of `year` from being opened again, each in words: there is none, a
+    later year is closed (they open in the reverse order they closed: a later bokslut rests on
+    this one), or the year's årsredovisning is made on it."""
+    if year_end(year) is None:
+        return [f"{year} har inget bokslut att öppna."]
+    problems = []
+    later = db.session.scalars(select(YearEnd.year).where(YearEnd.year > year).order_by(YearEnd.year)).all()
+    if later:
+        problems.append(f"Bokslut för {', '.join(map(str, later))} är gjort; öppna {'det' if len(later) == 1 else 'dem'} först.")
     if db.session.scalar(select(FinancialReport.id).where(FinancialReport.year == year,
                                                           FinancialReport.kind == "helar").limit(1)):
-        raise RuleViolation("has_annual_report", f"Årsredovisningen för {year} är gjord på bokslutet; "
-                                                 "bokslutet kan inte öppnas igen.", {"year": "årsredovisning finns"})
+        problems.append(f"Årsredovisningen för {year} är gjord på bokslutet; bokslutet kan inte öppnas igen.")
+    return problems
+
+
+def reopen_year(year: int, *, confirmed: bool = False) -> None:
+    """Open a closed year again (a mistaken bokslut). Raises RuleViolation `cannot_reopen` naming
+    every obstacle (`reopen_problems`), `not_confirmed` without `confirmed`."""
+    if problems := reopen_problems(year):
+        raise RuleViolation("cannot_reopen", " ".join(problems), {"year": problems[0]})
     if not confirmed:
         raise RuleViolation("not_confirmed", f"Bekräfta att bokslutet för {year} ska öppnas igen.", {"confirm": "saknas"})
-    db.session.delete(row)
+    db.session.delete(year_end(year))
     db.session.flush()
 
 
@@ -530,16 +541,19 @@ def has_decision_room(meeting) -> bool:
 
 def decision_room_for_meeting(meeting, settings: dict) -> dict | None:
     """For a board meeting: the decision room of its year and the two after (as `decision_room`),
-    and the effect of each application on its agenda, in agenda order: the room of each year the
+    and of every year an application on its agenda asks money for, and the effect of each application on its agenda, in agenda order: the room of each year the
     application asks money for after it and the applications before it (money granted for a year
     is gone from the later years too). The figures as of `as_of` (an ISO date, Stockholm)."""
     if not has_decision_room(meeting):
         return None
-    years = decision_room(meeting.date.year, meeting.date.year + 2, settings)
     item_ids = {item.id: item.number for item in meeting.items}
     applications = sorted(
         db.session.scalars(select(Application).where(Application.agenda_item_id.in_(list(item_ids)))),
         key=lambda a: item_ids[a.agenda_item_id])
+    # The meeting's year and the two after, widened to every year an application on it asks for.
+    asked = [int(year) for application in applications for year in application.amounts]
+    first, last = min([meeting.date.year, *asked]), max([meeting.date.year + 2, *asked])
+    years = decision_room(max(first, last - 10), last, settings)
     effects, room = [], {y["year"]: y["room"] for y in years}
     for application in applications:
         for year_text, amount in sorted(application.amounts.items()):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from finsam_saas.platform import clock
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.economy import attest, permissions, services  # noqa: F401  (permissions registers the economy's actions)
 from finsam_saas.economy.models import (
     ATTEST_FUNCTIONS, INVOICE_KINDS, SECTION_LABELS, SECTIONS, Attestant, Budget, FeeYear, Invoice, YearEnd,
@@ -56,13 +56,13 @@ meetings_services.register_notice_appendix(meetings_services.GeneratedAppendix(
 
 def _year() -> int:
     """The budget's year: asked for, or next year's (being prepared), or the nearest with a budget."""
-    return request.args.get("ar", type=int) or default_year(clock.today().year + 1, data_years(Budget.year))
+    return year_arg() or default_year(clock.today().year + 1, data_years(Budget.year))
 
 
 @blueprint.route("/avgifter", methods=["GET", "POST"])
 @requires("economy.view")
 def fees():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year + 1, data_years(FeeYear.year))
+    year = year_arg() or default_year(clock.today().year + 1, data_years(FeeYear.year))
     kommuner = services._kommuner()
     if request.method == "POST":
         if not can("economy.edit"):
@@ -255,7 +255,7 @@ def close_year(year: int):
                             back=back, blocked=" ".join(problems) or None)
     form.require_csrf()
     try:
-        services.close_year(year, current_user.email, confirmed=True)
+        services.close_year(year, current_user.name or current_user.email, confirmed=True)
         db.session.commit()
     except DomainError as error:
         return form.back_with_error(error, "economy.year_ends")
@@ -268,7 +268,7 @@ def close_year(year: int):
 def reopen_year(year: int):
     back = url_for("economy.year_ends")
     if request.method == "GET" or request.form.get("confirm") != "1":
-        blocked = None if services.year_end(year) else f"{year} har inget bokslut att öppna."
+        blocked = " ".join(services.reopen_problems(year)) or None
         return confirm_page(title=f"Öppna {year} igen?", lead=f"Bokslutet för {year} tas bort.",
                             lines=[f"Rekvisitioner, utfall och avvikelser för {year} tas emot igen.",
                                    "Inga medel räknas som återförda förrän ett nytt bokslut görs."],

@@ -203,6 +203,8 @@ def create_application(*, title: str, applicant: str, amounts: dict, kind: str =
     years = [int(y) for y in amounts] if all(re.fullmatch(r"[12][0-9]{3}", str(y)) for y in amounts) else None
     if years is None:
         raise InvalidInput("Beloppen ska anges per år, t.ex. {\"2021\": 1285000}.", {"amounts": "ogiltiga år"})
+    for year in years:  # money of a year whose books are closed can no longer be granted
+        _refuse_closed(year, "ansökningar om medel")
     span_start = start or date(min(years), 1, 1)
     span_end = end or date(max(years), 12, 31)
     checked = _check_grants(amounts, span_start, span_end, "amounts")
@@ -664,10 +666,15 @@ def file_deviation(insats: Insats, *, kind: str, description: str, amount: int |
         raise InvalidInput("Välj budget, mål eller målgrupp.", {"kind": "okänd typ"})
     if not description.strip():
         raise InvalidInput("Beskriv avvikelsen.", {"description": "saknas"})
-    if kind == "budget" and from_year is not None:
-        _refuse_closed(from_year, "avvikelser som flyttar medel")
+    if kind == "budget":
+        for year in (from_year, to_year):
+            if year is not None:
+                _refuse_closed(year, "avvikelser som flyttar medel")
     if kind == "budget" and amount is not None:
-        if from_year is None or to_year is None or to_year != from_year + 1:
+        if from_year is None or to_year is None:
+            raise InvalidInput("Ange från vilket år och till vilket år medlen ska flyttas.",
+                               {"from_year" if from_year is None else "to_year": "saknas"})
+        if to_year != from_year + 1:
             raise InvalidInput("Outnyttjade medel kan flyttas till året efter.", {"to_year": "ska vara året efter"})
         if amount <= 0:
             raise InvalidInput("Beloppet ska vara större än 0.", {"amount": "inte positivt"})
@@ -704,7 +711,8 @@ def decide_deviation(deviation, insats: Insats, *, approve: bool, decided_by: st
     deviation.status = "approved" if approve else "rejected"
     deviation.decided_by, deviation.decided_at = decided_by, utcnow()
     if approve and deviation.kind == "budget" and deviation.amount:
-        _refuse_closed(deviation.from_year, "beslut om avvikelser som flyttar medel")
+        for year in (deviation.from_year, deviation.to_year):
+            _refuse_closed(year, "beslut om avvikelser som flyttar medel")
         unused = insats.grant_for(deviation.from_year) - requisitioned(insats, deviation.from_year)
         if deviation.amount > unused:
             raise RuleViolation("exceeds_unused", f"Bara {kronor(unused)} kr är outnyttjade nu.",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from finsam_saas.platform import clock
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.extensions import db
 from finsam_saas.insatser import jobs, permissions, services, social  # noqa: F401
 from finsam_saas.insatser.models import (
@@ -68,7 +68,7 @@ def _amounts(prefix: str, start_year: int, end_year: int) -> dict[str, int]:
 @blueprint.route("/")
 @requires("insatser.view")
 def index():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(Grant.year, Spend.year))
+    year = year_arg() or default_year(clock.today().year, data_years(Grant.year, Spend.year))
     # Only the insatser running in the year: one of 2018–2021 has no row (and no "Beviljat 0") in 2024.
     rows = services.spend_table(year, services.running_in(
         services.visible_insatser_query(g.membership.role, current_user.id), year))

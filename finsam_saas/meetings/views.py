@@ -23,6 +23,7 @@ from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
 from finsam_saas.platform.web import confirm_page, NavItem, get_or_404, register_navigation, tenant_blueprint
+from finsam_saas.platform.years import year_arg
 
 blueprint = tenant_blueprint("meetings", __name__, "/moten")
 
@@ -59,7 +60,7 @@ def refused(error: DomainError, template: str, **context):
 @requires("meetings.view")
 def plan():
     years = services.meeting_years()
-    year = request.args.get("ar", type=int) or services.nearest_meeting_year() or clock.today().year
+    year = year_arg() or services.nearest_meeting_year() or clock.today().year
     meetings = services.meetings_of_year(year)
     bodies = organisation.bodies()
     by_body = {b.id: [m for m in meetings if m.body_id == b.id] for b in bodies}

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_login import current_user
 
 from finsam_saas.platform import clock
-from finsam_saas.platform.years import data_years, default_year
+from finsam_saas.platform.years import data_years, default_year, year_arg
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, participation, services, voting
@@ -43,7 +43,7 @@ register_navigation("NNS", [
 @blueprint.route("/medlemmar")
 @requires("nns.register")
 def register():
-    year = request.args.get("ar", type=int) or default_year(clock.today().year, data_years(MemberFee.year))
+    year = year_arg() or default_year(clock.today().year, data_years(MemberFee.year))
     return render_template("nns/register.html", members=services.member_forbund(), contacts=services.contacts(),
                            fees=services.fees_of_year(year), year=year, ombud=services.ombud_by_member())
 

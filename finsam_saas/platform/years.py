@@ -23,3 +23,20 @@ def default_year(natural: int, years: Iterable[int]) -> int:
     if not years or natural in years:
         return natural
     return min(years, key=lambda year: (abs(year - natural), -year))
+
+
+FIRST_YEAR, LAST_YEAR = 1990, 2200  # no förbund's papers lie outside these
+
+
+def year_arg(name: str = "ar") -> int | None:
+    """The year a page is asked for in its query (?ar=2022), or None when none is asked. A value
+    that is no year of a förbund ("abc", "20233", "-1") answers 404: there is no such page, and
+    nothing may be made for such a year."""
+    from flask import abort, request
+
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR):
+        abort(404)
+    return int(value)

@@ -61,7 +61,8 @@ def test_a_sie_file_gives_seed_003s_result_and_balance_sheet(any_app, kansli):
                                  ("administration", "Kansli, personal"): 2_293_064,
                                  ("administration", "Kansli, lokaler och övrigt"): 388_109}
     budget_page = text_of(kansli.get(f"{A}/ekonomi/utfall?ar=2021"))
-    assert "Medlemsavgifter – 11 545" in budget_page and "gäller till och med 2021-06-30" in budget_page
+    assert "Medlemsavgifter – 11 545" in budget_page and "är inläst till och med 2021-06-30" in budget_page
+    assert "Utfallet gäller del av året medan budgeten är helårets" in budget_page
 
 
 def test_without_a_period_end_the_last_month_with_verifications_counts(any_app, kansli):
@@ -136,7 +137,9 @@ def test_the_account_plan_is_the_tenants_own_and_unmapped_accounts_are_listed(an
     other = any_app.test_client()
     login(other, "kansli.b@test.se")
     assert "Standarden för kommunal BAS" in text_of(other.get(f"{B}/ekonomi/kontoplan"))
-    reset = text_of(kansli.post(f"{A}/ekonomi/kontoplan", data={"reset": "1"}, follow_redirects=True))
+    asked = text_of(kansli.post(f"{A}/ekonomi/kontoplan", data={"reset": "1"}, follow_redirects=True))
+    assert "Förbundets egna regler i kontoplanen tas bort" in asked  # irreversible: asked first
+    reset = text_of(kansli.post(f"{A}/ekonomi/kontoplan", data={"reset": "1", "confirm": "1"}, follow_redirects=True))
     assert "Kontoplanen följer nu standarden för kommunal BAS" in reset
 
 
@@ -172,3 +175,13 @@ def test_another_tenants_bookkeeping_never_shows(any_app, kansli):
     assert "MARKÖR-BBB" in text_of(other.get(f"{B}/ekonomi/bokforing?ar=2021"))
     assert "MARKÖR-BBB" not in text_of(kansli.get(f"{A}/ekonomi/bokforing?ar=2021"))
     assert kansli.get(f"{B}/ekonomi/bokforing?ar=2021").status_code == 404
+
+
+def test_outcome_on_a_line_the_budget_lacks_is_named_at_the_import(any_app, kansli):
+    from finsam_saas.economy.demo import load_umearegionen
+    with in_tenant(any_app, TENANT_A):
+        load_umearegionen()  # seed 000's budget 2021 has a line per member, no "Medlemsavgifter"
+        db.session.commit()
+    page = upload(kansli, uppsala_sie())
+    assert "Klart med avvikelser" in page
+    assert "på raden \"Medlemsavgifter\" (intäkter) finns inte i budgeten för 2021; ändra kontoplanen" in page

@@ -300,3 +300,48 @@ def test_the_decision_room_page_names_a_year_that_is_no_year(any_app):
         page = client.get(f"{base}?{query}").get_data(as_text=True)
         assert message in page, query
         assert "<h1>Beslutsutrymme</h1>" in page  # no range in the heading for a range that is not shown
+
+
+def test_a_closed_year_stays_closed_to_money_moved_into_it_and_years_reopen_in_reverse(any_app):
+    import pytest
+    from finsam_saas.insatser import services as insatser
+    from finsam_saas.platform.rules import RuleViolation
+    with in_tenant(any_app, TENANT_A):
+        insats = insatser.create_insats(name="Vuxentorget", owner="Umeå kommun", kind="individ",
+                                        start=date(2023, 1, 1), end=date(2025, 12, 31),
+                                        grants={"2023": 1_000_000, "2024": 1_000_000})
+        services.close_year(2023, "kansli", confirmed=True)
+        services.close_year(2024, "kansli", confirmed=True)
+        services.reopen_year(2024, confirmed=True)
+        services.close_year(2024, "kansli", confirmed=True)
+        with pytest.raises(RuleViolation, match="Bokslut för 2024 är gjort; öppna det först."):
+            services.reopen_year(2023, confirmed=True)
+        services.reopen_year(2024, confirmed=True)
+        services.reopen_year(2023, confirmed=True)
+        services.close_year(2023, "kansli", confirmed=True)
+        # 2023 closed, 2024 open: no avvikelse may take money out of 2023 into 2024.
+        with pytest.raises(RuleViolation, match="Bokslut för 2023 är gjort"):
+            insatser.file_deviation(insats, kind="budget", description="Flytta", amount=1, from_year=2023, to_year=2024)
+    page = _client(any_app, "kansli.a@test.se").get("/t/umearegionen/ekonomi/bokslut/2022/oppna").get_data(as_text=True)
+    assert "2022 har inget bokslut att öppna." in page
+
+
+def test_the_bilaga_shows_every_year_an_application_on_the_agenda_asks_for(any_app):
+    import pytest
+    from finsam_saas.insatser import services as insatser
+    from finsam_saas.meetings import services as meetings
+    from finsam_saas.platform.rules import RuleViolation
+    with in_tenant(any_app, "uppsala-lan"):
+        demo.load_uppsala()
+        board = db.session.scalar(select(Body).where(Body.slug == "forbundsstyrelse"))
+        meeting = meetings.create_meeting(board, day=date(2022, 3, 24), with_template=False, items=[{"title": "Öppnande"}])
+        application = insatser.create_application(title="Arbetsträning Tierp", applicant="Tierps kommun",
+                                                  amounts={"2025": 1_500_000})
+        insatser.put_on_agenda(application, meeting, recommendation="Bifall")
+        context = services.decision_room_for_meeting(meeting, UPPSALA_SETTINGS)
+        assert [y["year"] for y in context["years"]] == [2022, 2023, 2024, 2025]
+        assert context["effects"][0]["year"] == 2025 and context["years"][3]["budget"] is None
+        # An application for a year whose books are closed is refused: that money can no longer be granted.
+        services.close_year(2021, "kansli", confirmed=True)
+        with pytest.raises(RuleViolation, match="Bokslut för 2021 är gjort"):
+            insatser.create_application(title="Sent", applicant="Heby kommun", amounts={"2021": 1})

@@ -171,3 +171,23 @@ def test_another_tenants_report_is_never_rendered_or_listed(any_app):
     client = any_app.test_client()
     login(client, "kansli.a@test.se")
     assert "Årsredovisning 2020" not in text_of(client.get(f"{A}/ekonomi/rapporter"))
+
+
+def test_a_made_report_is_printed_again_from_the_list_by_a_reader(any_app):
+    from finsam_saas.economy import reports as report_rules
+    with in_tenant(any_app, TENANT_A):
+        row = report_rules.save_report(year=2020, kind="helar", income=22_000_000, costs=23_059_705, equity=6_123_972,
+                                       total_assets=11_471_299, current_assets=11_460_732,
+                                       short_term_liabilities=5_347_327)
+        db.session.commit()
+        report_id = row.id
+    revisor = any_app.test_client()
+    assert login(revisor, "revisor.a@test.se").status_code == 302
+    listing = revisor.get(f"{A}/ekonomi/rapporter").get_data(as_text=True)
+    assert f'action="{A}/ekonomi/rapporter/{report_id}/pdf"' in listing
+    page = revisor.post(f"{A}/ekonomi/rapporter/{report_id}/pdf", follow_redirects=True).get_data(as_text=True)
+    assert "Klart" in page and "Årsredovisning 2020" in _pdf_text(revisor, page)
+    other = any_app.test_client()
+    assert login(other, "kansli.b@test.se").status_code == 302
+    assert other.post(f"/t/{TENANT_A}/ekonomi/rapporter/{report_id}/pdf").status_code == 404
+    assert other.post(f"/t/skelleftea-norsjo/ekonomi/rapporter/{report_id}/pdf").status_code == 404

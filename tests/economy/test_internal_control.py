@@ -261,7 +261,7 @@ def test_adopted_plan_stands_and_its_follow_up_stands_once_reported(client_a, ap
     adopted = _text(client_a.post(f"{A}/ekonomi/internkontroll/2023/faststall", data={
         "confirm": "1", "adopted_on": "2023-03-17", "adopted_by": "Styrelsen § 12"}, follow_redirects=True))
     assert "Internkontrollplanen 2023 är fastställd 2023-03-17." in adopted
-    assert "Fastställd av styrelsen 2023-03-17 (Styrelsen § 12)" in _plain(adopted)
+    assert "Fastställd 2023-03-17, beslut: Styrelsen § 12" in _plain(adopted)
     assert "/andra" not in adopted and "/ta-bort" not in adopted and "Ny kontroll" not in adopted
     second = _control_id(app, TENANT_A, 2023, 2)
     # The pages and the rules refuse a change, whichever way it comes.
@@ -317,7 +317,7 @@ def test_plan_as_pdf_with_its_matrix_and_controls(client_a, app):
         "confirm": "1", "adopted_on": "2023-03-17", "adopted_by": "Styrelsen § 12"})
     text = _pdf_of(client_a, app, TENANT_A, 2023, A)
     assert "Internkontrollplan 2023" in text and "Samordningsförbundet Umeåregionen" in text
-    assert "Fastställdes av styrelsen" in text and "Styrelsen § 12" in text
+    assert "Fastställd 2023-03-17, beslut: Styrelsen § 12" in text
     assert "Riskmatris 2023" in text and "Mycket allvarlig" in text and "Mycket sannolik" in text
     for row in SEED_CONTROLS:
         assert row["control"] in text and row["method"] in text
