@@ -23,7 +23,7 @@ from finsam_saas.organisation.models import Member
 from finsam_saas.platform.auth import STAFF, register_permissions
 from finsam_saas.platform.models import ROLE_LABELS, Membership, Tenant
 from finsam_saas.platform.rules import DomainError
-from finsam_saas.platform.web import get_or_404, register_guest_admission, register_landing
+from finsam_saas.platform.web import get_or_404, register_guest_admission, register_guest_start, register_landing
 
 NNS_SLUG = "nns"
 REPRESENTATIVE = "medlemsforbund"
@@ -135,6 +135,18 @@ def _landing(user) -> str | None:
 
 
 register_landing(_landing)
+
+
+def _guest_start() -> str | None:
+    """NNS's start page for an ombud or invited contact is their förbund's NNS page."""
+    from flask import url_for
+
+    if g.get("tenant") is not None and g.tenant.slug == NNS_SLUG and represented_member_id() is not None:
+        return url_for("nns.forbund")
+    return None
+
+
+register_guest_start(_guest_start)
 
 
 def general_or_404(meeting_id: int):

@@ -3,7 +3,7 @@ and the valberedning's nomination rounds. Served for the NNS tenant only; a
 member förbund's kansli, invited contact or ombud comes in as its representative."""
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, abort, g, jsonify, request
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
@@ -12,7 +12,7 @@ from finsam_saas.nns import documents, jobs, services, voting
 from finsam_saas.nns.access import (
     NNS_SLUG, acting_member, general_or_404, of_meeting_or_404, represented_member_id,
 )
-from finsam_saas.nns.models import GeneralMeeting, Motion, NominationRound, Poll
+from finsam_saas.nns.models import GeneralMeeting, Motion, Nomination, NominationRound, Poll
 from finsam_saas.nns.schemas import (
     GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, BallotIn,
 )
@@ -275,6 +275,20 @@ def nominate(round_id: int):
                                    motivation=data["motivation"], by_email=g.api_user.email)
     db.session.commit()
     return jsonify(_nomination_json(nomination)), 201
+
+
+@blueprint.delete("/nomination-rounds/<int:round_id>/nominations/<int:nomination_id>")
+@requires("nns.nominate")
+def withdraw_nomination(round_id: int, nomination_id: int):
+    """The nominating förbund takes its nomination back, by the deadline; ?nominated_by= as when it
+    nominated, for one who represents several förbund."""
+    nomination = get_or_404(Nomination, nomination_id)
+    if nomination.round_id != round_id:
+        abort(404)
+    member = acting_member(request.args.get("nominated_by"), "nominated_by")
+    services.withdraw_nomination(nomination, member)
+    db.session.commit()
+    return "", 204
 
 
 @blueprint.get("/nomination-rounds/<int:round_id>/proposal.pdf")

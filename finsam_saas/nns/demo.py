@@ -48,7 +48,8 @@ def load() -> None:
                                   term_ends=ends, elected_year=elected, note=note)
     if db.session.scalar(select(NominationRound.id).limit(1)) is None:
         services.open_round(title="Nomineringar till styrelse och revisorer inför årsmötet 2021",
-                            deadline=date(2021, 1, 31), seats=services.seats_from_positions(2021))
+                            deadline=date(2021, 1, 31), seats=services.seats_from_positions(2021),
+                            today=date(2020, 12, 1))  # opened before årsmötet 2021, as seed 000 tells
     for email, name, forbund in DEMO_CONTACTS:
         if db.session.scalar(select(MemberContact).where(MemberContact.email == email)) is None:
             contact = services.add_contact(services.member_named(forbund, "member"), name=name, email=email)

@@ -49,6 +49,7 @@ def page(member_id: int, *, endpoints: dict):
     return render_template(
         "nns/participate.html", member=member, meetings=meetings, rounds=rounds, motions=motions,
         nominations=nominations, ombud=ombud, endpoints=endpoints, today=today,
+        deadlines={r.id: r.deadline for r in db.session.scalars(select(NominationRound))},
         roles=[(r, POSITION_ROLE_LABELS[r]) for r in POSITION_ROLES],
         meeting_titles={m.meeting_id: f"{m.kind_label} {m.meeting.date}" for m in services.all_meetings()},
     )
@@ -76,6 +77,10 @@ def act(what: str, member_id: int, *, back: str):
                               consent=request.form.get("consent") == "on", motivation=request.form.get("motivation", ""),
                               by_email=current_user.email)
             message = "Nomineringen är skickad till valberedningen."
+        elif what == "ta-tillbaka":
+            nomination = get_or_404(Nomination, form.int_field("nomination_id", "nominering"))
+            services.withdraw_nomination(nomination, member)
+            message = f"Nomineringen av {nomination.candidate} är tagen tillbaka."
         else:
             general = _general_from_form()
             ombud = services.register_ombud(general, member, name=form.text("name"), email=form.text("email"),
@@ -92,7 +97,8 @@ def act(what: str, member_id: int, *, back: str):
 # --- inside a förbund's own workspace -------------------------------------------------
 
 ENDPOINTS = {"motion": "nns_participation.motion", "nominering": "nns_participation.nomination",
-             "ombud": "nns_participation.ombud", "back": "nns_participation.page_in_forbund"}
+             "ta-tillbaka": "nns_participation.withdraw", "ombud": "nns_participation.ombud",
+             "back": "nns_participation.page_in_forbund"}
 
 
 def _own_member_id() -> int:
@@ -131,6 +137,12 @@ def motion():
 @requires("nns.participate")
 def nomination():
     return _act_in_forbund("nominering")
+
+
+@blueprint.post("/nominering/ta-tillbaka")
+@requires("nns.participate")
+def withdraw():
+    return _act_in_forbund("ta-tillbaka")
 
 
 @blueprint.post("/ombud")

@@ -197,10 +197,16 @@ def up_for_election(arsmote_year: int) -> list[Position]:
 
 # --- nomination rounds -------------------------------------------------------------
 
-def open_round(*, title: str, deadline: date, seats: list[dict], meeting: Meeting | None = None) -> NominationRound:
-    """The valberedning's round: the seats up for election and the deadline for nominations."""
+def open_round(*, title: str, deadline: date, seats: list[dict], meeting: Meeting | None = None,
+               today: date | None = None) -> NominationRound:
+    """The valberedning's round: the seats up for election and the deadline for nominations, which
+    has not passed (`today`: the day it is opened, Stockholm, for a round of the past such as the
+    demo's). Raises InvalidInput naming the field."""
     if not title.strip():
         raise InvalidInput("Ange en rubrik för nomineringen.", {"title": "saknas"})
+    if deadline < _today(today):
+        raise InvalidInput(f"Sista dag för nomineringar ({deadline.isoformat()}) har redan passerat; ange en dag "
+                           "från och med i dag.", {"deadline": "passerad"})
     if meeting is not None and deadline >= meeting.date:
         raise InvalidInput("Sista dag för nomineringar måste ligga före årsmötet.", {"deadline": "efter årsmötet"})
     round_ = NominationRound(title=title.strip(), deadline=deadline, meeting_id=meeting.id if meeting else None)
@@ -216,26 +222,48 @@ def open_round(*, title: str, deadline: date, seats: list[dict], meeting: Meetin
 
 
 def seats_from_positions(arsmote_year: int) -> list[dict]:
-    return [{"role": p.role, "holder": p.holder, "member": p.member.name if p.member else "",
-             "term_ends": p.term_ends} for p in up_for_election(arsmote_year)]
+    return [{"role": p.role, "role_label": POSITION_ROLE_LABELS[p.role], "holder": p.holder,
+             "member": p.member.name if p.member else "", "term_ends": p.term_ends} for p in up_for_election(arsmote_year)]
 
 
 def nominate(round_: NominationRound, *, member: Member | None, role: str, candidate: str,
              candidate_forbund: str = "", consent: bool = False, motivation: str = "", by_email: str = "",
              today: date | None = None) -> Nomination:
-    """A förbund's nomination; none after the deadline (the deadline day itself counts)."""
+    """A förbund's nomination; none after the deadline (the deadline day itself counts), and one per
+    candidate and role from each förbund. Raises RuleViolation `deadline_passed`, `already_nominated`."""
     if _today(today) > round_.deadline:
         raise RuleViolation("deadline_passed", f"Sista dag för nomineringar var {round_.deadline.isoformat()}.",
                             {"deadline": round_.deadline.isoformat()})
     _role(role)
     if not candidate.strip():
         raise InvalidInput("Ange kandidatens namn.", {"candidate": "saknas"})
+    member_id = member.id if member else None
+    earlier = next((n for n in round_.nominations if n.member_id == member_id and n.role == role
+                    and n.candidate.casefold() == candidate.strip().casefold()), None)
+    if earlier is not None:
+        raise RuleViolation("already_nominated", f"{earlier.candidate} är redan nominerad till "
+                            f"{POSITION_ROLE_LABELS[role].lower()} av {member.name if member else 'NNS'}.",
+                            {"candidate": "redan nominerad"})
     nomination = Nomination(round_id=round_.id, member_id=member.id if member else None, role=role,
                             candidate=candidate.strip(), candidate_forbund=candidate_forbund.strip(),
                             consent=bool(consent), motivation=motivation.strip(), submitted_by_email=by_email)
     round_.nominations.append(nomination)
     db.session.flush()
     return nomination
+
+
+def withdraw_nomination(nomination: Nomination, member: Member | None, today: date | None = None) -> None:
+    """The nominating förbund takes its nomination back, until the round's deadline (the day itself
+    counts). Raises RuleViolation `not_your_forbund` for another förbund's, `deadline_passed`."""
+    if nomination.member_id != (member.id if member else None):
+        raise RuleViolation("not_your_forbund", "Nomineringen är ett annat förbunds och kan bara tas tillbaka av det.",
+                            {"nomination_id": "annat förbunds"})
+    round_ = db.session.get(NominationRound, nomination.round_id)
+    if _today(today) > round_.deadline:
+        raise RuleViolation("deadline_passed", f"Sista dag för nomineringar var {round_.deadline.isoformat()}; "
+                            "nomineringen ligger kvar hos valberedningen.", {"deadline": round_.deadline.isoformat()})
+    round_.nominations.remove(nomination)
+    db.session.flush()
 
 
 def nominations_by_role(round_: NominationRound) -> list[tuple[str, list[RoundSeat], list[Nomination]]]:
@@ -260,12 +288,31 @@ def rounds_for(general: GeneralMeeting) -> list[NominationRound]:
                                    .options(selectinload(NominationRound.seats))))
 
 
-def write_proposal(round_: NominationRound, *, text: str, proposals: dict[int, tuple[str, str]]) -> None:
-    """The valberedning's proposal: a candidate (and förbund) per seat and a covering text."""
+def without_consent(round_: NominationRound, proposals: dict[int, tuple[str, str]]) -> list[str]:
+    """The proposed candidates no nomination for their seat's role shows as consenting, by name."""
     seats = {s.id: s for s in round_.seats}
-    for seat_id, (candidate, forbund) in proposals.items():
+    consenting = {(n.role, n.candidate.casefold()) for n in round_.nominations if n.consent}
+    return [candidate.strip() for seat_id, (candidate, _forbund) in proposals.items()
+            if candidate.strip() and seat_id in seats
+            and (seats[seat_id].role, candidate.strip().casefold()) not in consenting]
+
+
+def write_proposal(round_: NominationRound, *, text: str, proposals: dict[int, tuple[str, str]],
+                   confirmed: bool = False) -> None:
+    """The valberedning's proposal: a candidate (and förbund) per seat and a covering text. A
+    candidate whom no nomination shows as consenting is proposed only when `confirmed` (the
+    valberedning has asked them). Raises InvalidInput for an unknown seat, RuleViolation
+    `consent_missing` naming the candidates."""
+    seats = {s.id: s for s in round_.seats}
+    for seat_id in proposals:
         if seat_id not in seats:
             raise InvalidInput("Platsen finns inte i nomineringen.", {f"seat_{seat_id}": "finns inte"})
+    missing = without_consent(round_, proposals)
+    if missing and not confirmed:
+        raise RuleViolation("consent_missing", f"Samtycke saknas i nomineringarna för {', '.join(missing)}. Kryssa i att "
+                                               "valberedningen har fått deras samtycke, och spara igen.",
+                            {"confirm_consent": "saknas"})
+    for seat_id, (candidate, forbund) in proposals.items():
         seats[seat_id].proposed, seats[seat_id].proposed_member = candidate.strip(), forbund.strip()
     round_.proposal_text = text.strip()
     db.session.flush()

@@ -25,6 +25,7 @@ from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.web import NavItem, fixed_tenant_blueprint, get_or_404, register_navigation
 
 blueprint = fixed_tenant_blueprint("nns", __name__, NNS_SLUG)
+blueprint.add_app_template_global(voting.outcome_words, "poll_outcome")
 
 register_navigation("NNS", [
     NavItem("Medlemsregister", "nns.register", "nns.register", ("association",)),
@@ -150,7 +151,8 @@ def write_proposal(round_id: int):
     proposals = {seat.id: (form.text(f"proposed_{seat.id}"), form.text(f"proposed_member_{seat.id}"))
                  for seat in round_.seats}
     return form.act("Valberedningens förslag är sparat.", "nns.round_page",
-                 lambda: services.write_proposal(round_, text=request.form.get("text", ""), proposals=proposals),
+                 lambda: services.write_proposal(round_, text=request.form.get("text", ""), proposals=proposals,
+                                                 confirmed=request.form.get("confirm_consent") == "on"),
                  round_id=round_id)
 
 
@@ -370,7 +372,7 @@ def forbund():
 
 
 FORBUND_ENDPOINTS = {"motion": "nns.forbund_motion", "nominering": "nns.forbund_nomination",
-                     "ombud": "nns.forbund_ombud", "back": "nns.forbund"}
+                     "ta-tillbaka": "nns.forbund_withdraw", "ombud": "nns.forbund_ombud", "back": "nns.forbund"}
 
 
 def _forbund_act(what: str):
@@ -390,6 +392,12 @@ def forbund_motion():
 @requires("nns.nominate")
 def forbund_nomination():
     return _forbund_act("nominering")
+
+
+@blueprint.post("/forbund/nominering/ta-tillbaka")
+@requires("nns.nominate")
+def forbund_withdraw():
+    return _forbund_act("ta-tillbaka")
 
 
 @blueprint.post("/forbund/ombud")

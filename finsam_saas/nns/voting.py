@@ -81,8 +81,11 @@ def open_poll(general: GeneralMeeting, poll: Poll) -> None:
 
 
 def set_chair_preference(poll: Poll, option: str | None) -> None:
-    if poll.status == "closed":
-        raise RuleViolation("poll_closed", "Omröstningen är stängd.")
+    """The option the presiding chair favours, stated before the poll opens: fixed from then, so it
+    can never be chosen once a tie shows. Raises RuleViolation `preference_fixed`."""
+    if poll.status != "draft":
+        raise RuleViolation("preference_fixed", "Ordförandens förslag låses när omröstningen öppnas och kan inte "
+                                                "ändras nu.", {"chair_preference": "låst"})
     if option and option not in poll.options:
         raise InvalidInput(f"\"{option}\" är inte ett av alternativen.", {"chair_preference": "inte ett alternativ"})
     poll.chair_preference = option or None
@@ -132,23 +135,38 @@ def _voter_count(poll: Poll) -> int:
     return db.session.scalar(select(func.count(PollVoter.id)).where(PollVoter.poll_id == poll.id)) or 0
 
 
+ABSTAIN = {"avstår", "avstå", "avstod", "avstår från att rösta"}
+
+
+def abstains(option: str) -> bool:
+    """An option that is no choice: a ballot for it counts as cast but can make nothing win."""
+    return option.strip().casefold() in ABSTAIN
+
+
 @dataclass(frozen=True)
 class Outcome:
     counts: dict[str, int]
-    winner: str
+    winner: str | None  # None: nothing was decided (no votes, all abstained, a tie the chair had not settled)
     decided_by_chair: bool
+    undecided: str | None = None  # why nothing was decided: no_votes | all_abstained | tie
 
 
 def decide(counts: dict[str, int], chair_preference: str | None) -> Outcome:
-    """Most votes wins; on a tie at the top the option the chair favours (stadgar § 12)."""
-    top = max(counts.values())
-    leaders = [option for option, n in counts.items() if n == top]
+    """Most votes wins, abstentions aside; on a tie at the top the option the chair favoured when
+    the poll opened (stadgar § 12). No votes, or only abstentions, decide nothing; nor does a tie
+    the chair had stated no preference for."""
+    if not sum(counts.values()):
+        return Outcome(counts, None, False, "no_votes")
+    choices = {option: n for option, n in counts.items() if not abstains(option)}
+    top = max(choices.values(), default=0)
+    if top == 0:
+        return Outcome(counts, None, False, "all_abstained")
+    leaders = [option for option, n in choices.items() if n == top]
     if len(leaders) == 1:
         return Outcome(counts, leaders[0], False)
-    if chair_preference not in leaders:
-        raise RuleViolation("tie_needs_chair", f"Lika röstetal mellan {' och '.join(leaders)}: ange vilket förslag "
-                            "ordföranden biträder innan omröstningen stängs.")
-    return Outcome(counts, chair_preference, True)
+    if chair_preference in leaders:
+        return Outcome(counts, chair_preference, True)
+    return Outcome(counts, None, False, "tie")
 
 
 def close_poll(general: GeneralMeeting, poll: Poll) -> dict:
@@ -165,7 +183,7 @@ def close_poll(general: GeneralMeeting, poll: Poll) -> dict:
     db.session.execute(update(BallotTally).where(BallotTally.poll_id == poll.id).values(ballots=BallotTally.ballots))
     poll.status, poll.closed_at = "closed", utcnow()
     poll.result = {"counts": outcome.counts, "winner": outcome.winner, "decided_by_chair": outcome.decided_by_chair,
-                   "ballots": ballots, "voters": voters}
+                   "undecided": outcome.undecided, "ballots": ballots, "voters": voters}
     db.session.flush()
     _into_minutes(general, poll)
     return poll.result
@@ -178,9 +196,27 @@ def result_sentence(poll: Poll) -> str:
     text = f"{poll.title}: {kind} med {result.get('voters', 0)} röstande ombud. Utfall: {counts}."
     if result.get("decided_by_chair"):
         text += f" Lika röstetal; {result['winner']} vann som det förslag ordföranden biträdde."
-    elif result:
+    elif result.get("winner"):
         text += f" {result['winner']} vann."
+    elif result:
+        text += " " + UNDECIDED.get(result.get("undecided"), "Inget beslut.")
     return text
+
+
+UNDECIDED = {
+    "no_votes": "Inga röster avgavs; frågan är inte avgjord.",
+    "all_abstained": "Alla röstande avstod; frågan är inte avgjord.",
+    "tie": "Lika röstetal, och ordföranden hade inte angett något förslag när omröstningen öppnades; frågan är inte avgjord.",
+}
+
+
+def outcome_words(result: dict | None) -> str:
+    """The result in a few words for lists: the winner, or why nothing was decided."""
+    if not result:
+        return ""
+    if result.get("winner"):
+        return result["winner"] + (" (ordförandens förslag vid lika röstetal)" if result.get("decided_by_chair") else "")
+    return UNDECIDED.get(result.get("undecided"), "Inget beslut.").split(";")[0]
 
 
 def _into_minutes(general: GeneralMeeting, poll: Poll) -> None:

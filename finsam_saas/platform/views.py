@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from finsam_saas.extensions import db
 from finsam_saas.organisation import services as organisation
-from finsam_saas.platform.auth import issue_token, requires, revoke_token
+from finsam_saas.platform.auth import can, issue_token, requires, revoke_token
 from finsam_saas.platform.formatting import plural
 from finsam_saas.platform.rounding import ratio
 from finsam_saas.platform.forms import EmptyForm, LoginForm, MembershipForm, RoleForm, TokenForm
@@ -19,7 +19,7 @@ from finsam_saas.platform.models import ROLE_LABELS, ROLES, ApiToken, AuditEntry
 from finsam_saas.platform.invitations import user_for_invitation
 from finsam_saas.platform.jobs import refresh_from_queue
 from finsam_saas.platform.ratelimit import login_limiter
-from finsam_saas.platform.web import LANDINGS, get_or_404, start_items, tenant_blueprint
+from finsam_saas.platform.web import LANDINGS, get_or_404, guest_start, start_items, tenant_blueprint
 
 MIN_PASSWORD = 10
 
@@ -149,9 +149,13 @@ def revoke(token_id: int):
 
 
 @tenant_pages.route("/")
-@requires("tenant.view")
 def start():
-    """The next meetings of the user's bodies and what waits for them, each a link."""
+    """The next meetings of the user's bodies and what waits for them, each a link; one admitted
+    only to a page of their own (an ombud in NNS) is sent there instead of a 403."""
+    if not can("tenant.view"):
+        if (own := guest_start()) is not None:
+            return redirect(own)
+        abort(403)
     recent_jobs = db.session.scalars(select(Job).where(Job.actor_id == current_user.id)
                                      .order_by(Job.created_at.desc()).limit(5)).all()
     items = start_items(current_user, g.membership)

@@ -56,6 +56,19 @@ def register_landing(landing) -> None:
     LANDINGS.append(landing)
 
 
+# A tenant's start page for someone admitted without the tenant's own pages (an ombud or invited
+# contact in NNS): fn() -> URL of the page that is theirs, or None.
+GUEST_STARTS: list = []
+
+
+def register_guest_start(start) -> None:
+    GUEST_STARTS.append(start)
+
+
+def guest_start() -> str | None:
+    return next((url for start in GUEST_STARTS if (url := start()) is not None), None)
+
+
 @dataclass(frozen=True)
 class StartItem:
     """Something the start page shows a user: a coming meeting (`kind="meeting"`) or a thing

@@ -23,7 +23,7 @@ def _objects(app):
         f"/nomination-rounds/{round_['id']}/nominations", json={"candidate": "HEMLIG-KANDIDAT-UMEÅ", "role": "ledamot"})
     assert nomination.status_code == 201
     return {"meeting_id": meeting_id, "poll_id": poll["id"], "round_id": round_["id"], "motion_id": 1,
-            "member_id": 1, "contact_id": 1, "ombud_id": 1, "step": "oppna"}
+            "member_id": 1, "contact_id": 1, "ombud_id": 1, "step": "oppna", "nomination_id": nomination.json["id"]}
 
 
 def _urls(app, values):

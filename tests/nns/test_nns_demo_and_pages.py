@@ -171,7 +171,11 @@ def test_the_proposal_joins_the_arsmotes_papers_once_written(app):
     assert "Valberedningens förslag (PDF)" not in member.get(f"/t/nns/medlemsmoten/{meeting_id}").get_data(as_text=True)
     valberedning = app.test_client()
     login(valberedning, "valberedning.nns@test.se")
-    valberedning.post(f"/t/nns/valberedning/{round_['id']}/forslag", data={f"proposed_{round_['seats'][0]['id']}": "Ann Ek",
-                                                                           "text": "Valberedningen föreslår Ann Ek."})
+    proposal = {f"proposed_{round_['seats'][0]['id']}": "Ann Ek", "text": "Valberedningen föreslår Ann Ek."}
+    # Nobody nominated Ann Ek with her consent: proposed only once the valberedning confirms it has it.
+    refused = valberedning.post(f"/t/nns/valberedning/{round_['id']}/forslag", data=proposal, follow_redirects=True)
+    assert "Samtycke saknas i nomineringarna för Ann Ek" in refused.get_data(as_text=True)
+    assert "Valberedningens förslag (PDF)" not in member.get(f"/t/nns/medlemsmoten/{meeting_id}").get_data(as_text=True)
+    valberedning.post(f"/t/nns/valberedning/{round_['id']}/forslag", data={**proposal, "confirm_consent": "on"})
     assert "Valberedningens förslag (PDF)" in member.get(f"/t/nns/medlemsmoten/{meeting_id}").get_data(as_text=True)
     assert "Ann Ek" in _text(member.get(pdf_path))

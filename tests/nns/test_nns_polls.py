@@ -50,18 +50,55 @@ def test_open_poll_tied_two_two_goes_to_the_chairs_choice(any_app):
     assert "Lika röstetal; Bifall vann som det förslag ordföranden biträdde" in paragraph["text"]
 
 
-def test_tie_without_chair_preference_cannot_be_closed_until_stated(any_app):
+def test_the_chairs_preference_is_fixed_when_the_poll_opens_and_a_tie_without_one_decides_nothing(any_app):
+    import pytest
+    from finsam_saas.nns import voting
+    from finsam_saas.nns.models import Poll
+    from finsam_saas.platform.rules import RuleViolation
     ombud = add_forbund(any_app, 2)
     meeting_id = meeting_with_roll(any_app, ombud)
     api = nns_api(any_app)
-    poll_id = _poll(api, meeting_id, title="Arvoden", options=["Ja", "Nej"])
+    poll_id = _poll(api, meeting_id, title="Arvoden", options=["Ja", "Nej"], item_number=10)
     keys = tokens(any_app, [e for _, e in ombud])
     client = any_app.test_client()
     _vote(client, meeting_id, poll_id, keys[ombud[0][1]], "Ja")
     _vote(client, meeting_id, poll_id, keys[ombud[1][1]], "Nej")
-    refused = api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close")
-    assert refused.status_code == 409 and refused.json["error"]["code"] == "tie_needs_chair"
-    assert api.get(f"/meetings/{meeting_id}/polls/{poll_id}").json["status"] == "open"
+    with in_tenant(any_app, NNS):
+        # A tie shows: the chair can no longer pick the winner.
+        with pytest.raises(RuleViolation, match="låses när omröstningen öppnas"):
+            voting.set_chair_preference(db.session.get(Poll, poll_id), "Ja")
+    closed = api.post(f"/meetings/{meeting_id}/polls/{poll_id}/close").json
+    assert closed["status"] == "closed" and closed["winner"] is None and closed["decided_by_chair"] is False
+    minutes = api.get(f"/meetings/{meeting_id}").json["minutes"]
+    paragraph = next(p for p in minutes["paragraphs"] if "motioner" in p["title"].lower())
+    assert "Lika röstetal, och ordföranden hade inte angett något förslag" in paragraph["text"]
+    assert "vann" not in paragraph["text"]
+
+
+def test_a_poll_without_votes_or_with_only_abstentions_has_no_winner(any_app):
+    ombud = add_forbund(any_app, 2)
+    meeting_id = meeting_with_roll(any_app, ombud)
+    api = nns_api(any_app)
+    keys = tokens(any_app, [e for _, e in ombud])
+    client = any_app.test_client()
+    empty = _poll(api, meeting_id, title="Ingen röstade", options=["Bifall", "Avslag"], chair_preference="Bifall",
+                  item_number=10)
+    closed = api.post(f"/meetings/{meeting_id}/polls/{empty}/close").json
+    assert closed["winner"] is None and closed["counts"] == {"Bifall": 0, "Avslag": 0}
+    minutes = api.get(f"/meetings/{meeting_id}").json["minutes"]
+    paragraph = next(p for p in minutes["paragraphs"] if "motioner" in p["title"].lower())
+    assert "Inga röster avgavs; frågan är inte avgjord." in paragraph["text"] and "vann" not in paragraph["text"]
+    abstained = _poll(api, meeting_id, title="Alla avstod", options=["Bifall", "Avslag", "Avstår"], secret=True,
+                      chair_preference="Bifall")
+    for _member, email in ombud:
+        assert _vote(client, meeting_id, abstained, keys[email], "Avstår").status_code == 201
+    closed = api.post(f"/meetings/{meeting_id}/polls/{abstained}/close").json
+    assert closed["winner"] is None and closed["counts"]["Avstår"] == 2
+    from support import login
+    secretary = any_app.test_client()
+    assert login(secretary, "sekreterare.nns@test.se").status_code == 302
+    page = secretary.get(f"/t/nns/medlemsmoten/{meeting_id}/omrostningar/{abstained}").get_data(as_text=True)
+    assert "Alla röstande avstod" in page and "– vann" not in page
 
 
 def test_bad_votes_are_refused_and_change_nothing(any_app):

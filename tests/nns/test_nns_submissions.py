@@ -57,16 +57,27 @@ def test_styrelse_answers_a_motion_and_the_pdf_carries_it(any_app):
 def test_nomination_deadline_and_acting_only_for_ones_own_forbund(any_app):
     api = ApiClient(any_app, "valberedning.nns@test.se", NNS)
     seats = [{"role": "revisor", "holder": "Johan Fält", "member": "Finsam Göteborg", "term_ends": 2021}]
-    closed = api.post("/nomination-rounds", json={"title": "Inför årsmötet 2021", "deadline": "2021-01-31", "seats": seats})
-    assert closed.status_code == 201
+    # A round cannot be opened with its deadline already past.
+    refused = api.post("/nomination-rounds", json={"title": "Inför årsmötet 2021", "deadline": "2021-01-31", "seats": seats})
+    assert refused.status_code == 400 and "har redan passerat" in refused.json["error"]["message"]
+    from datetime import date
+    from finsam_saas.nns import services as nns
+    with in_tenant(any_app, NNS):  # one opened back then, before its deadline
+        closed_id = nns.open_round(title="Inför årsmötet 2021", deadline=date(2021, 1, 31), seats=seats,
+                                   today=date(2020, 12, 1)).id
+        db.session.commit()
     open_ = api.post("/nomination-rounds", json={"title": "Inför nästa årsmöte", "deadline": FUTURE.isoformat(),
                                                  "seats": seats}).json
     umea = ApiClient(any_app, "kansli.a@test.se", NNS)
-    late = umea.post(f"/nomination-rounds/{closed.json['id']}/nominations", json={"candidate": "Ann Ek", "role": "revisor"})
+    late = umea.post(f"/nomination-rounds/{closed_id}/nominations", json={"candidate": "Ann Ek", "role": "revisor"})
     assert late.status_code == 409 and late.json["error"]["code"] == "deadline_passed"
     ok = umea.post(f"/nomination-rounds/{open_['id']}/nominations",
                    json={"candidate": "Ann Ek", "role": "revisor", "consent": True})
     assert ok.status_code == 201 and ok.json["nominated_by"] == UMEA_MEMBER
+    again = umea.post(f"/nomination-rounds/{open_['id']}/nominations",
+                      json={"candidate": "ann ek", "role": "revisor", "consent": True})
+    assert again.status_code == 409 and again.json["error"]["code"] == "already_nominated"
+    assert "Ann Ek är redan nominerad till revisor" in again.json["error"]["message"]
     skelleftea = ApiClient(any_app, "kansli.b@test.se", NNS)
     posing = skelleftea.post(f"/nomination-rounds/{open_['id']}/nominations",
                              json={"candidate": "Bo Ek", "role": "revisor", "nominated_by": UMEA_MEMBER})
@@ -113,3 +124,53 @@ def test_förbund_page_is_only_for_kansli_of_member_förbund(any_app):
     login(kansli, "kansli.a@test.se")
     assert kansli.get("/t/nns/medlemmar").status_code == 403  # NNS's register is NNS's own
     assert kansli.get(f"/t/{TENANT_A}/nns/").status_code == 200
+
+
+def test_a_forbund_takes_its_nomination_back_until_the_deadline_and_never_anothers(any_app):
+    api = ApiClient(any_app, "valberedning.nns@test.se", NNS)
+    seats = [{"role": "revisor", "holder": "Johan Fält", "member": "Finsam Göteborg", "term_ends": 2099}]
+    round_id = api.post("/nomination-rounds", json={"title": "Inför årsmötet", "deadline": FUTURE.isoformat(),
+                                                    "seats": seats}).json["id"]
+    umea = ApiClient(any_app, "kansli.a@test.se", NNS)
+    nomination = umea.post(f"/nomination-rounds/{round_id}/nominations",
+                           json={"candidate": "Ann Ek", "role": "revisor", "consent": True}).json["id"]
+    skelleftea = ApiClient(any_app, "kansli.b@test.se", NNS)
+    theirs = skelleftea.delete(f"/nomination-rounds/{round_id}/nominations/{nomination}")
+    assert theirs.status_code == 409 and theirs.json["error"]["code"] == "not_your_forbund"
+    # In the förbund's own workspace: the page offers it, and the nomination goes.
+    kansli = any_app.test_client()
+    assert login(kansli, "kansli.a@test.se").status_code == 302
+    page = kansli.get(f"/t/{TENANT_A}/nns/").get_data(as_text=True)
+    assert "Ta tillbaka" in page and "Ann Ek" in page
+    done = kansli.post(f"/t/{TENANT_A}/nns/nominering/ta-tillbaka", data={"nomination_id": str(nomination)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Nomineringen av Ann Ek är tagen tillbaka." in done
+    assert api.get(f"/nomination-rounds/{round_id}").json["nominations"] == []
+    # Nominated again, it can be taken back through the API too; after that it is gone.
+    again = umea.post(f"/nomination-rounds/{round_id}/nominations",
+                      json={"candidate": "Ann Ek", "role": "revisor", "consent": True}).json["id"]
+    assert umea.delete(f"/nomination-rounds/{round_id}/nominations/{again}").status_code == 204
+    assert umea.delete(f"/nomination-rounds/{round_id}/nominations/{again}").status_code == 404
+    import pytest
+    from finsam_saas.nns import services as nns
+    from finsam_saas.nns.models import NominationRound
+    from finsam_saas.platform.rules import RuleViolation
+    late = umea.post(f"/nomination-rounds/{round_id}/nominations",
+                     json={"candidate": "Bo Ek", "role": "revisor", "consent": True}).json["id"]
+    with in_tenant(any_app, NNS):
+        round_ = db.session.get(NominationRound, round_id)
+        nomination_row = next(n for n in round_.nominations if n.id == late)
+        member = nns.member_named(UMEA_MEMBER, "nominated_by")
+        with pytest.raises(RuleViolation, match="ligger kvar hos valberedningen"):
+            nns.withdraw_nomination(nomination_row, member, today=FUTURE + timedelta(days=1))
+
+
+def test_an_ombud_at_nns_start_lands_on_the_forbunds_nns_page_not_a_403(any_app):
+    from nns_support import add_forbund, meeting_with_roll
+    ombud = add_forbund(any_app, 1, passwords=True)
+    meeting_with_roll(any_app, ombud)
+    client = any_app.test_client()
+    assert login(client, ombud[0][1]).status_code == 302
+    answer = client.get("/t/nns/")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/t/nns/forbund")
+    assert client.get("/t/umearegionen/").status_code == 404  # no door into another tenant
