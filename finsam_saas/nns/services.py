@@ -405,10 +405,24 @@ def submit_motion(general: GeneralMeeting, *, member: Member | None, title: str,
     db.session.add(motion)
     db.session.flush()
     item = meetings.add_item(meeting, {"title": f"Motion från {motion.submitter}: {motion.title}", "kind": "beslut",
-                                       "description": motion.text})
+                                       "description": motion.text}, after=_after_motions(meeting))
     motion.item_id = item.id
     db.session.flush()
     return motion
+
+
+def _after_motions(meeting: Meeting) -> int | None:
+    """The number a new motion goes after: the last motion below "Behandling av inkomna motioner",
+    or that item itself; None (last among the matters) when the agenda has no such item."""
+    items = sorted(meeting.items, key=lambda i: i.number)
+    heading = next((i for i in items if "inkomna motioner" in i.title.casefold()), None)
+    if heading is None:
+        return None
+    after = heading.number
+    for item in items:
+        if item.number == after + 1 and item.title.startswith("Motion från "):
+            after = item.number
+    return after
 
 
 def respond_to_motion(motion: Motion, *, text: str, proposal: str) -> Motion:

@@ -338,8 +338,13 @@ def poll_page(meeting_id: int, poll_id: int):
     poll = of_meeting_or_404(Poll, poll_id, general)
     if poll.status != "closed" and not _may_follow_count(general):
         abort(403)
+    result = voting.result(poll)
+    on_roll = services.roll(general)
+    # Participation is public, as the röstlängd is ticked on paper: the chair sees who is left.
+    voted = set(result["voters"])
+    waiting = [o.member.name for o in on_roll if o.member.name not in voted]
     return render_template("nns/poll.html", general=general, meeting=general.meeting, poll=poll,
-                           result=voting.result(poll), roll_size=len(services.roll(general)),
+                           result=result, roll_size=len(on_roll), waiting=waiting,
                            sentence=voting.result_sentence(poll) if poll.status == "closed" else "")
 
 

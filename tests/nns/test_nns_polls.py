@@ -90,13 +90,16 @@ def test_a_poll_without_votes_or_with_only_abstentions_has_no_winner(any_app):
     assert "Inga röster avgavs; frågan är inte avgjord." in paragraph["text"] and "vann" not in paragraph["text"]
     abstained = _poll(api, meeting_id, title="Alla avstod", options=["Bifall", "Avslag", "Avstår"], secret=True,
                       chair_preference="Bifall")
-    for _member, email in ombud:
-        assert _vote(client, meeting_id, abstained, keys[email], "Avstår").status_code == 201
-    closed = api.post(f"/meetings/{meeting_id}/polls/{abstained}/close").json
-    assert closed["winner"] is None and closed["counts"]["Avstår"] == 2
     from support import login
     secretary = any_app.test_client()
     assert login(secretary, "sekreterare.nns@test.se").status_code == 302
+    assert _vote(client, meeting_id, abstained, keys[ombud[0][1]], "Avstår").status_code == 201
+    live = secretary.get(f"/t/nns/medlemsmoten/{meeting_id}/omrostningar/{abstained}").get_data(as_text=True)
+    # The chair sees who is left to vote (participation is public; the choice is not).
+    assert f"Har inte röstat</h2>\n<p>{ombud[1][0]}</p>" in live
+    assert _vote(client, meeting_id, abstained, keys[ombud[1][1]], "Avstår").status_code == 201
+    closed = api.post(f"/meetings/{meeting_id}/polls/{abstained}/close").json
+    assert closed["winner"] is None and closed["counts"]["Avstår"] == 2
     page = secretary.get(f"/t/nns/medlemsmoten/{meeting_id}/omrostningar/{abstained}").get_data(as_text=True)
     assert "Alla röstande avstod" in page and "– vann" not in page
 

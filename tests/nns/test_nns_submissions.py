@@ -174,3 +174,19 @@ def test_an_ombud_at_nns_start_lands_on_the_forbunds_nns_page_not_a_403(any_app)
     answer = client.get("/t/nns/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/t/nns/forbund")
     assert client.get("/t/umearegionen/").status_code == 404  # no door into another tenant
+
+
+def test_motions_stay_under_behandling_av_inkomna_motioner_whatever_the_agenda(any_app):
+    from finsam_saas.nns import services as nns
+    with in_tenant(any_app, NNS):
+        general = nns.create_general_meeting(
+            day=FUTURE + timedelta(days=30), motion_deadline=FUTURE,
+            items=[{"title": "Mötets öppnande"}, {"title": "Behandling av inkomna motioner", "kind": "beslut"},
+                   {"title": "Val av styrelse", "kind": "beslut"}, {"title": "Medlemsmötets avslutning"}])
+        umea = nns.member_named(UMEA_MEMBER, "m")
+        for title in ("Gemensam statistik", "Fler ombud"):
+            nns.submit_motion(general, member=umea, title=title, text="Text.")
+        titles = [i.title for i in sorted(general.meeting.items, key=lambda i: i.number)]
+    assert titles == ["Mötets öppnande", "Behandling av inkomna motioner",
+                      f"Motion från {UMEA_MEMBER}: Gemensam statistik", f"Motion från {UMEA_MEMBER}: Fler ombud",
+                      "Val av styrelse", "Medlemsmötets avslutning"]
