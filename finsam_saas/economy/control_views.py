@@ -106,15 +106,8 @@ def remove_control(control_id: int):
             lead=f"Kontroll {control.number} i internkontrollplanen {control.year}: {control.process} – {control.control}.",
             lines=[] if blocked else control_rules.removal_consequences(control), blocked=blocked,
             action=url_for("economy.remove_control", control_id=control.id), button="Ta bort kontrollen", back=back)
-    form.require_csrf()
-    number, name, year = control.number, control.control, control.year
-    try:
-        control_rules.remove_control(control)
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "economy.internal_control", ar=year)
-    flash(f"Kontroll {number} \"{name}\" är borttagen ur internkontrollplanen {year}.", "success")
-    return redirect(url_for("economy.internal_control", ar=year))
+    return form.act(f"Kontroll {control.number} \"{control.control}\" är borttagen ur internkontrollplanen {control.year}.",
+                    "economy.internal_control", lambda: control_rules.remove_control(control), ar=control.year)
 
 
 @blueprint.route("/internkontroll/<int:control_id>/uppfoljning", methods=["POST"])

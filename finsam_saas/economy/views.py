@@ -253,14 +253,8 @@ def close_year(year: int):
         return confirm_page(title=f"Gör bokslut för {year}?", lead=f"Bokslutet stänger {year}.", lines=lines,
                             action=url_for("economy.close_year", year=year), button=f"Gör bokslut för {year}",
                             back=back, blocked=" ".join(problems) or None)
-    form.require_csrf()
-    try:
-        services.close_year(year, current_user.name or current_user.email, confirmed=True)
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "economy.year_ends")
-    flash(f"Bokslut för {year} är gjort; {kronor(returned)} kr återförs.", "success")
-    return redirect(back)
+    return form.act(f"Bokslut för {year} är gjort; {kronor(returned)} kr återförs.", "economy.year_ends",
+                    lambda: services.close_year(year, current_user.name or current_user.email, confirmed=True))
 
 
 @blueprint.route("/bokslut/<int:year>/oppna", methods=["GET", "POST"])
@@ -274,14 +268,7 @@ def reopen_year(year: int):
                                    "Inga medel räknas som återförda förrän ett nytt bokslut görs."],
                             action=url_for("economy.reopen_year", year=year), button=f"Öppna {year} igen", back=back,
                             blocked=blocked)
-    form.require_csrf()
-    try:
-        services.reopen_year(year, confirmed=True)
-        db.session.commit()
-    except DomainError as error:
-        return form.back_with_error(error, "economy.year_ends")
-    flash(f"{year} är öppet igen.", "success")
-    return redirect(back)
+    return form.act(f"{year} är öppet igen.", "economy.year_ends", lambda: services.reopen_year(year, confirmed=True))
 
 
 # --- attest ----------------------------------------------------------------------------
