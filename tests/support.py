@@ -63,6 +63,22 @@ def in_tenant(app, slug: str):
         db.session.remove()
 
 
+def add_user(app, email: str, slug: str, role: str, name: str = "") -> None:
+    """A user with the test password and one membership (`role` in the tenant `slug`)."""
+    from finsam_saas.extensions import db
+    from finsam_saas.platform.models import Membership, Tenant, User
+    from sqlalchemy import select
+
+    with app.app_context():
+        user = User(email=email, name=name or email.split("@")[0])
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role=role))
+        db.session.commit()
+
+
 def login(client, email: str, password: str = PASSWORD):
     return client.post("/logga-in", data={"email": email, "password": password})
 

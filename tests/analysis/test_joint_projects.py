@@ -9,7 +9,7 @@ from finsam_saas.analysis.models import Partner, Project
 from finsam_saas.extensions import db
 from finsam_saas.platform.models import Tenant
 
-from support import TENANT_A, TENANT_B, in_tenant, login
+from support import TENANT_A, TENANT_B, add_user, in_tenant, login
 
 
 def _project(app) -> int:
@@ -97,17 +97,7 @@ def test_refusals_pledge_outside_the_project_and_hours_ahead(app):
 
 def test_a_forbund_outside_the_project_sees_nothing_of_it(app):
     project_id = _project(app)
-    uppsala = app.test_client()
-    with app.app_context():
-        from finsam_saas.platform.models import Membership, User
-        user = User(email="kansli.c@test.se", name="Uppsala")
-        user.set_password("losenord-123")
-        db.session.add(user)
-        db.session.flush()
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
-        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
-        db.session.commit()
-    login(uppsala, "kansli.c@test.se")
+    uppsala = _outsider(app)
     assert uppsala.get(f"/t/uppsala-lan/analys/projekt/{project_id}").status_code == 404
     assert "Lokala analyser" not in uppsala.get("/t/uppsala-lan/analys/projekt").get_data(as_text=True)
     assert uppsala.post(f"/t/uppsala-lan/analys/projekt/{project_id}/timmar", data={}).status_code == 404
@@ -146,15 +136,7 @@ def test_partners_share_recommendations_and_published_analyses(app):
 
 def _outsider(app):
     """Uppsala län's kansli: a förbund that is in no project."""
-    from finsam_saas.platform.models import Membership, User
-    with app.app_context():
-        user = User(email="kansli.c@test.se", name="Uppsala")
-        user.set_password("losenord-123")
-        db.session.add(user)
-        db.session.flush()
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
-        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
-        db.session.commit()
+    add_user(app, "kansli.c@test.se", "uppsala-lan", "kansli", "Uppsala")
     client = app.test_client()
     login(client, "kansli.c@test.se")
     return client

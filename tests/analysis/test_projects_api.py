@@ -7,9 +7,9 @@ from sqlalchemy import select
 from finsam_saas.analysis import projects
 from finsam_saas.analysis.models import Project
 from finsam_saas.extensions import db
-from finsam_saas.platform.models import Membership, Tenant, User
+from finsam_saas.platform.models import Tenant
 
-from support import TENANT_A, TENANT_B, ApiClient, in_tenant
+from support import TENANT_A, TENANT_B, ApiClient, add_user, in_tenant
 
 
 def _project(app, *, rate=None) -> dict:
@@ -25,14 +25,7 @@ def _project(app, *, rate=None) -> dict:
 
 
 def _outsider_api(app) -> ApiClient:
-    with app.app_context():
-        user = User(email="kansli.c@test.se", name="Uppsala")
-        user.set_password("losenord-123")
-        db.session.add(user)
-        db.session.flush()
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "uppsala-lan"))
-        db.session.add(Membership(user_id=user.id, tenant_id=tenant.id, role="kansli"))
-        db.session.commit()
+    add_user(app, "kansli.c@test.se", "uppsala-lan", "kansli", "Uppsala")
     return ApiClient(app, "kansli.c@test.se", "uppsala-lan")
 
 
