@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from finsam_saas.config import INSTANCE_DIR, PROJECT_DIR, Config
+from finsam_saas.config import INSTANCE_DIR, PROJECT_DIR, Config, secret_key_for
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -15,9 +15,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+    app.config["SECRET_KEY"] = secret_key_for(app.config, app.instance_path)  # refuses a public or missing key
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     app.json.sort_keys = False  # answers keep the order they are written in, and cost no sorting
     register_converters(app)
+    register_operations(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_context(app)
@@ -39,9 +41,17 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseInteger
 
 
+def register_operations(app: Flask) -> None:
+    # First: the request id is set before any other hook logs, and the engine options it sets
+    # (no statement parameters in errors) are in place before the database is opened.
+    from finsam_saas.platform import observability
+
+    observability.init_app(app)  # JSON logs, /healthz, /readyz, /metrics, Sentry
+
+
 def register_extensions(app: Flask) -> None:
     from finsam_saas.extensions import csrf, db, login_manager, migrate
-    from finsam_saas.platform import audit, formatting, ratelimit  # noqa: F401  (audit registers its listener)
+    from finsam_saas.platform import audit, auth, formatting, ratelimit  # noqa: F401  (audit registers its listener)
     from finsam_saas.platform.session import end_reading_transaction
 
     db.init_app(app)
@@ -59,7 +69,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Logga in för att se sidan."
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    ratelimit.init_app(app)
+    ratelimit.init_app(app)  # and ProxyFix for PROXY_COUNT proxies
+    auth.init_app(app)  # Cache-Control: no-store behind login
     formatting.register_filters(app)
 
 

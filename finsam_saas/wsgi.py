@@ -6,9 +6,11 @@ mappers and templates live as long as the worker, and scanning them on every ful
 only adds pauses to requests.
 """
 import gc
+import os
 
 from finsam_saas import create_app
 
+os.environ.setdefault("FINSAM_ENV", "production")  # a WSGI server is production: SECRET_KEY is required
 app = create_app()
 for name in app.jinja_env.list_templates(extensions=["html"]):
     app.jinja_env.get_template(name)

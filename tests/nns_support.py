@@ -44,12 +44,16 @@ def nns_api(app) -> ApiClient:
     return ApiClient(app, "sekreterare.nns@test.se", NNS)
 
 
-def meeting_with_roll(app, ombud: list[tuple[str, str]], *, start_minutes: bool = True) -> int:
-    """A medlemsmöte on 2021-12-02 with this roll, protokoll started and roll fixed."""
+def meeting_with_roll(app, ombud: list[tuple[str, str]], *, start_minutes: bool = True,
+                      day: str = "2021-12-02") -> int:
+    """A medlemsmöte (on 2021-12-02 unless told) with this roll, protokoll started and roll fixed."""
+    from datetime import date, timedelta
+
     api = nns_api(app)
+    deadline = (date.fromisoformat(day) - timedelta(weeks=6)).isoformat()
     # confirm: a test may hold two medlemsmöten that day (one of each size it compares)
-    answer = api.post("/meetings", json={"body": "medlemsmote", "date": "2021-12-02", "start": "09:00",
-                                         "end": "12:00", "place": "Digitalt", "motion_deadline": "2021-10-21",
+    answer = api.post("/meetings", json={"body": "medlemsmote", "date": day, "start": "09:00",
+                                         "end": "12:00", "place": "Digitalt", "motion_deadline": deadline,
                                          "confirm": True})
     assert answer.status_code == 201, answer.json
     meeting_id = answer.json["id"]

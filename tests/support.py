@@ -160,3 +160,17 @@ def board_of(body, marker: str = "", at_least: int = 3) -> list[str]:
                                            appointed_by=None, email=None, phone=None, role=None, substitute_order=None,
                                            term_start=None, term_end=None).person)
     return board
+
+
+def pdf_file(pages: int = 1) -> bytes:
+    """A real PDF of `pages` blank A4 pages (a bilaga must be one that pypdf opens)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

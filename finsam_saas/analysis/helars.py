@@ -19,6 +19,7 @@ measured as helårsekvivalenter per population 20–64 per kommun.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,7 +34,7 @@ from finsam_saas.extensions import db
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.rounding import round_half_up, share as percent_of
 from finsam_saas.platform.rules import InvalidInput
-from finsam_saas.platform.tables import read_rows
+from finsam_saas.platform.tables import read_rows, shown
 
 POPULATION = "befolkning"
 POPULATION_LABEL = "Befolkning 20–64 år"
@@ -72,16 +73,21 @@ ZERO_MARKS = ("-", "–", "—")      # SCB: "noll"
 def _number(value) -> float | None:
     """A cell as a number, None when SCB gives none (missing); ValueError for what is no number."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value if value is not None else "").strip().replace("\u00a0", "").replace(" ", "")
-    if text in MISSING_MARKS:
-        return None
-    if text in ZERO_MARKS:
-        return 0.0
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise ValueError(value) from None
+        number = float(value)
+    else:
+        text = str(value if value is not None else "").strip().replace("\u00a0", "").replace(" ", "")
+        if text in MISSING_MARKS:
+            return None
+        if text in ZERO_MARKS:
+            return 0.0
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(value) from None
+    # NaN, infinity and 1e400 (read as infinity) are no figure; no count of people nears 10^12.
+    if not math.isfinite(number) or abs(number) >= 1e12:
+        raise ValueError(value)
+    return number
 
 
 def _region(value: str) -> str | None:
@@ -112,7 +118,7 @@ def parse(filename: str, content: bytes, today: date | None = None) -> list[tupl
             continue
         match = _HALF.match(str(name or ""))
         if not match:
-            raise InvalidInput(f"Kolumnen \"{name}\" (rad 1) är inget halvår; skriv t.ex. 2020H1.", {"file": f"kolumn {name}"})
+            raise InvalidInput(f"Kolumnen \"{shown(name)}\" (rad 1) är inget halvår; skriv t.ex. 2020H1.", {"file": f"kolumn {name}"})
         year, half = int(match.group(1)), int(match.group(2))
         if half not in (1, 2) or not FIRST_YEAR <= year <= last_year:
             raise InvalidInput(f"Kolumnen \"{name}\" (rad 1): halvåret finns inte ({FIRST_YEAR}H1–{last_year}H2).",
@@ -126,19 +132,19 @@ def parse(filename: str, content: bytes, today: date | None = None) -> list[tupl
             continue
         region = _region(row[region_col] if region_col < len(row) else "")
         if region is None:
-            raise InvalidInput(f"Rad {line}, kolumn {header[region_col]}: okänd kommunkod \"{row[region_col]}\".",
+            raise InvalidInput(f"Rad {line}, kolumn {header[region_col]}: okänd kommunkod \"{shown(row[region_col])}\".",
                                {"file": f"rad {line}"})
         label = str(row[benefit_col] if benefit_col < len(row) else "")
         benefit = _benefit(label)
         if benefit is None:
-            raise InvalidInput(f"Rad {line}, kolumn {header[benefit_col]}: okänd ersättningsform \"{label}\".",
+            raise InvalidInput(f"Rad {line}, kolumn {header[benefit_col]}: okänd ersättningsform \"{shown(label)}\".",
                                {"file": f"rad {line}"})
         for index, (year, half) in halves.items():
             raw = row[index] if index < len(row) else ""
             try:
                 value = _number(raw)
             except ValueError:
-                raise InvalidInput(f"Rad {line}, kolumn {header[index]}: \"{raw}\" är inget tal.",
+                raise InvalidInput(f"Rad {line}, kolumn {header[index]}: \"{shown(raw)}\" är inget tal.",
                                    {"file": f"rad {line}, kolumn {header[index]}"}) from None
             if value is not None and value < 0:
                 raise InvalidInput(f"Rad {line}, kolumn {header[index]}: talet kan inte vara negativt.",

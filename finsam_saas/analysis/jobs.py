@@ -9,12 +9,16 @@ from finsam_saas.platform.models import Tenant, User
 
 
 def import_helarsekvivalenter(job, path: str, filename: str) -> dict:
-    """The whole file or nothing: a bad row fails the job with its reason."""
+    """The whole file or nothing: a bad row fails the job with its reason (naming the file, row and
+    column)."""
+    from finsam_saas.platform.tables import import_errors
+
     tenant = db.session.get(Tenant, job.tenant_id)
     user = db.session.get(User, job.actor_id)
-    rows = helars.parse(filename, tenant_file(tenant.slug, path).read_bytes())
-    report_progress(job, 50)
-    stored = helars.store(rows, tenant_id=tenant.id, filename=filename, by=user.email if user else "")
+    with import_errors(filename):
+        rows = helars.parse(filename, tenant_file(tenant.slug, path).read_bytes())
+        report_progress(job, 50)
+        stored = helars.store(rows, tenant_id=tenant.id, filename=filename, by=user.email if user else "")
     kommuner = sorted({r[0] for r in rows})
     return {"rows": stored, "kommuner": len(kommuner), "halvar": len({(r[1], r[2]) for r in rows})}
 

@@ -54,3 +54,20 @@ def import_sie(job, path: str, filename: str, year: int, through: str | None = N
                                     through=date.fromisoformat(through) if through else None)
     return {"import_id": result.import_id, "period_end": result.period_end.isoformat(), "accounts": result.accounts,
             "verifications": result.verifications, "lines": result.lines, "warnings": result.unmapped}
+
+
+def import_outcome(job, path: str, filename: str, year: int) -> dict:
+    """Read the stored CSV or XLSX file as the outcome of `year` per budget line (economy/outcome.py),
+    replacing the year's outcome. A bad file fails the job with a Swedish reason naming the file,
+    row and column, and nothing is saved (the job's transaction is undone whole). Returns
+    {"lines": count, "summary": the sentence the job page shows}."""
+    from finsam_saas.economy import outcome
+    from finsam_saas.platform.files import tenant_file
+    from finsam_saas.platform.tables import import_errors
+
+    tenant = db.session.get(Tenant, job.tenant_id)
+    content = tenant_file(tenant.slug, path).read_bytes()
+    report_progress(job, 10)
+    with import_errors(filename):
+        count = outcome.import_outcome(year, content, filename)
+    return {"lines": count, "summary": f"{count} rader utfall för {year} är inlästa."}

@@ -1,11 +1,9 @@
 """Pages of budget against outcome and of the delårsrapport and årsredovisning."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from pathlib import Path
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from sqlalchemy import select
 
 from finsam_saas.economy.views import blueprint
@@ -13,7 +11,7 @@ from finsam_saas.extensions import db
 from finsam_saas.platform import clock
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
-from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.files import safe_filename, store_upload
 from finsam_saas.platform.web import confirm_page, get_or_404
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -29,17 +27,9 @@ def outcome():
     if request.method == "POST":
         if not can("economy.edit"):
             abort(403)
-        form.require_csrf()
-        upload = request.files.get("file")
-        try:
-            if upload is None or not upload.filename.lower().endswith((".csv", ".xlsx")):
-                raise InvalidInput("Välj en CSV- eller XLSX-fil från bokföringen.", {"file": "saknas"})
-            count = outcome_rules.import_outcome(year, upload.read(), upload.filename)
-            db.session.commit()
-        except DomainError as error:
-            return form.back_with_error(error, "economy.outcome", ar=year)
-        flash(f"{count} rader utfall för {year} är inlästa.", "success")
-        return redirect(url_for("economy.outcome", ar=year))
+        # Read by a job, like every import: the file is bounded and parsed off the request.
+        return form.import_job(economy_jobs.import_outcome, title=f"Utfall {year}", back="economy.outcome",
+                               back_values={"ar": year}, year=year)
     rows = outcome_rules.budget_vs_outcome(year)
     imports = bookkeeping.imports_of(year)
     return render_template("economy/outcome.html", year=year, rows=rows, labels=SECTION_LABELS, form=EmptyForm(),
@@ -72,16 +62,16 @@ def bookkeeping_page():
             if upload is None or not upload.filename:
                 raise InvalidInput("Välj SIE-filen från bokföringen (typ 4, filnamn som slutar på .se).", {"file": "saknas"})
             if not upload.filename.lower().endswith(SIE_SUFFIXES):
-                raise InvalidInput(f"\"{upload.filename}\" är ingen SIE-fil: exportera SIE typ 4 (.se) från bokföringen.",
+                raise InvalidInput(f"\"{safe_filename(upload.filename)}\" är ingen SIE-fil: exportera SIE typ 4 (.se) från bokföringen.",
                                    {"file": "fel filtyp"})
         except DomainError as error:
             return form.back_with_error(error, "economy.bookkeeping_page", ar=year_arg())
         content = upload.read()
-        relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
-        write_tenant_file(g.tenant.slug, relative, content)
-        return form.job_page(economy_jobs.import_sie, title=f"Bokföring {year} från {upload.filename}",
+        name = safe_filename(upload.filename)
+        relative = store_upload(g.tenant.slug, "imports", content, name)
+        return form.job_page(economy_jobs.import_sie, title=f"Bokföring {year} från {name}",
                              back=url_for("economy.bookkeeping_page", ar=year), path=relative,
-                             filename=upload.filename, year=year, through=through.isoformat() if through else None)
+                             filename=name, year=year, through=through.isoformat() if through else None)
     years = data_years(BookkeepingImport.year)
     year = year_arg() or default_year(clock.today().year, years)
     imports = bookkeeping.imports_of(year)

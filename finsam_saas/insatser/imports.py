@@ -4,6 +4,7 @@ before anything is saved; the first bad row is named with its column."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from finsam_saas.extensions import db
 from finsam_saas.insatser import services
 from finsam_saas.insatser.models import OUTCOME_FIELDS, Insats
 from finsam_saas.platform.rules import InvalidInput
-from finsam_saas.platform.tables import read_rows
+from finsam_saas.platform.tables import read_rows, shown
 
 # Swedish column headers (as exported) → our field names; matched without case or spaces.
 COLUMNS = {
@@ -24,6 +25,26 @@ COLUMNS = {
 }
 SEXES = {"kvinnor": "women", "kvinna": "women", "k": "women", "män": "men", "man": "men", "m": "men"}
 REQUIRED = ("insats", "period", "sex", *OUTCOME_FIELDS)
+
+
+# No insats has a million participants in a period; beyond it a count is a slip (or 1e400).
+LARGEST_COUNT = 999_999
+
+
+def count_of(text: str) -> int:
+    """A count as an export writes it: "157", "1 057", "157,0" or "157.0" (an XLSX number). An
+    empty cell is 0. Raises ValueError for what is no whole number from 0 to LARGEST_COUNT: a
+    fraction, a negative number, NaN, infinity, 1e400."""
+    value = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not value:
+        return 0
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= LARGEST_COUNT:
+        raise ValueError(text)
+    return int(number)
 
 
 @dataclass
@@ -61,21 +82,19 @@ def parse_outcomes(content: bytes, filename: str) -> dict[tuple[str, str], dict]
 
         sex = SEXES.get(cell("sex").lower())
         if sex is None:
-            raise InvalidInput(f"Rad {number}, kolumn \"{titles[header['sex']]}\": \"{cell('sex')}\" ska vara Kvinnor eller Män.",
-                               {f"row{number}.sex": "okänt kön"})
+            raise InvalidInput(f"Rad {number}, kolumn \"{shown(titles[header['sex']])}\": \"{shown(cell('sex'))}\" ska vara "
+                               "Kvinnor eller Män.", {f"row{number}.sex": "okänt kön"})
         counts = {}
         for key in OUTCOME_FIELDS:
-            value = cell(key).replace(" ", "").replace("\u00a0", "")
             try:
-                counts[key] = int(float(value.replace(",", "."))) if value else 0
-                if value and float(value.replace(",", ".")) != counts[key]:
-                    raise ValueError
+                counts[key] = count_of(cell(key))
             except ValueError:
-                raise InvalidInput(f"Rad {number}, kolumn \"{titles[header[key]]}\": \"{cell(key)}\" är inte ett heltal.",
-                                   {f"row{number}.{key}": "inte ett heltal"})
+                raise InvalidInput(f"Rad {number}, kolumn \"{shown(titles[header[key]])}\": \"{shown(cell(key))}\" är inte "
+                                   "ett heltal från 0 till 999 999.",
+                                   {f"row{number}.{key}": "inte ett heltal"}) from None
         key = (cell("insats"), cell("period").upper())
         if sex in parsed.get(key, {}):
-            raise InvalidInput(f"Rad {number}: {key[0]} {key[1]} {cell('sex')} finns redan i filen.",
+            raise InvalidInput(f"Rad {number}: {shown(key[0])} {shown(key[1])} {shown(cell('sex'))} finns redan i filen.",
                                {f"row{number}": "dubblett"})
         parsed.setdefault(key, {})[sex] = (number, counts)
     return parsed
@@ -88,7 +107,7 @@ def import_outcomes(content: bytes, filename: str) -> ImportResult:
     for (name, period), by_sex in parsed.items():
         first_row = min(number for number, _ in by_sex.values())
         if name not in insatser:
-            raise InvalidInput(f"Rad {first_row}, kolumn \"Insats\": \"{name}\" finns inte i registret.",
+            raise InvalidInput(f"Rad {first_row}, kolumn \"Insats\": \"{shown(name)}\" finns inte i registret.",
                                {f"row{first_row}.insats": "okänd insats"})
         missing = {"women", "men"} - set(by_sex)
         if missing:

@@ -27,12 +27,15 @@ def render_followup_pm(job, year: int, half: int) -> dict:
 
 
 def import_outcomes(job, path: str, filename: str) -> dict:
-    """Run the import; a bad row fails the job with its reason, and nothing is saved."""
+    """Run the import; a bad row fails the job with its reason (naming the file, row and column),
+    and nothing is saved."""
     from finsam_saas.insatser.imports import import_outcomes as run_import
     from finsam_saas.platform.files import tenant_file
+    from finsam_saas.platform.tables import import_errors
 
     tenant = db.session.get(Tenant, job.tenant_id)
     content = tenant_file(tenant.slug, path).read_bytes()
     report_progress(job, 10)
-    result = run_import(content, filename)
+    with import_errors(filename):
+        result = run_import(content, filename)
     return {"rows": result.rows, "outcomes": result.outcomes, "insatser": result.insatser}

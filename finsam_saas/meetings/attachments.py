@@ -1,6 +1,7 @@
-"""Bilagor: PDF uploads, checked by content and size, numbered per meeting ("bilaga 1",
-"bilaga 4.1"). They can be replaced or removed until the kallelse is sent; one added after
-it is an ändring i föredragningslistan; none is added once the protokoll is justerat."""
+"""Bilagor: PDF uploads, checked by content (opened with pypdf) and size, their names made safe,
+numbered per meeting ("bilaga 1", "bilaga 4.1"). They can be replaced or removed until the
+kallelse is sent; one added after it is an ändring i föredragningslistan; none is added once the
+protokoll is justerat."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings.models import AgendaChange, Attachment, Meeting
-from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform.files import check_pdf, safe_filename, write_tenant_file
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import InvalidInput, RuleViolation
 
@@ -53,15 +54,16 @@ def labels_text(labels: list[str]) -> str:
     return ", ".join(parts)
 
 
-def _read_pdf(upload: FileStorage | None) -> bytes:
+def _read_pdf(upload: FileStorage | None) -> tuple[bytes, str]:
+    """The uploaded bilaga's bytes and its safe name, once pypdf has opened it (files.check_pdf)."""
     if upload is None or not upload.filename:
         raise InvalidInput("Välj en PDF-fil att ladda upp.", {"file": "saknas"})
+    name = safe_filename(upload.filename)
     content = upload.read(max_bytes() + 1)
     if len(content) > max_bytes():
-        raise InvalidInput(f"Filen är större än {max_megabytes()} MB.", {"file": "för stor"})
-    if not content.startswith(b"%PDF-"):
-        raise InvalidInput(f"\"{upload.filename}\" är inte en PDF-fil.", {"file": "inte PDF"})
-    return content
+        raise InvalidInput(f"\"{name}\" är större än {max_megabytes()} MB.", {"file": "för stor"})
+    check_pdf(content, name)
+    return content, name
 
 
 def _store(meeting: Meeting, content: bytes) -> tuple[str, str]:
@@ -90,10 +92,11 @@ def _check_item(meeting: Meeting, item_number: int | None) -> None:
 
 def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str = "", title: str = "",
                    item_number: int | None = None) -> Attachment:
-    """Upload a bilaga. Raises InvalidInput for a file that is no PDF or too large, an unknown
+    """Upload a bilaga. Raises InvalidInput for a file that is no PDF pypdf can open (or one that
+    needs a password) or too large, an unknown
     item, a label that is not like 4 or 4.1 or is taken; RuleViolation once justerat."""
     _ensure_open(meeting)
-    content = _read_pdf(upload)
+    content, filename = _read_pdf(upload)
     _check_item(meeting, item_number)
     label = label.strip().removeprefix("bilaga").removeprefix("Bilaga").strip() or _next_label(meeting, item_number)
     if not LABEL.match(label):
@@ -103,7 +106,7 @@ def add_attachment(meeting: Meeting, upload: FileStorage | None, *, label: str =
     relative, digest = _store(meeting, content)
     attachment = Attachment(
         meeting_id=meeting.id, item_number=item_number, label=label, position=len(meeting.attachments),
-        title=title.strip() or upload.filename.rsplit(".", 1)[0], filename=upload.filename,
+        title=title.strip() or filename.rsplit(".", 1)[0], filename=filename,
         path=relative, size=len(content), sha256=digest,
     )
     meeting.attachments.append(attachment)
@@ -135,9 +138,9 @@ def replace_attachment(attachment: Attachment, upload: FileStorage | None) -> At
     """A new file for the bilaga (same number and title), before the kallelse is sent."""
     meeting = attachment.meeting
     _ensure_not_sent(meeting, "bytas")
-    content = _read_pdf(upload)
+    content, filename = _read_pdf(upload)
     attachment.path, attachment.sha256 = _store(meeting, content)
-    attachment.filename, attachment.size = upload.filename, len(content)
+    attachment.filename, attachment.size = filename, len(content)
     db.session.flush()
     return attachment
 

@@ -29,14 +29,17 @@ def minutes_html(minutes: Minutes, *, public: bool = False, names: dict | None =
     """The protokoll's print HTML. The public copy leaves out confidential §§. An approval is
     printed only while it holds for the text as it reads. `names`: the förbund's, the body's and
     the members' names to print (`services.printed_names`; those stored at justering for a
-    justerat protokoll), today's when None."""
+    justerat protokoll), today's when None. At a meeting with a roll (`attendance.Roll`) the
+    beslutande are the ombud present, with how many of the roll's that is and who was absent."""
     tenant = _tenant(minutes.tenant_id)
     paragraphs = [p for p in minutes.paragraphs if not (public and p.confidential)]
     numbers = [p.number for p in minutes.paragraphs]
     tasks = services.tasks_of(minutes)
     text_hash = services.content_hash(minutes, with_justering=False, tasks=tasks)
+    roll = attendance.roll_of(minutes.meeting)
     return render_template(
         "pdf/minutes.html", tenant=tenant, minutes=minutes, meeting=minutes.meeting, paragraphs=paragraphs,
+        roll=roll, on_roll=attendance.roll_attendance(minutes, roll),
         public=public, quorum_at=services.quorum_at, vote_sentence=services.vote_sentence, numbers=numbers,
         service=attendance.service(minutes, numbers), instead=attendance.instead_of_javiga(minutes), tasks=tasks,
         names=names or services.printed_names(minutes),

@@ -18,7 +18,9 @@ PLACEMENTS = ("open", "main", "close")
 PLACEMENT_LABELS = {"open": "Inledande punkt", "main": "Ärende", "close": "Avslutande punkt"}
 ITEM_KIND_LABELS = {"beslut": "Beslut", "information": "Information", "diskussion": "Diskussion",
                     "formalia": "Formalia"}
-ATTENDEE_ROLES = ("ledamot", "ersattare", "ovrig")
+# An ombud decides for the member that sent them, at a meeting whose beslutande are a roll of
+# ombud rather than a body's seats (NNS's medlemsmöte: `meetings.attendance.register_roll`).
+ATTENDEE_ROLES = ("ledamot", "ersattare", "ombud", "ovrig")
 SIGNER_ROLES = ("ordforande", "justerare")
 
 
@@ -251,7 +253,7 @@ class Attendee(TenantScoped, db.Model):
     )
     minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    role: Mapped[str] = mapped_column(String(20), nullable=False)  # ledamot | ersattare | ovrig
+    role: Mapped[str] = mapped_column(String(20), nullable=False)  # ledamot | ersattare | ombud | ovrig
     member_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     serving: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # tjänstgörande ersättare
@@ -265,9 +267,9 @@ class Attendee(TenantScoped, db.Model):
 
     @property
     def decides(self) -> bool:
-        """May decide as written: a ledamot, or an ersättare who may serve. Whether an ersättare
-        serves at a § depends on who is absent there (`meetings.attendance`)."""
-        return self.role == "ledamot" or (self.role == "ersattare" and self.serving)
+        """May decide as written: a ledamot, an ombud on a meeting's roll, or an ersättare who may
+        serve. Whether an ersättare serves at a § depends on who is absent there (`meetings.attendance`)."""
+        return self.role in ("ledamot", "ombud") or (self.role == "ersattare" and self.serving)
 
     def present_at(self, number: int) -> bool:
         return (self.from_number is None or number >= self.from_number) and (

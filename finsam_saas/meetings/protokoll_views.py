@@ -54,23 +54,36 @@ def _withdrawn_note(count: int) -> str:
 # --- starting the protokoll, and attendance ---------------------------------------------
 
 def _attendance_page(meeting: Meeting, template: str, values: dict, errors: dict, status: int = 200):
-    seats = attendance.register_on(meeting.body, meeting.date)
+    roll = attendance.roll_of(meeting)
+    seats = [] if roll is not None else attendance.register_on(meeting.body, meeting.date)
     numbers = ([p.number for p in meeting.minutes.paragraphs] if meeting.minutes is not None
                else services.planned_numbers(meeting))
     return render_template(template, meeting=meeting, seats=seats, form=values, errors=errors,
-                           kansli=organisation.kansli(), numbers=numbers), status
+                           kansli=organisation.kansli(), numbers=numbers, roll=roll,
+                           elect_url=roll.elect_url() if roll is not None else ""), status
 
 
-def _posted_attendance(seats) -> tuple[list[dict], list[str]]:
+def _presence(key: str, person: str) -> dict:
+    return {"from": form.int_field(f"from-{key}", f"från § för {person}", required=False),
+            "to": form.int_field(f"to-{key}", f"till § för {person}", required=False)}
+
+
+def _posted_attendance(meeting: Meeting, roll: attendance.Roll | None) -> tuple[list[dict], list[str]]:
+    """The attendance form as attendees: the seats ticked present (or, at a meeting with a roll,
+    the ombud ticked present), then the others typed one per line ("Namn, titel")."""
     attendees = []
-    for seat in seats:
-        if request.form.get(f"present-{seat.id}") == "on":
-            attendees.append({
-                "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
-                "role": "ledamot" if seat.seat == "ordinarie" else "ersattare",
-                "from": form.int_field(f"from-{seat.id}", f"från § för {seat.person}", required=False),
-                "to": form.int_field(f"to-{seat.id}", f"till § för {seat.person}", required=False),
-            })
+    if roll is not None:
+        for voter in roll.voters:
+            if request.form.get(f"present-ombud-{voter.key}") == "on":
+                attendees.append({"name": voter.name, "member": voter.member_name, "role": "ombud",
+                                  **_presence(f"ombud-{voter.key}", voter.name)})
+    else:
+        for seat in attendance.register_on(meeting.body, meeting.date):
+            if request.form.get(f"present-{seat.id}") == "on":
+                attendees.append({
+                    "name": seat.person, "member": seat.appointed_by.name if seat.appointed_by else None,
+                    "role": "ledamot" if seat.seat == "ordinarie" else "ersattare", **_presence(str(seat.id), seat.person),
+                })
     for line in form.lines("others"):
         name, _, title = line.partition(",")
         attendees.append({"name": name.strip(), "role": "ovrig", "title": title.strip()})
@@ -78,10 +91,22 @@ def _posted_attendance(seats) -> tuple[list[dict], list[str]]:
 
 
 def _default_attendance(meeting: Meeting) -> dict:
-    seats = attendance.register_on(meeting.body, meeting.date)
-    chair = next((s.person for s in seats if s.role == "ordforande"), "")
     staff = organisation.kansli()
     secretary = next((k.name for k in staff if k.role in ("administrator", "sekreterare")), "")
+    roll = attendance.roll_of(meeting)
+    if roll is not None:
+        # Every ombud on the roll, as registered to come; the others and the chair who opens the
+        # meeting as the module that keeps the roll offers them, until the meeting has elected its own.
+        offered = roll.defaults()
+        elected = roll.elected
+        values = {f"present-ombud-{v.key}": "on" for v in roll.voters}
+        values.update(chair=elected.chair if elected else offered.get("chair", ""),
+                      secretary=elected.secretary if elected else offered.get("secretary") or secretary,
+                      justerare="\n".join(elected.justerare) if elected else "",
+                      others="\n".join(f"{name}, {title}" if title else name for name, title in offered.get("others", [])))
+        return values
+    seats = attendance.register_on(meeting.body, meeting.date)
+    chair = next((s.person for s in seats if s.role == "ordforande"), "")
     values = {f"present-{s.id}": "on" for s in seats if s.seat == "ordinarie"}
     values.update(chair=chair, secretary=secretary, others="\n".join(f"{k.name}, {k.title}" for k in staff))
     return values
@@ -104,7 +129,7 @@ def _save_attendance(meeting: Meeting, template: str, save, success: str):
     """The attendance form posted: saved and on to the protokoll, or shown again as typed with the error."""
     form.require_csrf()
     try:
-        attendees, justerare = _posted_attendance(attendance.register_on(meeting.body, meeting.date))
+        attendees, justerare = _posted_attendance(meeting, attendance.roll_of(meeting))
         save(chair=form.text("chair"), secretary=form.text("secretary"), justerare=justerare, attendees=attendees)
         db.session.commit()
     except DomainError as error:
@@ -131,15 +156,21 @@ def edit_attendance(meeting_id: int):
         flash("Protokollet är justerat; närvaron kan inte längre ändras.", "info")
         return redirect(url_for("meetings.minutes", meeting_id=meeting_id))
     if request.method == "GET":
-        seats = attendance.register_on(meeting.body, meeting.date)
+        roll = attendance.roll_of(meeting)
         present = {a.name: a for a in minutes.attendees}
         values = {}
-        for seat in seats:
-            if seat.person in present:
-                a = present.pop(seat.person)
-                values[f"present-{seat.id}"] = "on"
-                values[f"from-{seat.id}"] = a.from_number or ""
-                values[f"to-{seat.id}"] = a.to_number or ""
+        if roll is not None:
+            rows = [(f"ombud-{row.voter.key}", row.attendee) for row in attendance.roll_attendance(minutes, roll)
+                    if row.attendee is not None]
+        else:
+            rows = [(str(seat.id), present.get(seat.person)) for seat in attendance.register_on(meeting.body, meeting.date)
+                    if seat.person in present]
+        for key, a in rows:
+            present.pop(a.name)
+            if key != "ombud-":  # an ombud no longer on the roll drops out
+                values[f"present-{key}"] = "on"
+                values[f"from-{key}"] = a.from_number or ""
+                values[f"to-{key}"] = a.to_number or ""
         values["others"] = "\n".join(f"{a.name}, {a.title}" if a.title else a.name for a in present.values())
         values.update(chair=minutes.chair, secretary=minutes.secretary,
                       justerare="\n".join(s.name for s in minutes.signers if s.role == "justerare"))
@@ -248,8 +279,10 @@ def _minutes_page(minutes: Minutes, *, values: dict | None = None, errors: dict 
     numbers = [p.number for p in minutes.paragraphs]
     editable = can("meetings.edit") and not minutes.justerad
     present, service = attendance.at_each(minutes)
+    roll = attendance.roll_of(meeting)
     return render_template(
         "meetings/minutes.html", minutes=minutes, meeting=meeting, editable=editable,
+        roll=roll, on_roll=attendance.roll_attendance(minutes, roll), elect_url=roll.elect_url() if roll else "",
         vote_sentence=services.vote_sentence,
         my_signers=services.signer_for(minutes, current_user),
         approved={s.id: services.approval_valid(minutes, s, text_hash) for s in minutes.signers},

@@ -125,17 +125,21 @@ def _as_attendee(name: str, present: set[str]) -> str:
     return next((p for p in present if p.casefold() == wanted), " ".join(name.split()))
 
 
-def _check_people(chair: str, secretary: str, justerare: list[str], present: set[str]) -> None:
+def _check_people(chair: str, secretary: str, justerare: list[str], present: set[str], *,
+                  roll: bool = False) -> None:
+    """The chair and at least one justerare are among the attendees. At a meeting with a roll
+    (`roll`), who the meeting elected may be anyone, present among the attendees or not, and the
+    justerare may wait until they are elected (`justera` refuses a protokoll without one)."""
     if not chair.strip():
         raise InvalidInput("Ange ordförande.", {"chair": "saknas"})
     if not secretary.strip():
         raise InvalidInput("Ange sekreterare.", {"secretary": "saknas"})
-    if chair.strip() not in present:
+    if not roll and chair.strip() not in present:
         raise InvalidInput(f"Ordföranden {chair} finns inte bland deltagarna.", {"chair": "inte närvarande"})
-    if not justerare:
+    if not justerare and not roll:
         raise InvalidInput("Ange minst en justerare.", {"justerare": "saknas"})
     for index, name in enumerate(justerare):
-        if name.strip() not in present:
+        if not roll and name.strip() not in present:
             raise InvalidInput(f"Justeraren {name} finns inte bland deltagarna.", {f"justerare[{index}]": "inte närvarande"})
         if name.strip() == chair.strip():
             raise InvalidInput("Ordföranden kan inte också vara justerare.", {f"justerare[{index}]": "är ordförande"})
@@ -143,14 +147,39 @@ def _check_people(chair: str, secretary: str, justerare: list[str], present: set
         raise InvalidInput("Samma justerare står två gånger.", {"justerare": "dubblett"})
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _as_elected(roll: attendance.Roll, chair: str, secretary: str, justerare: list[str]) -> tuple[str, str, list[str]]:
+    """The people the meeting elected, once entered (`Roll.elected`): what is posted must be
+    them or nothing. Raises InvalidInput naming the field that names someone else."""
+    elected = roll.elected
+    if elected is None:
+        return chair, secretary, justerare
+    for field, label, posted, chosen in (("chair", "ordförande", chair, elected.chair),
+                                         ("secretary", "sekreterare", secretary, elected.secretary)):
+        if posted.strip() and not _same_name(posted, chosen):
+            raise InvalidInput(f"Mötet valde {chosen} till {label}, inte {posted.strip()}. Ändra mötets val där de förs "
+                               "in, så följer protokollet med.", {field: "vald av mötet"})
+    if justerare and (len(justerare) != len(elected.justerare)
+                      or not all(_same_name(a, b) for a, b in zip(justerare, elected.justerare))):
+        raise InvalidInput(f"Mötet valde {' och '.join(elected.justerare)} till justerare. Ändra mötets val där de förs "
+                           "in, så följer protokollet med.", {"justerare": "valda av mötet"})
+    return elected.chair, elected.secretary, list(elected.justerare)
+
+
 def _set_people(minutes: Minutes, meeting: Meeting, *, chair: str, secretary: str, justerare: list[str],
-                attendees: list[dict], numbers: list[int]) -> None:
-    """Attendance and signers, checked against the register and the seats (raises InvalidInput)."""
+                attendees: list[dict], numbers: list[int], roll: attendance.Roll | None = None) -> None:
+    """Attendance and signers, checked against the register and the seats, or against the
+    meeting's roll of ombud and the functionaries it elected (raises InvalidInput)."""
     rows, snapshot = attendance.parse(attendees, body=meeting.body, day=meeting.date, members=_members(),
-                                      numbers=numbers)
+                                      numbers=numbers, roll=roll)
+    if roll is not None:
+        chair, secretary, justerare = _as_elected(roll, chair, secretary, justerare)
     present = {row["name"] for row in rows}
     chair, justerare = _as_attendee(chair, present), [_as_attendee(name, present) for name in justerare]
-    _check_people(chair, secretary, justerare, present)
+    _check_people(chair, secretary, justerare, present, roll=roll is not None)
     minutes.chair, minutes.secretary, minutes.ordinarie = chair.strip(), secretary.strip(), snapshot
     minutes.attendees.clear()
     # Signers who stay keep their row: an approval they gave is then withdrawn (and they are told)
@@ -180,6 +209,11 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
     `first_number` continues a series kept on paper before this system (the year's earlier
     §§ are not here); it may not go back to numbers already used. Raises RuleViolation when an
     earlier meeting of the body that year has no protokoll (the §§ would run out of order).
+
+    At a meeting with a roll (`attendance.register_roll`: NNS's medlemsmöte) the beslutande are
+    the ombud present (`attendees` with the role "ombud", each on the roll), the chair, secretary
+    and justerare are those the meeting elected once entered (until then the justerare may wait),
+    and the module that keeps the roll is told the protokoll has started (`Roll.started`).
     """
     if meeting.minutes is not None:
         raise RuleViolation("minutes_exist", "Mötet har redan ett protokoll.")
@@ -209,23 +243,38 @@ def start_minutes(meeting: Meeting, *, chair: str, secretary: str, justerare: li
             minutes_id=minutes.id, body_id=meeting.body_id, year=year, number=number + offset,
             item_number=item.number, title=item.title, kind=item.kind, confidential=item.confidential,
         ))
+    roll = attendance.roll_of(meeting)
     _set_people(minutes, meeting, chair=chair, secretary=secretary, justerare=justerare, attendees=attendees,
-                numbers=numbers)
+                numbers=numbers, roll=roll)
     for p, item in zip(minutes.paragraphs, items):
         if item.proposal and quorum_at(minutes, p.number, p).ok:
             p.decision = item.proposal  # the förslag till beslut, to be corrected where the board decided otherwise
     db.session.flush()
+    if roll is not None:
+        roll.started(minutes)
     return minutes
 
 
+def attendees_as_posted(minutes: Minutes) -> list[dict]:
+    """The protokoll's attendance as `update_attendance` takes it, to save it again unchanged."""
+    return [{"name": a.name, "role": a.role, "member": a.member.name if a.member is not None else None,
+             "title": a.title, "serving": a.serving if a.role == "ersattare" and not a.serving else None,
+             "from": a.from_number, "to": a.to_number} for a in minutes.attendees]
+
+
 def update_attendance(minutes: Minutes, *, chair: str, secretary: str, justerare: list[str],
-                      attendees: list[dict]) -> Minutes:
-    """Correct who attended, the chair, the secretary or the justerare until justering.
-    Approvals given to the earlier text are withdrawn (the text changed)."""
+                      attendees: list[dict] | None = None) -> Minutes:
+    """Correct who attended, the chair, the secretary or the justerare until justering
+    (`attendees` None: the attendance stays as it is). At a meeting with a roll, the ombud present
+    are checked against it, and once the meeting's elections are entered the chair, secretary
+    and justerare are those elected (`attendance.Roll`). Approvals given to the earlier text are
+    withdrawn (the text changed). Raises RuleViolation `justerad`, InvalidInput naming the field."""
     ensure_editable(minutes)
     meeting = minutes.meeting
+    if attendees is None:
+        attendees = attendees_as_posted(minutes)
     _set_people(minutes, meeting, chair=chair, secretary=secretary, justerare=justerare, attendees=attendees,
-                numbers=[p.number for p in minutes.paragraphs])
+                numbers=[p.number for p in minutes.paragraphs], roll=attendance.roll_of(meeting))
     names = {a.name for a in minutes.attendees}
     for p in minutes.paragraphs:
         for person in [*p.recused, *p.reservations]:
@@ -746,6 +795,10 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
     § says it is decided while the decision is not registered (`undecided_matters`)."""
     ensure_editable(minutes)
     result = justering_dates(minutes, on=on, posted=posted)
+    if not any(s.role == "justerare" for s in minutes.signers):
+        raise RuleViolation("no_justerare", "Protokollet har ingen justerare. Ange vem som justerar det (vid ett möte "
+                                            "som väljer sina justerare: för in mötets val) innan det justeras.",
+                            {"justerare": "saknas"})
     undecided = undecided_matters(minutes)
     if undecided:
         raise RuleViolation("undecided", "Protokollet säger att styrelsen beslutat om " + ", ".join(undecided) +

@@ -10,11 +10,12 @@ from finsam_saas.meetings import services as meetings
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, services, voting
 from finsam_saas.nns.access import (
-    NNS_SLUG, acting_member, general_or_404, of_meeting_or_404, represented_member_id,
+    NNS_SLUG, acting_member, general_or_404, may_see_ombud_email, of_meeting_or_404, represented_member_id,
+    requires_standing,
 )
 from finsam_saas.nns.models import GeneralMeeting, Motion, Nomination, NominationRound, Poll
 from finsam_saas.nns.schemas import (
-    GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, BallotIn,
+    CloseIn, GeneralMeetingIn, MotionIn, NominationIn, OwnOmbudIn, PollIn, ResponseIn, RollIn, RoundIn, BallotIn,
 )
 from finsam_saas.platform.auth import requires
 from finsam_saas.platform.jobs import enqueue_for_tenant
@@ -63,10 +64,12 @@ def list_meetings():
 @blueprint.get("/meetings/<int:meeting_id>/roll")
 @requires("nns.view")
 def get_roll(meeting_id: int):
-    """The röstlängd: each member förbund's ombud."""
+    """The röstlängd: each member förbund's ombud. An ombud's e-mail only to NNS's kansli and to
+    the ombud's own förbund (null for everyone else)."""
     general = general_or_404(meeting_id)
     return jsonify({"fixed": general.roll_fixed_at is not None, "paragraph": general.roll_paragraph,
-                    "ombud": [{"member": o.member.name, "name": o.name, "email": o.email}
+                    "ombud": [{"member": o.member.name, "name": o.name,
+                               "email": o.email if may_see_ombud_email(o) else None}
                               for o in services.roll(general)]})
 
 
@@ -84,15 +87,17 @@ def put_roll(meeting_id: int):
 
 
 @blueprint.post("/meetings/<int:meeting_id>/roll/ombud")
-@requires("nns.roll.register")
+@requires_standing("nns.roll.register")
 @documented(requestBody=OwnOmbudIn)
 def register_ombud(meeting_id: int):
-    """A förbund registers (or, with replace, substitutes) its one ombud."""
+    """A förbund registers (or, with replace, substitutes) its one ombud; `member` names the förbund
+    (its own for its kansli, admin or contact — needed only by one who acts for several, or by NNS's
+    secretary for any). The ombud gets a mail with the link to the vote (and an invitation when they
+    have no login). 201 `{"member", "name", "email"}`; 400 naming `member`, 403 `not_your_forbund`,
+    409 `ombud_exists`, `ombud_elsewhere`, `roll_fixed`."""
     general = general_or_404(meeting_id)
     data = _body(OwnOmbudIn())
-    member = acting_member(data["member"], "member")
-    if member is None:
-        services.member_named(None, "member")
+    member = acting_member("nns.roll.register", data["member"], "member", nns_may_act=False)
     ombud = services.register_ombud(general, member, name=data["name"], email=data["email"], replace=data["replace"])
     jobs.invite_ombud_now(ombud, f"{general.kind_label.lower()} {general.meeting.date}")
     db.session.commit()
@@ -146,21 +151,38 @@ def get_poll(meeting_id: int, poll_id: int):
 @blueprint.post("/meetings/<int:meeting_id>/polls/<int:poll_id>/open")
 @requires("nns.meeting.run")
 def open_poll(meeting_id: int, poll_id: int):
-    """Open the poll for votes (the röstlängd must be fixed)."""
+    """Open the poll for votes (the röstlängd must be fixed). A closed ballot's answer carries
+    `ballot_key`, the rösträkningsnyckel that its close needs: it is given this once and stored nowhere."""
     general = general_or_404(meeting_id)
     poll = of_meeting_or_404(Poll, poll_id, general)
-    voting.open_poll(general, poll)
+    key = voting.open_poll(general, poll)
     db.session.commit()
-    return jsonify(voting.result(poll))
+    answer = voting.result(poll)
+    if key:
+        answer["ballot_key"] = key
+    return jsonify(answer)
 
 
 @blueprint.post("/meetings/<int:meeting_id>/polls/<int:poll_id>/close")
 @requires("nns.meeting.run")
 def close_poll(meeting_id: int, poll_id: int):
-    """Close and count; the result goes into the item's §."""
+    """Close and count; the result goes into the item's §. A closed ballot needs the body
+    `{"ballot_key"}` that its open answered (400 `invalid_input` without it, or with another key)."""
     general = general_or_404(meeting_id)
     poll = of_meeting_or_404(Poll, poll_id, general)
-    voting.close_poll(general, poll)
+    data = load(CloseIn(), request.get_json(silent=True) or {})  # an open poll closes with no body, as before
+    voting.close_poll(general, poll, ballot_key=data["ballot_key"])
+    db.session.commit()
+    return jsonify(voting.result(poll))
+
+
+@blueprint.post("/meetings/<int:meeting_id>/polls/<int:poll_id>/cancel")
+@requires("nns.meeting.run")
+def cancel_poll(meeting_id: int, poll_id: int):
+    """Stop an open poll without counting it (its sealed ballots are deleted unread)."""
+    general = general_or_404(meeting_id)
+    poll = of_meeting_or_404(Poll, poll_id, general)
+    voting.cancel_poll(general, poll)
     db.session.commit()
     return jsonify(voting.result(poll))
 
@@ -179,13 +201,18 @@ def vote(meeting_id: int, poll_id: int):
 
 
 @blueprint.post("/meetings/<int:meeting_id>/motions")
-@requires("nns.motion.submit")
+@requires_standing("nns.motion.submit")
 @documented(requestBody=MotionIn)
 def submit_motion(meeting_id: int):
-    """A motion by a member förbund, or a proposal by the styrelse, before motion_deadline."""
+    """A motion by a member förbund, or a proposal by the styrelse, before motion_deadline.
+
+    `submitted_by` names the förbund or "NNS styrelse"; without it a förbund's kansli, admin or
+    contact submits for their förbund, NNS's people for the styrelse, and one who could mean both
+    gets a 400 asking them to name it (access.acting_member). The motion is recorded as that
+    förbund's (`member_id`). 201 with the motion; 400, 403 `not_your_forbund`, 409 `deadline_passed`."""
     general = general_or_404(meeting_id)
     data = _body(MotionIn())
-    member = acting_member(data["submitted_by"], "submitted_by")
+    member = acting_member("nns.motion.submit", data["submitted_by"], "submitted_by")
     motion = services.submit_motion(general, member=member, title=data["title"], text=data["text"],
                                     by_email=g.api_user.email)
     db.session.commit()
@@ -263,13 +290,16 @@ def get_round(round_id: int):
 
 
 @blueprint.post("/nomination-rounds/<int:round_id>/nominations")
-@requires("nns.nominate")
+@requires_standing("nns.nominate")
 @documented(requestBody=NominationIn)
 def nominate(round_id: int):
-    """A förbund nominates a candidate for a role, by the deadline."""
+    """A förbund nominates a candidate for a role, by the deadline. `nominated_by` names the förbund
+    (or "NNS styrelse" for the valberedning's own), as `submitted_by` of a motion: a förbund's
+    kansli, admin or contact nominates for it whatever role they also hold in NNS. 201 with the
+    nomination; 400, 403 `not_your_forbund`, 409 `deadline_passed`, `already_nominated`."""
     round_ = get_or_404(NominationRound, round_id)
     data = _body(NominationIn())
-    member = acting_member(data["nominated_by"], "nominated_by")
+    member = acting_member("nns.nominate", data["nominated_by"], "nominated_by")
     nomination = services.nominate(round_, member=member, role=data["role"], candidate=data["candidate"],
                                    candidate_forbund=data["candidate_forbund"], consent=data["consent"],
                                    motivation=data["motivation"], by_email=g.api_user.email)
@@ -278,14 +308,17 @@ def nominate(round_id: int):
 
 
 @blueprint.delete("/nomination-rounds/<int:round_id>/nominations/<int:nomination_id>")
-@requires("nns.nominate")
+@requires_standing("nns.nominate")
 def withdraw_nomination(round_id: int, nomination_id: int):
-    """The nominating förbund takes its nomination back, by the deadline; ?nominated_by= as when it
-    nominated, for one who represents several förbund."""
+    """The nominating förbund takes its nomination back, by the deadline: one who may act for the
+    förbund that nominated (or, for the valberedning's own, for NNS) needs to name nothing;
+    ?nominated_by= names it as when nominating. 204; 404 for a nomination of another round,
+    403/409 `not_your_forbund` for another förbund's, 409 `deadline_passed`."""
     nomination = get_or_404(Nomination, nomination_id)
     if nomination.round_id != round_id:
         abort(404)
-    member = acting_member(request.args.get("nominated_by"), "nominated_by")
+    member = acting_member("nns.nominate", request.args.get("nominated_by"), "nominated_by",
+                           prefer=nomination.member_id)
     services.withdraw_nomination(nomination, member)
     db.session.commit()
     return "", 204

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from finsam_saas.extensions import db
@@ -28,7 +30,7 @@ MEETING_KIND_LABELS = {"medlemsmote": "Medlemsmöte", "arsmote": "Årsmöte"}
 MOTION_PROPOSALS = ("bifall", "avslag", "besvarad")
 MOTION_PROPOSAL_LABELS = {"bifall": "bifalla motionen", "avslag": "avslå motionen",
                           "besvarad": "anse motionen besvarad"}
-POLL_STATE_LABELS = {"draft": "Förberedd", "open": "Öppen", "closed": "Stängd"}
+POLL_STATE_LABELS = {"draft": "Förberedd", "open": "Öppen", "closed": "Stängd", "cancelled": "Avbruten"}
 PAPERS_WEEKS_BEFORE = 2  # motions with yttrande go out at least two weeks before the meeting [003]
 
 
@@ -90,12 +92,23 @@ class GeneralMeeting(TenantScoped, db.Model):
     roll_paragraph: Mapped[int | None] = mapped_column(Integer)
     # E-mail addresses of the presiding chair and the rösträknare: they see a poll's live result.
     officials: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # Whom the meeting elected (agenda items 3 and 4 [003]), any person: they are its protokoll's
+    # ordförande, sekreterare and justerare (nns.minutes). Locked once the protokoll is justerat.
+    presiding_chair: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    meeting_secretary: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    justerare: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    vote_counters: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # rösträknare
+    elected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: not entered yet
 
     meeting: Mapped[Meeting] = relationship()
 
     @property
     def kind_label(self) -> str:
         return MEETING_KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def elected(self) -> bool:
+        return self.elected_at is not None
 
 
 class Motion(TenantScoped, db.Model):
@@ -157,6 +170,8 @@ class Poll(TenantScoped, db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     result: Mapped[dict | None] = mapped_column(JSON)
+    # A closed ballot's public key (base64), made when it opens; its private half is never stored.
+    ballot_public_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def status_label(self) -> str:
@@ -164,8 +179,8 @@ class Poll(TenantScoped, db.Model):
 
 
 class PollVoter(TenantScoped, db.Model):
-    """That a member förbund took part in a poll. Its option only in an open poll:
-    in a closed ballot the choice goes to BallotTally and nowhere else."""
+    """That a member förbund took part in a poll (public, as the röstlängd is ticked on paper).
+    Its option only in an open poll: in a closed ballot the choice is sealed in a SealedBallot."""
 
     __tablename__ = "nns_poll_voters"
     __table_args__ = (tenant_fk(["poll_id"], "nns_polls"), tenant_fk(["member_id"], "members"),
@@ -177,19 +192,19 @@ class PollVoter(TenantScoped, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class BallotTally(TenantScoped, db.Model):
-    """The count of ballots per option: no voter, no time, no order of ballots.
+class SealedBallot(TenantScoped, db.Model):
+    """One ballot of a closed poll, sealed to the poll's public key (voting.py says why and how).
 
-    One row per option, made when the poll is made, so even its id says nothing
-    about who voted when. Not audited: an audit entry would carry who and when.
+    It is written with the förbund's PollVoter row, so the two share a transaction: what the
+    ballot holds can only be read with the rösträkningsnyckel, which nothing stores. No voter,
+    no time, equal length for every option. Deleted when the poll is counted. Not audited.
     """
 
-    __tablename__ = "nns_ballot_tallies"
+    __tablename__ = "nns_sealed_ballots"
     __audited__ = False
-    __table_args__ = (tenant_fk(["poll_id"], "nns_polls"), UniqueConstraint("tenant_id", "poll_id", "option"))
+    __table_args__ = (tenant_fk(["poll_id"], "nns_polls"),)
     poll_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    option: Mapped[str] = mapped_column(String(200), nullable=False)
-    ballots: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class NominationRound(TenantScoped, db.Model):

@@ -61,6 +61,10 @@ class BallotIn(Schema):
     option = fields.String(required=True)
 
 
+class CloseIn(Schema):
+    ballot_key = fields.String(load_default=None, allow_none=True)
+
+
 class SeatIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(POSITION_ROLES))
     holder = fields.String(load_default="")

@@ -1,5 +1,6 @@
 """NNS's rules: the member register, positions and their terms, nomination rounds,
-motions and the medlemsmöte's röstlängd. Polls are in voting.py.
+motions and the medlemsmöte's röstlängd. Polls are in voting.py; the medlemsmöte's protokoll
+(the ombud as its beslutande, the functionaries it elects) in minutes.py.
 
 Every function runs inside the NNS tenant; `member_id` arguments name the member
 förbund someone acts for (None: NNS's own people, who name it themselves).
@@ -455,6 +456,11 @@ def roll(general: GeneralMeeting) -> list[Ombud]:
 
 
 def _roll_open(general: GeneralMeeting) -> None:
+    minutes = general.meeting.minutes
+    if minutes is not None and minutes.justerad:
+        # The protokoll's närvaro is read against the roll: a justerat protokoll never changes.
+        raise RuleViolation("justerad", f"Protokollet justerades {minutes.justerad_on.isoformat()}; röstlängden "
+                                        "som dess närvaro bygger på kan inte längre ändras.")
     if general.roll_fixed_at is not None:
         raise RuleViolation("roll_fixed", "Röstlängden är fastställd och kan inte längre ändras.")
 

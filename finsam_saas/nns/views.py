@@ -13,7 +13,8 @@ from finsam_saas.extensions import db
 from finsam_saas.meetings.models import Meeting
 from finsam_saas.nns import documents, jobs, participation, services, voting
 from finsam_saas.nns.access import (
-    NNS_SLUG, general_or_404, is_nns_staff, of_meeting_or_404, represented_member_id,
+    NNS_SLUG, forbund_of, general_or_404, is_nns_staff, of_meeting_or_404, own_forbund_id,
+    represented_member_id, requires_standing,
 )
 from finsam_saas.nns.models import (
     MOTION_PROPOSAL_LABELS, MOTION_PROPOSALS, POSITION_ROLE_LABELS, POSITION_ROLES, GeneralMeeting, MemberContact,
@@ -22,6 +23,7 @@ from finsam_saas.nns.models import (
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
+from finsam_saas.platform.rules import InvalidInput
 from finsam_saas.platform.web import NavItem, fixed_tenant_blueprint, get_or_404, register_navigation
 
 blueprint = fixed_tenant_blueprint("nns", __name__, NNS_SLUG)
@@ -32,7 +34,7 @@ register_navigation("NNS", [
     NavItem("Förtroendeuppdrag", "nns.positions", "nns.view", ("association",)),
     NavItem("Valberedning", "nns.rounds", "nns.nominations.manage", ("association",)),
     NavItem("Medlemsmöten", "nns.general_meetings", "nns.view", ("association",)),
-    NavItem("Vårt förbund i NNS", "nns.forbund", "nns.roll.register", ("association",)),
+    NavItem("Vårt förbund i NNS", "nns.forbund", "nns.forbund", ("association",)),
     NavItem("NNS", "nns_participation.page_in_forbund", "nns.participate", ("forbund",)),
 ])
 
@@ -139,9 +141,12 @@ def open_round():
 @blueprint.route("/valberedning/<int:round_id>")
 @requires("nns.nominations.manage")
 def round_page(round_id: int):
+    """A round for the valberedning: its seats and nominations, the proposal, and the call: before it
+    is sent the member förbund it will not reach (no contact address), after it those it did not."""
     round_ = get_or_404(NominationRound, round_id)
     return render_template("nns/round.html", round=round_, by_role=services.nominations_by_role(round_),
-                           today=clock.today())
+                           today=clock.today(), not_reached=jobs.call_not_reached(round_),
+                           without_address=[] if round_.call_sent_at else jobs.forbund_without_address())
 
 
 @blueprint.post("/valberedning/<int:round_id>/forslag")
@@ -159,9 +164,12 @@ def write_proposal(round_id: int):
 @blueprint.post("/valberedning/<int:round_id>/utskick")
 @requires("nns.nominations.manage")
 def send_call(round_id: int):
+    """Mail the call to every member förbund as a job (jobs.send_nomination_call); its page names the
+    förbund it could not reach and leads back to the round, which lists them too."""
     round_ = get_or_404(NominationRound, round_id)
     form.require_csrf()
-    return form.job_page(jobs.send_nomination_call, title=f"Utskick: {round_.title}", round_id=round_.id)
+    return form.job_page(jobs.send_nomination_call, title=f"Utskick: {round_.title}", round_id=round_.id,
+                         back=url_for("nns.round_page", round_id=round_.id))
 
 
 @blueprint.route("/valberedning/<int:round_id>/forslag.pdf")
@@ -312,19 +320,60 @@ def create_poll(meeting_id: int):
     return form.act("Omröstningen är förberedd.", "nns.general_meeting", action, meeting_id=meeting_id)
 
 
-@blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>/<any(oppna, stang, ordforande):step>")
+@blueprint.post("/medlemsmoten/<int:meeting_id>/omrostningar/<int:poll_id>/<any(oppna, stang, avbryt, ordforande):step>")
 @requires("nns.meeting.run")
 def poll_step(meeting_id: int, poll_id: int, step: str):
     general = general_or_404(meeting_id)
     poll = of_meeting_or_404(Poll, poll_id, general)
+    if step == "oppna":
+        return _open_poll(general, poll)
     actions = {
-        "oppna": ("Omröstningen är öppnad.", lambda: voting.open_poll(general, poll)),
-        "stang": ("Omröstningen är stängd och räknad.", lambda: voting.close_poll(general, poll)),
+        "stang": ("Omröstningen är stängd och räknad.",
+                  lambda: _confirmed("stänga omröstningen") and voting.close_poll(
+                      general, poll, ballot_key=form.text("ballot_key") or _ballot_key(poll))),
+        "avbryt": ("Omröstningen är avbruten; inga röster räknades.",
+                   lambda: _confirmed("avbryta omröstningen") and voting.cancel_poll(general, poll)),
         "ordforande": ("Ordförandens förslag är sparat.",
                        lambda: voting.set_chair_preference(poll, form.text("chair_preference") or None)),
     }
     message, action = actions[step]
-    return form.act(message, "nns.poll_page", action, meeting_id=meeting_id, poll_id=poll_id)
+    response = form.act(message, "nns.poll_page", action, meeting_id=meeting_id, poll_id=poll_id)
+    if step in ("stang", "avbryt") and poll.status in ("closed", "cancelled"):
+        response.delete_cookie(_key_cookie(poll), path=_key_path(poll))
+    return response
+
+
+def _confirmed(what: str) -> bool:
+    if request.form.get("confirm") != "on":
+        raise InvalidInput(f"Kryssa i att du vill {what}: det går inte att ångra.", {"confirm": "saknas"})
+    return True
+
+
+def _key_cookie(poll: Poll) -> str:
+    return f"rostnyckel-{poll.id}"
+
+
+def _key_path(poll: Poll) -> str:
+    return url_for("nns.poll_page", meeting_id=poll.meeting_id, poll_id=poll.id)
+
+
+def _ballot_key(poll: Poll) -> str | None:
+    """The rösträkningsnyckel this browser got when it opened the poll (voting.py: never stored)."""
+    return request.cookies.get(_key_cookie(poll)) if poll.secret else None
+
+
+def _open_poll(general: GeneralMeeting, poll: Poll):
+    key: list[str | None] = []
+    response = form.act("Omröstningen är öppnad.", "nns.poll_page", lambda: key.append(voting.open_poll(general, poll)),
+                        meeting_id=general.meeting_id, poll_id=poll.id)
+    if key and key[0]:
+        # The key stays in the browser that opened the poll, for the poll's page (and its close) only;
+        # HttpOnly, so no script reads it, and never in the server's session or logs.
+        response.set_cookie(_key_cookie(poll), key[0], max_age=7 * 24 * 3600, path=_key_path(poll),
+                            secure=request.is_secure, httponly=True, samesite="Strict")
+        flash("Rösträkningsnyckeln finns nu i den här webbläsaren. Ska omröstningen stängas från en annan dator, "
+              "skriv av nyckeln under ”Visa rösträkningsnyckeln”.", "info")
+    return response
 
 
 def _may_follow_count(general: GeneralMeeting) -> bool:
@@ -345,6 +394,7 @@ def poll_page(meeting_id: int, poll_id: int):
     waiting = [o.member.name for o in on_roll if o.member.name not in voted]
     return render_template("nns/poll.html", general=general, meeting=general.meeting, poll=poll,
                            result=result, roll_size=len(on_roll), waiting=waiting,
+                           ballot_key=_ballot_key(poll) if poll.status == "open" and can("nns.meeting.run") else None,
                            sentence=voting.result_sentence(poll) if poll.status == "closed" else "")
 
 
@@ -367,13 +417,16 @@ def vote(meeting_id: int):
 # --- a member förbund's own page --------------------------------------------------------------
 
 @blueprint.route("/forbund")
-@requires("nns.roll.register")
+@requires("nns.view")
 def forbund():
-    member_id = represented_member_id()
+    """The förbund's page in NNS (participation.page) for its contact, ombud or a kansli who comes
+    in through NNS; NNS's own people, who represent no förbund, are sent to NNS's pages."""
+    member_id = own_forbund_id()
     if member_id is None:
         flash("Sidan är för medlemsförbundens företrädare; NNS:s egna sidor finns i menyn.", "info")
         return redirect(url_for("nns.general_meetings"))
-    return participation.page(member_id, endpoints=FORBUND_ENDPOINTS)
+    return participation.page(member_id, endpoints=FORBUND_ENDPOINTS,
+                              may_act=any(m.id == member_id for m in forbund_of(current_user)))
 
 
 FORBUND_ENDPOINTS = {"motion": "nns.forbund_motion", "nominering": "nns.forbund_nomination",
@@ -381,31 +434,34 @@ FORBUND_ENDPOINTS = {"motion": "nns.forbund_motion", "nominering": "nns.forbund_
 
 
 def _forbund_act(what: str):
-    member_id = represented_member_id()
-    if member_id is None:
-        abort(403)
+    member_id = own_forbund_id()
+    if member_id is None or not any(m.id == member_id for m in forbund_of(current_user)):
+        abort(403)  # an ombud votes for the förbund; its kansli or contact acts for it
     return participation.act(what, member_id, back=FORBUND_ENDPOINTS["back"])
 
 
 @blueprint.post("/forbund/motion")
-@requires("nns.motion.submit")
+@requires_standing("nns.motion.submit")
 def forbund_motion():
     return _forbund_act("motion")
 
 
 @blueprint.post("/forbund/nominering")
-@requires("nns.nominate")
+@requires_standing("nns.nominate")
 def forbund_nomination():
     return _forbund_act("nominering")
 
 
 @blueprint.post("/forbund/nominering/ta-tillbaka")
-@requires("nns.nominate")
+@requires_standing("nns.nominate")
 def forbund_withdraw():
     return _forbund_act("ta-tillbaka")
 
 
 @blueprint.post("/forbund/ombud")
-@requires("nns.roll.register")
+@requires_standing("nns.roll.register")
 def forbund_ombud():
     return _forbund_act("ombud")
+
+
+from finsam_saas.nns import minutes_views  # noqa: E402,F401  (the protokoll's part of the medlemsmöte, on this blueprint)

@@ -2,20 +2,39 @@
 its ombud on the fixed röstlängd; open voting, or a closed ballot for an election of
 persons when anyone asks; on a tie the option the presiding chair favours wins.
 
-A closed ballot is two writes in one transaction: that the förbund took part
-(PollVoter, without an option) and one more ballot for the option (BallotTally, a
-count). Nothing stores both, so nothing can link a förbund to its choice.
+A closed ballot must not be linkable to the förbund that cast it by anyone who reads what
+the system stores — tables and their old row versions, the WAL, the audit log, logs —
+during the poll or after it (DESIGN.md). Participation is public, as the röstlängd is
+ticked on paper; the choice is not. The design (docs/secret-ballot.md):
+
+- When the poll opens, a key pair is made (libsodium's sealed boxes, via PyNaCl). The public
+  key is stored with the poll; the private key, the *rösträkningsnyckel*, is handed once to
+  whoever opened it (a cookie in that browser, shown there to be written down; the API's
+  open answer) and stored nowhere.
+- A vote writes, in one transaction, the förbund's PollVoter row (no option) and one
+  SealedBallot: the option's index sealed to the public key, with fresh randomness, the same
+  length for every option. The two rows share a transaction id, an order and a moment, but
+  the ballot says nothing without the private key.
+- Closing takes the poll row exclusively (votes hold it shared), so every ballot committed
+  before the close is counted and any later vote is refused with `poll_closed`. The
+  rösträkningsnyckel comes with the close request, opens every ballot in memory, the totals
+  are written into the poll's result, and the sealed ballots are deleted. Whatever copies
+  of them remain in pages or the WAL stay sealed, since the key was never written.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
-from finsam_saas.nns.models import BallotTally, GeneralMeeting, Poll, PollVoter
+from finsam_saas.nns.models import GeneralMeeting, Poll, PollVoter, SealedBallot
 from finsam_saas.nns.services import ombud_of
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.models import utcnow
@@ -51,9 +70,6 @@ def create_poll(general: GeneralMeeting, *, title: str, options: list[str], secr
                 chair_preference=(chair_preference or "").strip() or None, item_number=item_number, status="draft")
     db.session.add(poll)
     db.session.flush()
-    for option in cleaned:
-        db.session.add(BallotTally(poll_id=poll.id, option=option, ballots=0))
-    db.session.flush()
     return poll
 
 
@@ -69,15 +85,56 @@ def _locked(poll: Poll, *, exclusive: bool) -> Poll:
     ).one()
 
 
-def open_poll(general: GeneralMeeting, poll: Poll) -> None:
+def open_poll(general: GeneralMeeting, poll: Poll) -> str | None:
+    """Open the poll for votes. A closed ballot gets its key pair now: the public key is stored,
+    the rösträkningsnyckel (the private key, as `key_text` writes it) is returned, to be handed to
+    whoever will close the poll, and kept nowhere. Returns None for an open poll.
+    Raises RuleViolation `roll_not_fixed`, `poll_open`, `poll_closed`."""
     if general.roll_fixed_at is None:
         raise RuleViolation("roll_not_fixed", "Fastställ röstlängden innan omröstningen öppnas.")
     poll = _locked(poll, exclusive=True)
     if poll.status != "draft":
         raise RuleViolation("poll_closed" if poll.status == "closed" else "poll_open",
-                            "Omröstningen är redan stängd." if poll.status == "closed" else "Omröstningen är redan öppen.")
+                            "Omröstningen är redan öppen." if poll.status == "open" else "Omröstningen är redan avslutad.")
     poll.status, poll.opened_at = "open", utcnow()
+    key = None
+    if poll.secret:
+        private = PrivateKey.generate()
+        poll.ballot_public_key = base64.b64encode(bytes(private.public_key)).decode()
+        key = key_text(private)
     db.session.flush()
+    return key
+
+
+def key_text(private: PrivateKey) -> str:
+    """The rösträkningsnyckel as people copy it: base32 in groups of four (52 characters)."""
+    plain = base64.b32encode(bytes(private)).decode().rstrip("=")
+    return "-".join(plain[i:i + 4] for i in range(0, len(plain), 4))
+
+
+def _private_key(poll: Poll, text: str | None) -> PrivateKey:
+    """The poll's private key from its text; raises InvalidInput `ballot_key` when it is missing,
+    mistyped or the key of another poll."""
+    cleaned = "".join((text or "").split()).replace("-", "").upper()
+    if not cleaned:
+        raise InvalidInput("Ange rösträkningsnyckeln: den visades för den som öppnade omröstningen och finns "
+                           "kvar i den webbläsaren.", {"ballot_key": "saknas"})
+    try:
+        private = PrivateKey(base64.b32decode(cleaned + "=" * (-len(cleaned) % 8)))
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidInput("Rösträkningsnyckeln är felskriven: den har 52 tecken, A–Z och 2–7, i grupper om fyra.",
+                           {"ballot_key": "felskriven"}) from None
+    if base64.b64encode(bytes(private.public_key)).decode() != poll.ballot_public_key:
+        raise InvalidInput("Rösträkningsnyckeln hör inte till den här omröstningen.", {"ballot_key": "fel nyckel"})
+    return private
+
+
+BALLOT_BYTES = 2  # the option's index, big-endian: every sealed ballot has the same length
+
+
+def _seal(poll: Poll, option: str) -> bytes:
+    box = SealedBox(PublicKey(base64.b64decode(poll.ballot_public_key)))
+    return box.encrypt(poll.options.index(option).to_bytes(BALLOT_BYTES, "big"))
 
 
 def set_chair_preference(poll: Poll, option: str | None) -> None:
@@ -99,8 +156,9 @@ def cast_vote(general: GeneralMeeting, poll: Poll, *, email: str, option: str) -
         raise NotOnRoll("Du står inte på röstlängden för mötet och kan inte rösta.")
     poll = _locked(poll, exclusive=False)
     if poll.status != "open":
-        raise RuleViolation("poll_closed", "Omröstningen är inte öppen." if poll.status == "draft"
-                            else "Omröstningen är stängd; rösten räknas inte.")
+        raise RuleViolation("poll_closed", {"draft": "Omröstningen är inte öppen.",
+                                            "cancelled": "Omröstningen är avbruten; rösten räknas inte."}
+                            .get(poll.status, "Omröstningen är stängd; rösten räknas inte."))
     if option not in poll.options:
         raise InvalidInput(f"\"{option}\" är inte ett alternativ ({', '.join(poll.options)}).", {"option": "okänt alternativ"})
     already = db.session.scalar(select(PollVoter.id).where(PollVoter.poll_id == poll.id,
@@ -115,8 +173,9 @@ def cast_vote(general: GeneralMeeting, poll: Poll, *, email: str, option: str) -
     except IntegrityError:
         db.session.rollback()
         raise RuleViolation("already_voted", f"{member_name} har redan röstat i omröstningen.") from None
-    db.session.execute(update(BallotTally).where(BallotTally.poll_id == poll.id, BallotTally.option == option)
-                       .values(ballots=BallotTally.ballots + 1))
+    if poll.secret:
+        db.session.add(SealedBallot(poll_id=poll.id, sealed=_seal(poll, option)))
+        db.session.flush()
 
 
 def voted(poll: Poll, member_id: int) -> bool:
@@ -124,10 +183,26 @@ def voted(poll: Poll, member_id: int) -> bool:
                                                         PollVoter.member_id == member_id)) is not None
 
 
-def _tallies(poll: Poll) -> dict[str, int]:
+def _open_counts(poll: Poll) -> dict[str, int]:
+    """An open poll's counts, from who voted what."""
     counts = {option: 0 for option in poll.options}
-    for tally in db.session.scalars(select(BallotTally).where(BallotTally.poll_id == poll.id)):
-        counts[tally.option] = tally.ballots
+    for option, n in db.session.execute(select(PollVoter.option, func.count(PollVoter.id))
+                                        .where(PollVoter.poll_id == poll.id).group_by(PollVoter.option)):
+        counts[option] = n
+    return counts
+
+
+def _opened_counts(poll: Poll, private: PrivateKey) -> dict[str, int]:
+    """A closed ballot's counts: every sealed ballot opened with the rösträkningsnyckel, in memory."""
+    counts = {option: 0 for option in poll.options}
+    box = SealedBox(private)
+    for sealed in db.session.scalars(select(SealedBallot.sealed).where(SealedBallot.poll_id == poll.id)):
+        try:
+            index = int.from_bytes(box.decrypt(sealed), "big")
+            counts[poll.options[index]] += 1
+        except (CryptoError, IndexError):
+            raise RuleViolation("ballot_unreadable", "En valsedel går inte att öppna med nyckeln; omröstningen "
+                                                     "kan inte räknas. Avbryt den och gör om den.") from None
     return counts
 
 
@@ -169,18 +244,25 @@ def decide(counts: dict[str, int], chair_preference: str | None) -> Outcome:
     return Outcome(counts, None, False, "tie")
 
 
-def close_poll(general: GeneralMeeting, poll: Poll) -> dict:
-    """Close, count, and write the result into the item's §."""
+def close_poll(general: GeneralMeeting, poll: Poll, *, ballot_key: str | None = None) -> dict:
+    """Close, count, and write the result into the item's §. A closed ballot needs its
+    rösträkningsnyckel (`open_poll`); its sealed ballots are opened in memory and deleted.
+    Every vote committed before the close is counted, every later one refused (`cast_vote`).
+    Returns the result: {"counts": {option: n}, "winner", "decided_by_chair", "undecided",
+    "ballots", "voters"}. Raises RuleViolation `poll_closed`, `count_mismatch`,
+    `ballot_unreadable`; InvalidInput `ballot_key`."""
     poll = _locked(poll, exclusive=True)
     if poll.status != "open":
         raise RuleViolation("poll_closed", "Omröstningen är inte öppen.")
-    counts = _tallies(poll)
+    if poll.secret:
+        counts = _opened_counts(poll, _private_key(poll, ballot_key))
+    else:
+        counts = _open_counts(poll)
     ballots, voters = sum(counts.values()), _voter_count(poll)
     if ballots != voters:
         raise RuleViolation("count_mismatch", f"{ballots} valsedlar men {voters} röstande: kontakta förvaltningen.")
     outcome = decide(counts, poll.chair_preference)
-    # Rewritten in this transaction so that no tally row keeps the mark of the last vote's transaction.
-    db.session.execute(update(BallotTally).where(BallotTally.poll_id == poll.id).values(ballots=BallotTally.ballots))
+    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
     poll.status, poll.closed_at = "closed", utcnow()
     poll.result = {"counts": outcome.counts, "winner": outcome.winner, "decided_by_chair": outcome.decided_by_chair,
                    "undecided": outcome.undecided, "ballots": ballots, "voters": voters}
@@ -189,8 +271,24 @@ def close_poll(general: GeneralMeeting, poll: Poll) -> dict:
     return poll.result
 
 
+def cancel_poll(general: GeneralMeeting, poll: Poll) -> None:
+    """Stop an open poll without counting it (a lost rösträkningsnyckel, a poll opened by mistake):
+    its sealed ballots are deleted unread and the § says the poll was cancelled; the meeting votes
+    again in a new poll. Raises RuleViolation `poll_closed` when it is not open."""
+    poll = _locked(poll, exclusive=True)
+    if poll.status != "open":
+        raise RuleViolation("poll_closed", "Bara en öppen omröstning kan avbrytas.")
+    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
+    poll.status, poll.closed_at = "cancelled", utcnow()
+    poll.result = {"cancelled": True, "voters": _voter_count(poll)}
+    db.session.flush()
+    _into_minutes(general, poll)
+
+
 def result_sentence(poll: Poll) -> str:
     result = poll.result or {}
+    if result.get("cancelled"):
+        return f"{poll.title}: omröstningen avbröts utan att rösterna räknades."
     counts = ", ".join(f"{option} {n}" for option, n in result.get("counts", {}).items())
     kind = "sluten omröstning" if poll.secret else "öppen omröstning"
     text = f"{poll.title}: {kind} med {result.get('voters', 0)} röstande ombud. Utfall: {counts}."
@@ -214,6 +312,8 @@ def outcome_words(result: dict | None) -> str:
     """The result in a few words for lists: the winner, or why nothing was decided."""
     if not result:
         return ""
+    if result.get("cancelled"):
+        return "Avbruten utan rösträkning"
     if result.get("winner"):
         return result["winner"] + (" (ordförandens förslag vid lika röstetal)" if result.get("decided_by_chair") else "")
     return UNDECIDED.get(result.get("undecided"), "Inget beslut.").split(";")[0]
@@ -247,7 +347,7 @@ def result(poll: Poll) -> dict:
         answer.update(counts=poll.result["counts"], winner=poll.result["winner"],
                       decided_by_chair=poll.result["decided_by_chair"])
     elif not poll.secret and poll.status == "open":
-        answer["counts"] = _tallies(poll)
+        answer["counts"] = _open_counts(poll)
     if not poll.secret:
         answer["votes"] = [{"member": name, "option": option} for name, option in voters]
     return answer

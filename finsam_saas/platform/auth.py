@@ -1,17 +1,28 @@
 """Who may do what: one auth function per action, answered from the role a user
-holds in the current tenant (CKAN's capacity per organisation)."""
+holds in the current tenant (CKAN's capacity per organisation).
+
+And sessions that end: a login session names its user as "user_id:generation"
+(`User.get_id`), and `load_user` accepts it only while the user is active and the
+generation is the user's current one. Raising the generation (`User.end_sessions`)
+ends every session and remember-me cookie of the user at once: logout, a new
+password, deactivation, and the removal of the user's last membership (which also
+revokes the user's API tokens) do so. Every answer behind a login (a session or a
+token) carries `Cache-Control: no-store`.
+"""
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 from functools import cache, wraps
 
-from flask import abort, g
-from sqlalchemy import Select, bindparam, select
+from flask import Flask, abort, g, request
+from flask_login import current_user
+from sqlalchemy import Select, bindparam, event, inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload
 
 from finsam_saas.extensions import db, login_manager
-from finsam_saas.platform.models import ApiToken, User, utcnow
+from finsam_saas.platform.models import ApiToken, Membership, User, utcnow
+from finsam_saas.platform.session import TenantSession
 
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
 
@@ -77,8 +88,17 @@ def _token_query() -> Select:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.scalar(_user_query(), {"user_id": int(user_id)})
+def load_user(session_id: str) -> User | None:
+    """The user of a login session ("user_id:generation"), or None when the session has ended:
+    the user is gone or inactive, or the generation is no longer the user's (an id without one
+    is a session from before sessions could end, and ends too)."""
+    user_id, _, generation = str(session_id).partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    user = db.session.scalar(_user_query(), {"user_id": int(user_id)})
+    if user is None or not user.active or (user.session_generation or 1) != int(generation):
+        return None
+    return user
 
 
 def issue_token(user: User, name: str) -> str:
@@ -89,6 +109,7 @@ def issue_token(user: User, name: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
+    """The active user of a token that is not revoked, or None."""
     api_token = db.session.scalar(_token_query(), {"token_hash": ApiToken.hash(token)})
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
@@ -108,5 +129,49 @@ def _touch(api_token: ApiToken) -> None:
 
 
 def revoke_token(api_token: ApiToken) -> None:
+    """Revoke the token (from the next commit on it opens nothing)."""
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _end_sessions_of_removed_users(session, flush_context, instances) -> None:
+    # Wherever a membership is removed or a user deactivated (the Användare page, `flask users
+    # revoke`, a script), in the same flush: a user left with no membership, or deactivated, keeps
+    # no session and no working token.
+    ended: dict[int, User] = {}
+    with session.no_autoflush:
+        for obj in list(session.deleted):
+            if isinstance(obj, Membership) and obj.user is not None and obj.user not in session.deleted:
+                if not any(m not in session.deleted for m in obj.user.memberships):
+                    ended[obj.user.id] = obj.user
+        for obj in list(session.dirty):
+            if isinstance(obj, User) and not obj.active and sa_inspect(obj).attrs.active.history.has_changes():
+                ended[obj.id] = obj
+        for user in ended.values():
+            user.end_sessions()
+            for api_token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                    ApiToken.revoked_at.is_(None))):
+                revoke_token(api_token)
+
+
+def _behind_login() -> bool:
+    if g.get("api_user") is not None:
+        return True
+    if request.endpoint == "static":
+        return False
+    return current_user.is_authenticated
+
+
+def init_app(app: Flask) -> None:
+    """Mark every answer behind a login `Cache-Control: no-store` (pages, PDFs, exports, the API
+    with a token); public answers (the anslagstavla to a visitor, the login page, static files)
+    keep their caching."""
+
+    @app.after_request
+    def _no_store_behind_login(response):
+        if _behind_login():
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+        return response

@@ -114,9 +114,25 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{count} {singular if count == 1 else plural_form}"
 
 
+# Direction controls (embeddings, overrides, isolates, marks): a stored U+202E would turn the rest
+# of a line around on the page ("fdp.exe" for "exe.pdf").
+_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def no_bidi(value):
+    """A value as a page prints it, without direction control characters (U+202A–U+202E,
+    U+2066–U+2069, U+200E/F, U+061C); anything but text, and Markup's safety, as it was. The app
+    applies it to every {{ … }} of every template (`finalize`); as a filter it is `|no_bidi`."""
+    if isinstance(value, str) and not value.isascii():
+        return value.translate(_DIRECTION_CONTROLS)
+    return value
+
+
 FILTERS = {f.__name__: f for f in (kronor, tkr, percent, figure, sv_date, sv_date_long, sv_weekday, sv_time, sv_datetime,
-                                   plural)}
+                                   plural, no_bidi)}
 
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(FILTERS)
+    # Text stored before the input refused direction controls is shown without them everywhere.
+    app.jinja_env.finalize = no_bidi

@@ -126,15 +126,31 @@ def job_page(func, *, title: str, back: str | None = None, **kwargs):
     return redirect(url_for("tenant.job", job_id=job.id, tillbaka=back))
 
 
-def import_job(func, *, title: str, back: str):
-    """An uploaded CSV or XLSX file, kept in the tenant's files and read by a job (the whole file or nothing)."""
+def import_job(func, *, title: str, back: str, back_values: dict | None = None, **job_kwargs):
+    """An uploaded CSV or XLSX file, kept in the tenant's files and read by a job (the whole file or
+    nothing): `func(job, path=…, filename=…, **job_kwargs)`, its title "<title> från <file>".
+
+    Before anything is stored the file must be there, be named .csv or .xlsx and be at most
+    IMPORT_MAX_BYTES (platform/tables.py); otherwise the form's page `back` (with `back_values`)
+    says why. The name is made safe (platform/files.safe_filename) before it is stored or shown;
+    the job bounds rows, columns and cells while it reads."""
+    from finsam_saas.platform.files import safe_filename, store_upload
+    from finsam_saas.platform.tables import check_import_size, import_limit
+
     require_csrf()
+    values = back_values or {}
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return back_with_error(InvalidInput("Välj en CSV- eller XLSX-fil.", {"file": "saknas"}), back)
-    if not upload.filename.lower().endswith((".csv", ".xlsx")):
-        return back_with_error(InvalidInput(f"\"{upload.filename}\" är varken CSV eller XLSX.", {"file": "fel filtyp"}), back)
-    content = upload.read()
-    relative = f"imports/{hashlib.sha256(content).hexdigest()}-{Path(upload.filename).name}"
-    write_tenant_file(g.tenant.slug, relative, content)
-    return job_page(func, title=f"{title} från {upload.filename}", path=relative, filename=upload.filename)
+        return back_with_error(InvalidInput("Välj en CSV- eller XLSX-fil.", {"file": "saknas"}), back, **values)
+    name = safe_filename(upload.filename)
+    if not name.lower().endswith((".csv", ".xlsx")):
+        return back_with_error(InvalidInput(f"\"{name}\" är varken CSV eller XLSX.", {"file": "fel filtyp"}), back, **values)
+    try:
+        content = upload.read(import_limit("IMPORT_MAX_BYTES") + 1)  # a byte past the bound tells a larger file
+        check_import_size(content, name)
+    except InvalidInput as error:
+        return back_with_error(error, back, **values)
+    relative = store_upload(g.tenant.slug, "imports", content, name)
+    return job_page(func, title=f"{title} från {name}"[:200], back=url_for(back, **values) if back_values else None,
+                    path=relative, filename=name, **job_kwargs)
+

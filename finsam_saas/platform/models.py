@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Identity, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -58,6 +58,9 @@ class Tenant(db.Model):
     nns_member: Mapped[str | None] = mapped_column(String(200))
     anslag_places: Mapped[str | None] = mapped_column(Text)
     settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # The tenant's admins and kansli must use a second factor (TOTP) to reach its pages; set by its
+    # admin on Användare (not in the tenant file, so `tenants sync` leaves it as it is).
+    require_mfa: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
@@ -71,6 +74,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # Every login session carries this number (in Flask-Login's id, "user_id:generation"); raising it
+    # ends all of the user's sessions at once: logout, a new password, deactivation, the last
+    # membership removed, a second factor turned on or reset (platform/auth.py checks it).
+    session_generation: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    # TOTP (platform/mfa.py): the base32 secret, on from mfa_enabled_at; a secret without it is a
+    # set-up not yet confirmed by a first code. mfa_last_step is the time step of the last code
+    # accepted, so a code is never accepted twice.
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mfa_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
@@ -80,7 +93,23 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def mfa_enabled(self) -> bool:
+        """Does this user log in with a second factor?"""
+        return self.mfa_enabled_at is not None
+
+    def get_id(self) -> str:
+        """Flask-Login's id of a session: "user_id:generation" (`load_user` checks both)."""
+        return f"{self.id}:{self.session_generation or 1}"
+
+    def end_sessions(self) -> None:
+        """End every session (and remember-me cookie) of this user once the change is committed."""
+        self.session_generation = (self.session_generation or 1) + 1
+
     def set_password(self, password: str) -> None:
+        """Store a new password (scrypt); every session of the user ends with the old one."""
+        if self.password_hash is not None:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
@@ -138,6 +167,18 @@ class ApiToken(db.Model):
         return self.revoked_at is not None
 
 
+class RecoveryCode(db.Model):
+    """One of a user's one-time recovery codes for the second factor; only its SHA-256 is stored
+    (the codes are random, 60 bits each), and `used_at` is set when it is used (once)."""
+
+    __tablename__ = "mfa_recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditEntry(TenantScoped, db.Model):
     __tablename__ = "audit_log"
     __audited__ = False
@@ -166,6 +207,8 @@ class Job(TenantScoped, db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     rq_id: Mapped[str | None] = mapped_column(String(64))
+    # How many runs the job has had: more than one when a worker died and it was retried (jobs.py).
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # What a finished job did not manage (recipients it missed): it ends "Klart med avvikelser".
     warnings: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
@@ -179,15 +222,19 @@ class Job(TenantScoped, db.Model):
         return JOB_STATE_LABELS.get(self.state, self.state)
 
 
-DELIVERY_STATES = ("sending", "sent", "failed")
+# prepared: recorded, not yet handed to the mail server (safe to send again); sending: handed over,
+# no acknowledgement recorded; sent: acknowledged; failed: refused (sent again by a later run).
+DELIVERY_STATES = ("prepared", "sending", "sent", "failed")
 
 
 class Delivery(TenantScoped, db.Model):
     """One message of a send-out to one address, recorded before it is sent.
 
     A batch names the send-out ("meeting:12:kallelse"); a recipient is in a batch once. A retried
-    send-out skips who is recorded as sent, and never sends again to one left "sending" (the
-    worker died between the send and its record: it may have gone out), so nobody gets it twice.
+    send-out skips who is recorded as sent, sends again to one left "prepared" (nothing was handed
+    over), and to one left "sending" only when the outbox shows it was never written; over SMTP one
+    left "sending" may have gone out and is reported instead, so nobody gets it twice
+    (platform/dispatch.py).
     """
 
     __tablename__ = "deliveries"

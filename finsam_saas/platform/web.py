@@ -92,6 +92,19 @@ def start_items(user, membership) -> list[StartItem]:
     return [item for provider in START_ITEMS for item in provider(user, membership)]
 
 
+# Boxes a module adds to a tenant's start page, above its lists (NNS: the medlemsmöten where one
+# is ombud, with the way to the vote): fn(user, membership) -> rendered HTML (Markup) or None.
+START_PANELS: list = []
+
+
+def register_start_panel(panel) -> None:
+    START_PANELS.append(panel)
+
+
+def start_panels(user, membership) -> list:
+    return [html for panel in START_PANELS if (html := panel(user, membership))]
+
+
 def _pull_tenant(endpoint, values):
     g.tenant_slug = values.pop("tenant", None) if values else None
 
@@ -119,7 +132,9 @@ def _html_membership_required():
     if not current_user.is_authenticated:
         return redirect(url_for("platform.login", next=request.full_path))
     _enter_tenant(current_user)
-    return None
+    from finsam_saas.platform.mfa import gate  # a tenant requiring a second factor sends its admins to set it up
+
+    return gate(current_user, g.membership)
 
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:

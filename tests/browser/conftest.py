@@ -21,7 +21,8 @@ def live_server(app):
 
 
 @pytest.fixture
-def page():
+def chromium():
+    """Debian's chromium, for a test that needs several people (contexts) at once."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but chromium is not at {CHROMIUM}")
@@ -35,9 +36,20 @@ def page():
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+def person(browser, *, width: int = 390, height: int = 844):
+    """A new browser context (one person's cookies) with a page, at phone width unless told."""
+    context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
+@pytest.fixture
+def page(chromium):
+    page = person(chromium)
+    yield page
+    page.context.close()

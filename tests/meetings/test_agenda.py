@@ -15,10 +15,10 @@ from finsam_saas.meetings import services
 from finsam_saas.meetings.models import Meeting, Task
 from finsam_saas.organisation.models import Body
 
-from support import TENANT_A, ApiClient, in_tenant, login
+from support import TENANT_A, ApiClient, in_tenant, login, pdf_file
 
 A = f"/t/{TENANT_A}"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+PDF = pdf_file()  # a real PDF: a bilaga is opened with pypdf before it is kept
 # Seed 000's kallelse of 2020-11-27 as an outside tool sends it: no placements, only kinds.
 SEED_000 = [("Mötets öppnande", "formalia"), ("Val av justerare", "formalia"), ("Incheckning", "formalia"),
             ("Föregående protokoll", "formalia"), ("Verksamhetsplan och budget", "beslut"),
@@ -198,7 +198,7 @@ def test_bilagor_are_replaced_or_removed_until_the_kallelse_is_sent(client_a, ap
     client_a.post(f"{A}/moten/{meeting_id}/bilagor", data={"file": (io.BytesIO(PDF), "budget.pdf"), "title": "Budget"},
                   content_type="multipart/form-data")
     attachment_id = api.get(f"/meetings/{meeting_id}").json["attachments"][0]["id"]
-    newer = PDF.replace(b"1.4", b"1.7")
+    newer = pdf_file(2)
     item5 = next(i["id"] for i in api.get(f"/meetings/{meeting_id}").json["items"] if i["number"] == 5)
     replaced = client_a.post(f"{A}/moten/{meeting_id}/bilagor/{attachment_id}/andra", data={
         "title": "Budget 2021–2023", "label": "1", "item_number": str(item5),

@@ -19,10 +19,10 @@ from finsam_saas.platform.tenancy import Actor, acting_as
 from finsam_saas.meetings.calendar import next_working_day
 from finsam_saas.platform import clock
 
-from support import TENANT_A, TENANT_B, board_of, in_tenant, login
+from support import TENANT_A, TENANT_B, board_of, in_tenant, login, pdf_file
 
 A = f"/t/{TENANT_A}"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+PDF = pdf_file()  # a real PDF: a bilaga is opened with pypdf before it is kept
 
 
 def _create_meeting(client, day="2020-10-30", theme="Samverkan för unga"):
