@@ -120,8 +120,10 @@ def register_request_context(app: Flask) -> None:
     @app.before_request
     def _refuse_unstorable_text():
         for values in (request.args, request.form):
-            if any(unstorable(v) for v in values.values()):
-                abort(400, "Formuläret innehåller ett tecken som inte kan sparas (NUL).")
+            bad = next((name for name, value in values.items(multi=True) if unstorable(value)), None)
+            if bad is not None:
+                abort(400, f"Fältet \"{bad[:60]}\" innehåller ett tecken som inte kan sparas (NUL eller ett ensamt "
+                           "surrogattecken). Ta bort det och skicka igen.")
 
     # The menu depends only on the tenant and the role: built once per pair, not on every page.
     menus: dict[tuple[str, str], list] = {}

@@ -78,7 +78,7 @@ class Config:
         self.SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", 0))
         # A worker tells Redis every JOB_HEARTBEAT_SECONDS that its job is alive; a job not heard of
         # for JOB_LEASE_SECONDS is abandoned (its worker died) and another worker retries it, looking
-        # for such jobs as often (platform/jobs.py).
+        # for such jobs every JOB_HEARTBEAT_SECONDS (platform/jobs.py).
         self.JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", 30))
         self.JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 90))
         # Tests only: each message waits this long before it is handed over (a slow mail server).

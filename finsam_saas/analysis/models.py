@@ -90,7 +90,7 @@ class Project(db.Model):
     owner_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False,
                                                  index=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
     start: Mapped[date] = mapped_column(Date, nullable=False)
     end: Mapped[date] = mapped_column(Date, nullable=False)
     budget: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -172,8 +172,8 @@ class SharedRecommendation(db.Model):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
     source_id: Mapped[int] = mapped_column(Integer, nullable=False)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    follow_up: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    text: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 4000})
+    follow_up: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
     shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     tenant: Mapped[Tenant] = relationship(lazy="joined")

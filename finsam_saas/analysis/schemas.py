@@ -1,11 +1,14 @@
 """Request shapes of the analysis API: joint projects."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
+
+from finsam_saas.analysis.models import Project
+from finsam_saas.platform.schemas import Schema, text_field
 
 
 class ProjectPatch(Schema):
     """Any subset of a project's fields; hour_value null removes the rate (hours ej värderade)."""
-    name = fields.String(validate=validate.Length(min=1, max=300))
-    description = fields.String()
+    name = text_field(Project.name, least=1)
+    description = text_field(Project.description)
     start = fields.Date()
     end = fields.Date()
     budget = fields.Integer(strict=True)

@@ -46,12 +46,14 @@ def import_sie(job, path: str, filename: str, year: int, through: str | None = N
 
     from finsam_saas.economy import bookkeeping
     from finsam_saas.platform.files import tenant_file
+    from finsam_saas.platform.tables import import_errors
 
     tenant = db.session.get(Tenant, job.tenant_id)
     content = tenant_file(tenant.slug, path).read_bytes()
     report_progress(job, 10)
-    result = bookkeeping.import_sie(year, content, filename, path=path,
-                                    through=date.fromisoformat(through) if through else None)
+    with import_errors(filename, name_the_file=False):  # a refusal quotes no NUL (PostgreSQL stores none)
+        result = bookkeeping.import_sie(year, content, filename, path=path,
+                                        through=date.fromisoformat(through) if through else None)
     return {"import_id": result.import_id, "period_end": result.period_end.isoformat(), "accounts": result.accounts,
             "verifications": result.verifications, "lines": result.lines, "warnings": result.unmapped}
 

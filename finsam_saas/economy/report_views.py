@@ -12,6 +12,7 @@ from finsam_saas.platform import clock
 from finsam_saas.platform import formdata as form
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.files import safe_filename, store_upload
+from finsam_saas.platform.tables import check_import_size, import_limit
 from finsam_saas.platform.web import confirm_page, get_or_404
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.rules import DomainError, InvalidInput
@@ -61,13 +62,15 @@ def bookkeeping_page():
             through = form.date_field("through", "periodens slut", required=False)
             if upload is None or not upload.filename:
                 raise InvalidInput("Välj SIE-filen från bokföringen (typ 4, filnamn som slutar på .se).", {"file": "saknas"})
-            if not upload.filename.lower().endswith(SIE_SUFFIXES):
-                raise InvalidInput(f"\"{safe_filename(upload.filename)}\" är ingen SIE-fil: exportera SIE typ 4 (.se) från bokföringen.",
+            name = safe_filename(upload.filename)
+            if not name.lower().endswith(SIE_SUFFIXES):
+                raise InvalidInput(f"\"{name}\" är ingen SIE-fil: exportera SIE typ 4 (.se) från bokföringen.",
                                    {"file": "fel filtyp"})
+            # Bounded like every import (IMPORT_MAX_BYTES) before it is stored; a byte past the bound tells a larger file.
+            content = upload.read(import_limit("IMPORT_MAX_BYTES") + 1)
+            check_import_size(content, name)
         except DomainError as error:
             return form.back_with_error(error, "economy.bookkeeping_page", ar=year_arg())
-        content = upload.read()
-        name = safe_filename(upload.filename)
         relative = store_upload(g.tenant.slug, "imports", content, name)
         return form.job_page(economy_jobs.import_sie, title=f"Bokföring {year} från {name}",
                              back=url_for("economy.bookkeeping_page", ar=year), path=relative,

@@ -1,7 +1,8 @@
 """Request shapes of the economy API (API.md)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from finsam_saas.economy.models import SECTIONS
+from finsam_saas.economy.models import SECTIONS, BudgetLine
+from finsam_saas.platform.schemas import Schema, text_field
 
 
 class FeesIn(Schema):
@@ -11,7 +12,7 @@ class FeesIn(Schema):
 
 class LineIn(Schema):
     section = fields.String(required=True, validate=validate.OneOf(SECTIONS))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = text_field(BudgetLine.name, least=1, required=True)
     amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from finsam_saas.platform.formatting import kronor_ore
 from finsam_saas.platform.rounding import kronor_from_text
 from finsam_saas.platform.rules import InvalidInput
+from finsam_saas.platform.tables import shown
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,9 @@ def _objects(value) -> tuple[tuple[str, str], ...]:
     return tuple((str(value[i]), str(value[i + 1])) for i in range(0, len(value) - 1, 2))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse(content: bytes) -> SieFile:
     """The SIE 4 file in `content`. Raises InvalidInput (Swedish, naming the line) for every fault;
     nothing is returned half-read."""
@@ -236,6 +240,10 @@ def parse(content: bytes) -> SieFile:
         line = raw.strip()
         if not line:
             continue
+        if control := _CONTROL.search(line):
+            # NUL and the other C0 controls are in no SIE file a program writes, and PostgreSQL stores no NUL.
+            raise InvalidInput(f"Rad {number}: raden innehåller ett styrtecken ({shown(control.group())}) som inte kan "
+                               "sparas. Exportera filen från bokföringen igen.", {"file": f"rad {number}"})
         if awaiting_block is not None:
             if line != "{":
                 raise InvalidInput(f"Rad {number}: verifikationen {awaiting_block['label']} (rad {awaiting_block['line']}) "

@@ -40,17 +40,17 @@ class Insats(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     owner: Mapped[str] = mapped_column(String(200), nullable=False)
     owner_member_id: Mapped[int | None] = mapped_column(Integer)
-    partners: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    partners: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 2000})
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")  # målgrupp
-    method: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": TARGET_GROUP_MAX})  # målgrupp
+    method: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
     # Uppföljning Finsam asks, per insats and year, for its inriktning and its budgeted participants.
     focus: Mapped[str] = mapped_column(String(FOCUS_MAX), nullable=False, default="", server_default="")  # inriktning
     planned_participants: Mapped[int | None] = mapped_column(Integer)  # antal planerade deltagare; None: not stated
     start: Mapped[date] = mapped_column(Date, nullable=False)
     end: Mapped[date] = mapped_column(Date, nullable=False)
     diarienummer: Mapped[str | None] = mapped_column(String(30))
-    styrgrupp: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    styrgrupp: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 2000})
     decided_paragraph_id: Mapped[int | None] = mapped_column(Integer)
 
     grants: Mapped[list["Grant"]] = relationship(back_populates="insats", order_by="Grant.year",
@@ -149,12 +149,12 @@ class Application(TenantScoped, db.Model):
     applicant_member_id: Mapped[int | None] = mapped_column(Integer)
     amounts: Mapped[dict] = mapped_column(JSON, nullable=False)  # {"2021": 1285000}
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="individ")
-    goals: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    goals: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
+    target_group: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": TARGET_GROUP_MAX})
     start: Mapped[date | None] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
-    recommendation: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # the beredning's or AU's
+    recommendation: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="", info={"max_length": 4000})  # the beredning's or AU's
     agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     decided_amounts: Mapped[dict | None] = mapped_column(JSON)
     paragraph_id: Mapped[int | None] = mapped_column(Integer)
@@ -198,15 +198,15 @@ class QuarterlyReport(TenantScoped, db.Model):
     answers: Mapped[dict] = mapped_column(JSON, nullable=False)  # question key -> bool
     goals_on_track: Mapped[bool] = mapped_column(nullable=False)
     forecast_met: Mapped[bool] = mapped_column(nullable=False)
-    deviations: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    deviations: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 5000})
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 5000})
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     submitted_by: Mapped[int | None] = mapped_column(Integer)
     # The day the kansli received a report on paper, entered when back-filling it; None: received
     # when it was submitted here.
     received_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(10))
-    status_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status_note: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 2000})
 
     @property
     def received(self) -> date:
@@ -229,7 +229,7 @@ class Deviation(TenantScoped, db.Model):
     __table_args__ = (tenant_fk(["insats_id"], "insatser", ondelete="CASCADE"),)
     insats_id: Mapped[int] = mapped_column(Integer, nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 4000})
     amount: Mapped[int | None] = mapped_column(Integer)  # budget: unused money to carry over
     from_year: Mapped[int | None] = mapped_column(Integer)
     to_year: Mapped[int | None] = mapped_column(Integer)
@@ -350,7 +350,7 @@ class Recommendation(TenantScoped, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "year", "number"),)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 4000})
     addressed_to: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    follow_up: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    follow_up: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
     followed_up_on: Mapped[date | None] = mapped_column(Date)

@@ -61,13 +61,16 @@ class Roll:
     (called only by the attendance form): {"chair", "secretary", "others": [(name, title)]} to
     offer before anything is entered. `elect_url` (called only in a request): the page where the
     elections are entered. `started(minutes)`: called when the meeting's protokoll is started,
-    for the module to write what it keeps into the §§ (the elections' sentences)."""
+    for the module to write what it keeps into the §§ (the elections' sentences). `address(name)`:
+    the one e-mail address the module knows for a person by name (an ombud, a guest elected
+    justerare), or None, for mail to signers who hold no seat."""
 
     voters: tuple[Voter, ...]
     elected: Functionaries | None
     defaults: Callable[[], dict] = lambda: {}
     elect_url: Callable[[], str] = lambda: ""
     started: Callable[[Minutes], None] = lambda minutes: None
+    address: Callable[[str], str | None] = lambda name: None
 
 
 # fn(meeting) -> Roll, or None for a meeting that is not the module's. Every protokoll page, PDF

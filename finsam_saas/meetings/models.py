@@ -100,8 +100,8 @@ class AgendaItem(TenantScoped, db.Model):
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="information")
     presenter: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    proposal: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 20000})
+    proposal: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 20000})
     standing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     matter_id: Mapped[int | None] = mapped_column(Integer)
@@ -124,7 +124,7 @@ class AgendaChange(TenantScoped, db.Model):
     __table_args__ = (tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),)
     meeting_id: Mapped[int] = mapped_column(Integer, nullable=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
-    description: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 4000})
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -236,7 +236,7 @@ class Correction(TenantScoped, db.Model):
     minutes_id: Mapped[int] = mapped_column(Integer, nullable=False)
     paragraph_number: Mapped[int | None] = mapped_column(Integer)  # the § it concerns, if one
     made_on: Mapped[date] = mapped_column(Date, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 10000})
     signed_by: Mapped[str] = mapped_column(String(300), nullable=False)  # who signed the rättelse
     user_id: Mapped[int | None] = mapped_column(Integer)  # who recorded it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
@@ -292,8 +292,8 @@ class Paragraph(TenantScoped, db.Model):
     item_number: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="information")
-    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    decision: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 50000})
+    decision: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 20000})
     confidential: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     recused: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # jäv: who left for this §
     reservations: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
@@ -339,7 +339,7 @@ class Task(TenantScoped, db.Model):
     # The item of the later meeting where the uppdrag is reported back.
     agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     assignee: Mapped[str] = mapped_column(String(200), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 4000})
     due: Mapped[date] = mapped_column(Date, nullable=False)
     done_on: Mapped[date | None] = mapped_column(Date)
 

@@ -485,8 +485,12 @@ def justera(meeting_id: int):
     status = 400 if errors else 200
     # A beslutsärende whose § decides nothing is worth a look before it is locked for ever.
     without_beslut = [p for p in minutes.paragraphs if p.kind == "beslut" and not p.decision.strip()]
+    roll = attendance.roll_of(minutes.meeting)
     return render_template("meetings/justering.html", minutes=minutes, meeting=minutes.meeting, dates=dates,
-                           missing=missing, without_beslut=without_beslut, form=values, errors=errors, back=back, shown=shown), status
+                           missing=missing, without_beslut=without_beslut, form=values, errors=errors, back=back, shown=shown,
+                           blocked=services.justering_blocked(minutes),
+                           has_justerare=any(s.role == "justerare" for s in minutes.signers),
+                           elect_url=roll.elect_url() if roll is not None else ""), status
 
 
 @blueprint.route("/<int:meeting_id>/protokoll/original.pdf")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from finsam_saas.extensions import db
-from finsam_saas.meetings.attendance import register_on
+from finsam_saas.meetings.attendance import register_on, roll_of
 from finsam_saas.meetings.models import Meeting, Signer
 from finsam_saas.organisation.models import Body, Member
 from finsam_saas.platform import clock
@@ -56,6 +56,11 @@ def protokoll_status(minutes) -> list[tuple[Recipient, object]]:
 
 
 def signer_recipient(meeting: Meeting, signer: Signer) -> Recipient:
-    """A signer's address: their seat's in the body, else none known."""
+    """A signer's address: their seat's in the body; at a meeting with a roll (a medlemsmöte, whose
+    justerare are often ombud) the one the roll's module knows by name; else none known."""
     seat = next((s for s in meeting.body.seats if s.person == signer.name and s.active), None)
-    return Recipient(signer.name, seat.email if seat else None, signer.role_label)
+    address = seat.email if seat and seat.email else None
+    if address is None:
+        roll = roll_of(meeting)
+        address = roll.address(signer.name) if roll is not None else None
+    return Recipient(signer.name, address, signer.role_label)

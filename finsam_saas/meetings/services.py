@@ -317,6 +317,20 @@ def register_justering_check(check: Callable[[Minutes], list[str]]) -> None:
     JUSTERING_CHECKS.append(check)
 
 
+# Modules that run something at the meeting which must end before the protokoll is locked (an
+# open poll of a medlemsmöte) say why it cannot be justerat yet: fn(minutes) -> message or None.
+JUSTERING_BLOCKERS: list[Callable[[Minutes], str | None]] = []
+
+
+def register_justering_blocker(blocker: Callable[[Minutes], str | None]) -> None:
+    JUSTERING_BLOCKERS.append(blocker)
+
+
+def justering_blocked(minutes: Minutes) -> list[str]:
+    """Why the protokoll cannot be justerat yet, one sentence per reason (`register_justering_blocker`)."""
+    return [why for blocker in JUSTERING_BLOCKERS if (why := blocker(minutes))]
+
+
 def stated_decisions(minutes: Minutes) -> dict[int, Paragraph]:
     """{agenda item id: its §} for the items whose § has a beslut written: what the protokoll
     says was decided, for a module to compare with the decisions it has registered."""
@@ -647,13 +661,18 @@ def bilagor_text(meeting: Meeting) -> str:
 def freeze_appendices(meeting: Meeting, sent_with: str) -> None:
     """Store each generated bilaga's content as it goes out with the kallelse (`sent_with`
     "kallelse") or an ändring i föredragningslistan ("andring:<first change id>"), so that the sent
-    kallelse never changes afterwards. A retried send-out keeps what its first try stored, unless the
-    kallelse never went out (then it is computed again)."""
+    kallelse never changes afterwards. A retried send-out keeps what its first try stored once any
+    message of it was handed over (a worker that died mid-send-out: those who got it and those who
+    get it now read the same bilaga), and computes it again only when nothing went out."""
+    from finsam_saas.platform.dispatch import delivered
+
     stored = {row.slug: row for row in db.session.scalars(
         select(SentAppendix).where(SentAppendix.meeting_id == meeting.id, SentAppendix.sent_with == sent_with))}
+    went_out = (meeting.notice_sent_at is not None or sent_with != "kallelse"
+                or any(d.state in ("sending", "sent") for d in delivered(f"meeting:{meeting.id}:kallelse").values()))
     for appendix in generated_appendices(meeting):
         row = stored.get(appendix.slug)
-        if row is not None and (meeting.notice_sent_at is not None or sent_with != "kallelse"):
+        if row is not None and went_out:
             continue
         context = appendix.context_for(meeting)
         if row is None:
@@ -791,9 +810,13 @@ def justera(minutes: Minutes, *, on: date, posted: date | None = None, signed_on
 
     Needs every signer's approval of the text as it is, or `signed_on_paper` (the kansli
     records that the chair and justerare signed the paper on `on`). Raises RuleViolation
-    `not_approved` naming who has not approved, and `undecided` naming an ansökan or budget whose
-    § says it is decided while the decision is not registered (`undecided_matters`)."""
+    `not_approved` naming who has not approved, `undecided` naming an ansökan or budget whose
+    § says it is decided while the decision is not registered (`undecided_matters`), and
+    `still_running` with what must end first (`justering_blocked`: an open poll)."""
     ensure_editable(minutes)
+    blocked = justering_blocked(minutes)
+    if blocked:
+        raise RuleViolation("still_running", " ".join(blocked))
     result = justering_dates(minutes, on=on, posted=posted)
     if not any(s.role == "justerare" for s in minutes.signers):
         raise RuleViolation("no_justerare", "Protokollet har ingen justerare. Ange vem som justerar det (vid ett möte "

@@ -112,7 +112,7 @@ def send_nomination_call(job, round_id: int) -> dict:
     people, links, without = _member_recipients()
 
     def compose(recipient: Recipient) -> Message:
-        body = (f"Hej alla NNS medlemmar,\n\nValberedningen ber er nominera kandidater till styrelse och revisorer: "
+        body = (f"Hej, alla medlemmar i NNS!\n\nValberedningen ber er nominera kandidater till styrelse och revisorer: "
                 f"{round_.title}.\n\nUppdrag som ska väljas (* mandatperioden går ut):\n{seats}\n\n"
                 f"Nominera senast {round_.deadline.isoformat()}, med kandidatens samtycke, på förbundets sida i NNS:\n"
                 f"{links[recipient.address]}\n\nValberedningen\n")

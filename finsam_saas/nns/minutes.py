@@ -89,7 +89,14 @@ def _roll_of(meeting: Meeting) -> attendance.Roll | None:
         voters=_voters(general), elected=functionaries(general), defaults=_defaults,
         elect_url=lambda: url_for("nns.general_meeting", meeting_id=meeting.id),
         started=lambda minutes: write_into_minutes(general, minutes),
+        address=lambda name: _one_address(general, name),
     )
+
+
+def _one_address(general: GeneralMeeting, name: str) -> str | None:
+    # Only an address that is the person's without doubt: two people of the same name get none.
+    found = known_emails(general).get(_key(name), set())
+    return next(iter(found)) if len(found) == 1 else None
 
 
 attendance.register_roll(_roll_of)

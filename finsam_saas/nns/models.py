@@ -120,10 +120,10 @@ class Motion(TenantScoped, db.Model):
     meeting_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     member_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False, info={"max_length": 20000})
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     submitted_by_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
-    response: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    response: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 20000})
     proposal: Mapped[str | None] = mapped_column(String(10))
     item_id: Mapped[int | None] = mapped_column(Integer)
 
@@ -216,7 +216,7 @@ class NominationRound(TenantScoped, db.Model):
     deadline: Mapped[date] = mapped_column(Date, nullable=False)
     meeting_id: Mapped[int | None] = mapped_column(Integer)
     call_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    proposal_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    proposal_text: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 20000})
 
     seats: Mapped[list["RoundSeat"]] = relationship(order_by="RoundSeat.position", cascade="all, delete-orphan")
     nominations: Mapped[list["Nomination"]] = relationship(order_by="Nomination.id", cascade="all, delete-orphan",
@@ -253,7 +253,7 @@ class Nomination(TenantScoped, db.Model):
     candidate: Mapped[str] = mapped_column(String(200), nullable=False)
     candidate_forbund: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    motivation: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    motivation: Mapped[str] = mapped_column(Text, nullable=False, default="", info={"max_length": 4000})
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     submitted_by_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
 

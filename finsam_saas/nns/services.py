@@ -523,21 +523,62 @@ def roll_item(general: GeneralMeeting) -> AgendaItem | None:
     return next((i for i in general.meeting.items if "röstlängd" in i.title.lower()), None)
 
 
+def present_members(general: GeneralMeeting, number: int | None) -> set[int] | None:
+    """The member ids whose ombud the protokoll has present at § `number` (every § when None), or
+    None while the protokoll records no ombud at all (not started, or its närvaro not entered): then
+    every registered ombud counts. Stadgar § 12 [003]: the ombud present vote."""
+    minutes = general.meeting.minutes
+    if minutes is None:
+        return None
+    ombud = [a for a in minutes.attendees if a.role == "ombud" and a.member_id is not None]
+    if not ombud:
+        return None
+    return {a.member_id for a in ombud if number is None or a.present_at(number)}
+
+
+def paragraph_of_item(general: GeneralMeeting, item_number: int | None) -> int | None:
+    """The § number of the agenda item `item_number` in the meeting's protokoll, or None."""
+    minutes = general.meeting.minutes
+    if minutes is None or item_number is None:
+        return None
+    return next((p.number for p in minutes.paragraphs if p.item_number == item_number), None)
+
+
+def eligible(general: GeneralMeeting, item_number: int | None = None) -> list[Ombud]:
+    """The ombud who may vote at the item's § (the röstlängd's § without an item): registered,
+    and present there by the protokoll's närvaro when it records the ombud (`present_members`)."""
+    number = paragraph_of_item(general, item_number) or general.roll_paragraph
+    present = present_members(general, number)
+    return [o for o in roll(general) if present is None or o.member_id in present]
+
+
 def fix_roll(general: GeneralMeeting) -> int:
-    """Fix the röstlängd as the meeting's first decision: written into its § with the list; returns the §."""
+    """Fix the röstlängd as the meeting's first decision: written into its § with the list of the
+    ombud present there (by the protokoll's närvaro; every registered ombud while it records none),
+    and those registered but absent named apart; returns the §. Raises RuleViolation
+    `minutes_not_started`, `roll_empty` (no ombud registered, or none present)."""
     _roll_open(general)
     minutes = general.meeting.minutes
     if minutes is None:
         raise RuleViolation("minutes_not_started", "Starta protokollet först: röstlängden fastställs som ett beslut i en §.")
-    voters = roll(general)
-    if not voters:
+    registered = roll(general)
+    if not registered:
         raise RuleViolation("roll_empty", "Inga ombud är anmälda; röstlängden kan inte fastställas.")
     item = roll_item(general)
     paragraph = next((p for p in minutes.paragraphs if item and p.item_number == item.number), minutes.paragraphs[0])
+    present = present_members(general, paragraph.number)
+    voters = [o for o in registered if present is None or o.member_id in present]
+    absent = [o for o in registered if o not in voters]
+    if not voters:
+        raise RuleViolation("roll_empty", f"Inget anmält ombud är närvarande vid § {paragraph.number} enligt protokollets "
+                                          "närvaro; för in de närvarande ombuden innan röstlängden fastställs.")
     listing = "\n".join(f"{o.member.name}: {o.name or o.email}" for o in voters)
+    if absent:
+        listing += "\nAnmälda men inte närvarande: " + ", ".join(f"{o.member.name} ({o.name or o.email})" for o in absent)
+    words = "röstberättigat ombud" if len(voters) == 1 else "röstberättigade ombud"
     meetings.update_paragraph(
-        minutes, paragraph.number, text=f"Röstlängd ({len(voters)} röstberättigade ombud):\n{listing}",
-        decision=f"att fastställa röstlängden till {len(voters)} röstberättigade ombud enligt förteckningen",
+        minutes, paragraph.number, text=f"Röstlängd ({len(voters)} {words}):\n{listing}",
+        decision=f"att fastställa röstlängden till {len(voters)} {words} enligt förteckningen",
     )
     general.roll_fixed_at = utcnow()
     general.roll_paragraph = paragraph.number

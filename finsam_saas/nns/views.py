@@ -388,7 +388,7 @@ def poll_page(meeting_id: int, poll_id: int):
     if poll.status != "closed" and not _may_follow_count(general):
         abort(403)
     result = voting.result(poll)
-    on_roll = services.roll(general)
+    on_roll = services.eligible(general, poll.item_number)
     # Participation is public, as the röstlängd is ticked on paper: the chair sees who is left.
     voted = set(result["voters"])
     waiting = [o.member.name for o in on_roll if o.member.name not in voted]

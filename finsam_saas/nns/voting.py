@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from finsam_saas.extensions import db
 from finsam_saas.meetings import services as meetings
 from finsam_saas.nns.models import GeneralMeeting, Poll, PollVoter, SealedBallot
-from finsam_saas.nns.services import ombud_of
+from finsam_saas.nns.services import ombud_of, paragraph_of_item, present_members
 from finsam_saas.organisation.models import Member
 from finsam_saas.platform.models import utcnow
 from finsam_saas.platform.rules import DomainError, InvalidInput, RuleViolation
@@ -52,6 +52,9 @@ class NotOnRoll(DomainError):
 
 def create_poll(general: GeneralMeeting, *, title: str, options: list[str], secret: bool = False,
                 chair_preference: str | None = None, item_number: int | None = None) -> Poll:
+    """A poll prepared (draft) for the medlemsmöte. Raises InvalidInput naming the field, and
+    RuleViolation `justerad` once the meeting's protokoll is justerat (nothing more is decided)."""
+    _not_justerad(general)
     if not title.strip():
         raise InvalidInput("Ange vad omröstningen gäller.", {"title": "saknas"})
     cleaned = [str(o).strip() for o in options]
@@ -73,6 +76,28 @@ def create_poll(general: GeneralMeeting, *, title: str, options: list[str], secr
     return poll
 
 
+def _not_justerad(general: GeneralMeeting) -> None:
+    minutes = general.meeting.minutes
+    if minutes is not None and minutes.justerad:
+        raise RuleViolation("justerad", f"Protokollet justerades {minutes.justerad_on.isoformat()}: mötet är avslutat och "
+                                        "inga fler omröstningar kan hållas.")
+
+
+def open_polls_at_justering(minutes) -> str | None:
+    """Why the medlemsmöte's protokoll cannot be justerat yet: a poll still open (its result
+    would never reach the §), or None (meetings' justering blocker)."""
+    open_titles = db.session.scalars(select(Poll.title).where(Poll.meeting_id == minutes.meeting_id,
+                                                              Poll.status == "open").order_by(Poll.id)).all()
+    if not open_titles:
+        return None
+    names = ", ".join(f"\"{t}\"" for t in open_titles)
+    return (f"Omröstningen {names} är öppen" if len(open_titles) == 1 else f"Omröstningarna {names} är öppna") + \
+        ": stäng eller avbryt den innan protokollet justeras, så att resultatet kommer in i paragrafen."
+
+
+meetings.register_justering_blocker(open_polls_at_justering)
+
+
 def polls_of(general: GeneralMeeting) -> list[Poll]:
     return list(db.session.scalars(select(Poll).where(Poll.meeting_id == general.meeting_id).order_by(Poll.id)))
 
@@ -90,6 +115,7 @@ def open_poll(general: GeneralMeeting, poll: Poll) -> str | None:
     the rösträkningsnyckel (the private key, as `key_text` writes it) is returned, to be handed to
     whoever will close the poll, and kept nowhere. Returns None for an open poll.
     Raises RuleViolation `roll_not_fixed`, `poll_open`, `poll_closed`."""
+    _not_justerad(general)
     if general.roll_fixed_at is None:
         raise RuleViolation("roll_not_fixed", "Fastställ röstlängden innan omröstningen öppnas.")
     poll = _locked(poll, exclusive=True)
@@ -154,6 +180,11 @@ def cast_vote(general: GeneralMeeting, poll: Poll, *, email: str, option: str) -
     ombud = ombud_of(general, email)
     if ombud is None or general.roll_fixed_at is None:
         raise NotOnRoll("Du står inte på röstlängden för mötet och kan inte rösta.")
+    number = paragraph_of_item(general, poll.item_number) or general.roll_paragraph
+    present = present_members(general, number)
+    if present is not None and ombud.member_id not in present:
+        raise NotOnRoll(f"Protokollet har inte ombudet för {ombud.member.name} närvarande vid § {number}, så ombudet kan "
+                        "inte rösta. Är du på plats: be mötets sekreterare föra in dig som närvarande.")
     poll = _locked(poll, exclusive=False)
     if poll.status != "open":
         raise RuleViolation("poll_closed", {"draft": "Omröstningen är inte öppen.",
@@ -327,7 +358,13 @@ def _into_minutes(general: GeneralMeeting, poll: Poll) -> None:
     if paragraph is None:
         return
     text = "\n".join(filter(None, [paragraph.text, result_sentence(poll)]))
-    meetings.update_paragraph(minutes, paragraph.number, text=text)
+    winner = (poll.result or {}).get("winner")
+    if winner and not paragraph.decision.strip():
+        # The meeting decided by the vote: the § says so as its beslut, until the secretary words it.
+        meetings.update_paragraph(minutes, paragraph.number, text=text,
+                                  decision=f"att besluta i enlighet med ”{winner}” efter omröstning")
+    else:
+        meetings.update_paragraph(minutes, paragraph.number, text=text)
 
 
 def result(poll: Poll) -> dict:

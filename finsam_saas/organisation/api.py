@@ -1,11 +1,12 @@
 """JSON endpoints of the organisation (API.md: GET /api/v1/<tenant>/members), and the register
 of people as the web keeps it: seats in bodies, kansli, the members' address for anslag."""
 from flask import jsonify, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from finsam_saas.extensions import db
 from finsam_saas.organisation import permissions, services  # noqa: F401
-from finsam_saas.organisation.models import KANSLI_ROLES, POSITIONS, SEAT_KINDS, Body, KansliPerson, Member, Seat
+from finsam_saas.organisation.models import Body, KansliPerson, Member, Seat
+from finsam_saas.organisation.schemas import KansliIn, MemberIn, RegisterSeatIn, TermEndIn
 from finsam_saas.platform.auth import can, requires
 from finsam_saas.platform.openapi import documented
 from finsam_saas.platform.rules import InvalidInput
@@ -49,34 +50,6 @@ class BodySchema(Schema):
 def _seats(seats) -> list[dict]:
     schema = SeatContactSchema if can("organisation.contacts") else SeatSchema
     return schema(many=True).dump([s for s in seats if s.active])
-
-
-class RegisterSeatIn(Schema):
-    person = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    seat = fields.String(load_default="ordinarie", validate=validate.OneOf(SEAT_KINDS))
-    appointed_by = fields.String(load_default=None, allow_none=True)
-    email = fields.String(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True)
-    role = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(POSITIONS))
-    substitute_order = fields.Integer(load_default=None, allow_none=True, strict=True)
-    term_start = fields.Date(load_default=None, allow_none=True)
-    term_end = fields.Date(load_default=None, allow_none=True)
-
-
-class TermEndIn(Schema):
-    date = fields.Date(required=True)
-
-
-class KansliIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    role = fields.String(load_default="annat", validate=validate.OneOf(KANSLI_ROLES))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    email = fields.String(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True)
-
-
-class MemberIn(Schema):
-    email = fields.String(required=True, allow_none=True)
 
 
 def _kansli_json(person: KansliPerson) -> dict:

@@ -32,9 +32,11 @@ def job(job_id: int):
 
 def job_json(job: Job) -> dict:
     """A job as the API shows it: `warnings` names what a finished job did not manage (`label`
-    "Klart med avvikelser")."""
+    "Klart med avvikelser"); `attempts` counts its runs (2 or more: a worker died and another
+    continued it, platform/jobs.py)."""
     return {"id": job.id, "title": job.title, "state": job.state, "label": job.state_label, "progress": job.progress,
-            "error": job.error, "warnings": job.warnings or [], "result": job.result}
+            "error": job.error, "warnings": job.warnings or [], "result": job.result,
+            "attempts": job.attempts or 0}  # more than 1: its worker died and it was run again
 
 
 @public_api.get("/openapi.json")

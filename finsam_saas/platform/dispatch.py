@@ -125,7 +125,7 @@ def send_batch(job: Job | None, batch: str, recipients: Iterable[Recipient], com
         if job is not None:
             report_progress(job, start + (end - start) * index // max(len(recipients), 1))
     if not result.reached:
-        reasons = "; ".join(result.warnings()) or "det fanns inga mottagare"
+        reasons = " ".join(result.warnings()) or "Det fanns inga mottagare."
         raise NobodyReached(f"{what} nådde ingen. {reasons}")
     return result
 

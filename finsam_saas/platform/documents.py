@@ -10,7 +10,7 @@ U+200E/F, U+061C), which would turn the rest of a line around, are removed, and 
 characters; a character none of the PDF's fonts has is written as its name in brackets
 ("[smiling face with tear]") instead of an empty box. The fonts are the bundled DejaVu Sans and,
 for emoji, a monochrome emoji font of the system when there is one (Debian's fonts-symbola,
-installed by `make fonts` and the Dockerfile, or Noto Emoji); print.css names them in that order.
+installed by the Dockerfile, or Noto Emoji); print.css names them in that order.
 Without an emoji font, emoji are written by their names.
 """
 from __future__ import annotations
@@ -25,6 +25,8 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from finsam_saas.platform.contract import BIDI_CONTROLS
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ARCHIVE_VARIANT = "pdf/a-3b"
@@ -52,8 +54,7 @@ def font_config() -> FontConfiguration:
 # --- text the fonts can print --------------------------------------------------------------
 
 # Direction controls: embeddings and overrides, isolates, marks. Removed, never printed.
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_REMOVED = dict.fromkeys(map(ord, BIDI_CONTROLS + "".join(map(chr, [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
+_REMOVED = dict.fromkeys(map(ord, "".join(BIDI_CONTROLS) + "".join(map(chr, [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
                                                                    0x7f]))))
 # Characters every font here has (Latin, with Swedish letters): no lookup needed.
 _NEEDS_LOOKUP = re.compile(r"[^\x00-\u02ff]")

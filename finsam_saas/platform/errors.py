@@ -40,6 +40,12 @@ def render_error(status: int, message: str | None = None):
 
 
 def register(app) -> None:
+    from finsam_saas.platform import contract
+
+    # The input contract (platform/contract.py): clean form text, bounded JSON bodies, and every
+    # row's text checked against its column before a flush, whichever path wrote it.
+    contract.init_app(app)
+
     @app.errorhandler(DomainError)
     def _domain(error):
         db.session.rollback()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from finsam_saas.platform.contract import BIDI_CONTROLS
 from finsam_saas.platform.rounding import round_half_up
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -116,7 +117,7 @@ def plural(count: int, singular: str, plural_form: str) -> str:
 
 # Direction controls (embeddings, overrides, isolates, marks): a stored U+202E would turn the rest
 # of a line around on the page ("fdp.exe" for "exe.pdf").
-_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_DIRECTION_CONTROLS = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def no_bidi(value):

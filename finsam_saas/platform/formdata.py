@@ -3,21 +3,24 @@ and the ways a form's handler ends: act (commit, or undo and say why), a job's p
 
 Used by the modules' page handlers; each raises InvalidInput, which the handler
 turns into a flash message and a redirect back (nothing is saved).
+
+Posted text arrives clean (platform/contract.CleanFormData: no bidi or control characters but
+tab and newline); `text(name, column)` also holds it to its column's length, as every flush does
+for whatever a handler writes (contract.check_row_text).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date, time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, url_for
 
 from finsam_saas.extensions import db
-from finsam_saas.platform.files import write_tenant_file
+from finsam_saas.platform import contract
 from finsam_saas.platform.forms import EmptyForm
 from finsam_saas.platform.jobs import enqueue_for_tenant
+from finsam_saas.platform.models import Job
 from finsam_saas.platform.rules import DomainError, InvalidInput
 
 
@@ -31,12 +34,24 @@ def _sentence(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def text(name: str) -> str:
-    return (request.form.get(name) or "").strip()
+def text(name: str, column=None, label: str | None = None) -> str:
+    """The posted field `name`, stripped ("" when absent). With `column` (Meeting.place) it must fit
+    the column (contract.max_length): InvalidInput naming the field (as `label`) otherwise."""
+    value = (request.form.get(name) or "").strip()
+    if column is not None:
+        contract.check_text(value, field=name, label=label or contract.label_of(column, name),
+                            limit=contract.max_length(column))
+    return value
 
 
-def lines(name: str) -> list[str]:
-    return [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
+def lines(name: str, column=None, label: str | None = None) -> list[str]:
+    """The posted field's non-empty lines, stripped; with `column`, each must fit it (as text())."""
+    found = [line.strip() for line in (request.form.get(name) or "").splitlines() if line.strip()]
+    if column is not None:
+        for line in found:
+            contract.check_text(line, field=name, label=label or contract.label_of(column, name),
+                                limit=contract.max_length(column))
+    return found
 
 
 def date_field(name: str, label: str, required: bool = True) -> date | None:
@@ -119,7 +134,8 @@ def act(success: str, endpoint: str, action, *, then=None, **values):
 def job_page(func, *, title: str, back: str | None = None, **kwargs):
     """Start a job for the current tenant and go to its page, where its progress shows, with a way
     back (`back`, or the page the job was started from)."""
-    job = enqueue_for_tenant(func, title=title, **kwargs)
+    # The title often quotes what the user named (a round's title): cut to what the column holds.
+    job = enqueue_for_tenant(func, title=title[:contract.max_length(Job.title)], **kwargs)
     if back is None and request.referrer:
         came = urlsplit(request.referrer)
         back = came.path + (f"?{came.query}" if came.query else "") if came.netloc == request.host else None

@@ -4,8 +4,9 @@
   so a restart of either never gets the web processes killed.
 - `GET /readyz`: the process can serve: the database answers `SELECT 1` and, when REDIS_URL is
   set, Redis answers PING, each within READY_TIMEOUT_SECONDS. 200 `{"status": "ready", "checks":
-  {...}}`, or 503 `{"status": "unavailable", "down": ["database"], "checks": {...}}` naming what is
-  down (the error itself goes to the log only).
+  {...}}`, or 503 `{"status": "unavailable", "down": ["database"], "reason": "database: svarar inte
+  (OperationalError)", "checks": {...}}` naming what is down and the kind of failure (the error's
+  message, with its hosts and roles, goes to the log only).
 """
 from __future__ import annotations
 
@@ -39,8 +40,17 @@ def readyz():
     body = {"status": "unavailable" if down else "ready",
             "checks": {name: "down" if error is not None else "ok" for name, error in checks.items()}}
     if down:
+        # The reason names what is down and the kind of failure, never its message (hosts, roles).
         body["down"] = down
+        body["reason"] = "; ".join(f"{name}: {_kind(checks[name])}" for name in down)
     return jsonify(body), 503 if down else 200, _NO_STORE
+
+
+def _kind(error: str) -> str:
+    kind = error.partition(":")[0]
+    if kind.startswith("inget svar"):
+        return "svarar inte i tid"
+    return f"svarar inte ({kind})" if kind.isidentifier() else "svarar inte"
 
 
 def _database(engine) -> None:

@@ -10,7 +10,7 @@ before it does anything. A job gets ids, never ORM objects.
 Retried after a dead worker. A worker tells Redis every JOB_HEARTBEAT_SECONDS that its job is
 alive. When the work horse dies (killed, out of memory) the worker retries the job at once (rq's
 `Retry`, JOB_RETRIES times); when the whole worker dies, its job is not heard of for
-JOB_LEASE_SECONDS, and the next worker that looks (at its start, then every JOB_LEASE_SECONDS)
+JOB_LEASE_SECONDS, and the next worker that looks (at its start, then every JOB_HEARTBEAT_SECONDS)
 retries it. A work horse never outlives its worker, so a job runs once at a time. A retried run
 counts in `Job.attempts` and continues what the earlier run recorded instead of repeating it:
 send-outs skip everyone already reached (platform/dispatch.py); imports write in one transaction
@@ -274,6 +274,22 @@ class FinsamWorker(Worker):
 
     lease_seconds = 90
 
+    @property
+    def dequeue_timeout(self) -> int:
+        # rq waits for work up to its worker TTL (~7 minutes) before it looks at its registries
+        # again; this worker looks for abandoned jobs every maintenance_interval (a heartbeat).
+        return max(1, min(super().dequeue_timeout, int(self.maintenance_interval)))
+
+    def subscribe(self):
+        # rq's command channel, read by a thread that waits 60 s per poll; on a warm shutdown
+        # (SIGTERM, `docker stop`) rq joins that thread, so the worker lingered up to a minute after
+        # its job had ended and was SIGKILLed by the orchestrator. A poll of a heartbeat ends it soon.
+        self.log.info('Worker %s: subscribing to channel %s', self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=max(1, min(5, self.job_monitoring_interval)),
+                                                       daemon=True, exception_handler=self._pubsub_exception_handler)
+
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         beat = self.job_monitoring_interval
         if job.timeout and job.timeout > 0:
@@ -313,8 +329,11 @@ def run_worker(app, burst: bool = False) -> None:
     connection = Redis.from_url(redis_url)
     heartbeat = max(1, int(app.config.get("JOB_HEARTBEAT_SECONDS") or 30))
     lease = max(heartbeat + 1, int(app.config.get("JOB_LEASE_SECONDS") or 90))
+    # It looks for jobs abandoned by a dead worker (StartedJobRegistry entries whose lease ran out)
+    # every heartbeat, so such a job is retried at most JOB_LEASE_SECONDS + JOB_HEARTBEAT_SECONDS
+    # after its worker's last sign of life.
     worker = FinsamWorker([Queue(app.config["RQ_QUEUE"], connection=connection)], connection=connection,
-                          job_monitoring_interval=heartbeat, maintenance_interval=lease)
+                          job_monitoring_interval=heartbeat, maintenance_interval=heartbeat)
     worker.lease_seconds = lease
     log.info("worker_started", queue=app.config["RQ_QUEUE"], heartbeat_seconds=heartbeat, lease_seconds=lease,
              burst=burst)

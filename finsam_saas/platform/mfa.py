@@ -17,8 +17,9 @@ import hmac
 import secrets
 
 import pyotp
-from flask import flash, redirect, request, url_for
-from sqlalchemy import delete, func, select, update
+from flask import redirect, request, url_for
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from finsam_saas.extensions import db
 from finsam_saas.platform import clock
@@ -33,6 +34,7 @@ RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_LENGTH = 12
 # Roles a tenant's requirement applies to.
 REQUIRED_ROLES = frozenset({"admin", "kansli"})
+REQUIRED_ROLES_TEXT = "administratörer och kansli"
 
 
 def _now() -> float:
@@ -84,9 +86,22 @@ def verify_totp(user: User, code: str) -> bool:
         if user.mfa_last_step is not None and step <= user.mfa_last_step:
             continue
         if hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
-            user.mfa_last_step = step
-            return True
+            return _claim_step(user, step)
     return False
+
+
+def _claim_step(user: User, step: int) -> bool:
+    # One conditional UPDATE: of two requests with the same code at the same moment (a code read
+    # over the shoulder and typed at once), one wins; the other finds the step already taken.
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.mfa_last_step.is_(None), User.mfa_last_step < step))
+        .values(mfa_last_step=step)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "mfa_last_step", step)
+    return True
 
 
 def _normal_recovery(code: str) -> str:
@@ -178,6 +193,5 @@ def gate(user: User, membership):
     else None (platform/web.py runs it before every page of a tenant)."""
     if user.mfa_enabled or not required_for(membership):
         return None
-    flash(f"{membership.tenant.short_name} kräver tvåstegsverifiering för administratörer och kansli. "
-          "Aktivera den här för att fortsätta.", "info")
+    # The set-up page says which tenant requires it, and why (no flash: it would say it twice).
     return redirect(url_for("platform.mfa_setup", next=request.full_path))

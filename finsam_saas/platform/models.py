@@ -56,7 +56,7 @@ class Tenant(db.Model):
     org_nr: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="forbund")
     nns_member: Mapped[str | None] = mapped_column(String(200))
-    anslag_places: Mapped[str | None] = mapped_column(Text)
+    anslag_places: Mapped[str | None] = mapped_column(Text, info={"max_length": 2000})
     settings: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     # The tenant's admins and kansli must use a second factor (TOTP) to reach its pages; set by its
     # admin on Användare (not in the tenant file, so `tenants sync` leaves it as it is).

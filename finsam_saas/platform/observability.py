@@ -32,9 +32,13 @@ def init_sentry(app: Flask) -> bool:
         return False
     if dsn == _sentry_dsn:
         return True
-    import sentry_sdk
-    from sentry_sdk.integrations.flask import FlaskIntegration
-    from sentry_sdk.integrations.rq import RqIntegration
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.flask import FlaskIntegration
+        from sentry_sdk.integrations.rq import RqIntegration
+    except ImportError as error:
+        raise RuntimeError("SENTRY_DSN är satt men sentry-sdk är inte installerat: installera det "
+                           "(pip install 'sentry-sdk[flask,rq]') eller ta bort SENTRY_DSN.") from error
 
     sentry_sdk.init(
         dsn=dsn,

@@ -9,7 +9,8 @@ with these defaults. Every refusal is an InvalidInput whose Swedish message name
 for a cell, its row and column; a cell holding a control character (NUL, which PostgreSQL cannot
 store, and the rest of C0 but tab and line breaks) is refused by its row and column, and a cell
 quoted in a message is shown through `shown`, so that no message holds a character a database
-refuses. `import_errors(filename)` wraps an import job so that every refusal names the file.
+refuses. An XLSX number that is none (1e400 reads as infinity, NaN) is refused by its row and column,
+and so is a numeric cell openpyxl cannot read ("NaN", "INF" in the sheet's XML). `import_errors(filename)` wraps an import job so that every refusal names the file.
 
 Every CSV or XLSX the product writes goes through `as_csv` / `as_xlsx` here, so that one rule
 (`formula_like`, OWASP's "CSV injection") decides which cells could be taken for a formula: a
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from contextlib import contextmanager
@@ -89,6 +91,8 @@ def _grouped(number: int) -> str:
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:  # a small bound of a setting: "högst 2 kB", not "högst 0 MB"
+        return f"{max(1, (size + 512) // 1024)} kB"  # to the nearest kB, half up
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
 
 
@@ -163,11 +167,12 @@ def _xlsx_rows(content: bytes, filename: str) -> list[list]:
     if len(parts) > 10_000 or sum(p.file_size for p in parts) > import_limit("IMPORT_MAX_UNPACKED_BYTES"):
         raise InvalidInput(f"Filen \"{name}\" packas upp till mer än {_megabytes(import_limit('IMPORT_MAX_UNPACKED_BYTES'))}; "
                            "en import får inte vara så stor. Dela upp filen.", {"file": "för stor"})
-    counter, rows = _Counter(filename), []
+    counter, rows, sheet_path = _Counter(filename), [], None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             sheet = book.active
+            sheet_path = getattr(sheet, "_worksheet_path", None)
             # The sheet's stated size may be wrong or huge: read the rows as they are.
             sheet.reset_dimensions()
             for row in sheet.iter_rows(values_only=True):
@@ -177,8 +182,49 @@ def _xlsx_rows(content: bytes, filename: str) -> list[list]:
     except DomainError:
         raise
     except Exception:  # openpyxl's and the XML parser's errors for a broken workbook
+        bad = _unreadable_number(content, sheet_path, rows[0] if rows else None) if sheet_path else None
+        if bad is not None:
+            where, value = bad
+            raise InvalidInput(f"Filen \"{name}\", {where}: cellen är ett tal som inte går att läsa (\"{shown(value)}\"). "
+                               "Skriv ett tal eller en text i cellen och försök igen.",
+                               {"file": where.split(" (")[0]}) from None
         raise refused from None
     return rows
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _unreadable_number(content: bytes, sheet_path: str, header: list | None) -> tuple[str, str] | None:
+    """Where openpyxl stopped reading a sheet: the first numeric cell whose value is no number
+    openpyxl reads ("NaN", "INF", "12,5"), as (cell_name, its text); None when no such cell is found
+    (the workbook is broken some other way)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.worksheet._reader import _cast_number
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(sheet_path.lstrip("/")) as source:
+            number = 0
+            for _, element in iterparse(source):
+                if element.tag != _SHEET_NS + "row":
+                    continue
+                number = int(element.get("r") or number + 1)
+                for position, cell in enumerate(element.iter(_SHEET_NS + "c")):
+                    value = cell.findtext(_SHEET_NS + "v")
+                    if cell.get("t", "n") != "n" or value is None:
+                        continue
+                    try:
+                        _cast_number(value)
+                    except ValueError:
+                        index = (column_index_from_string(coordinate_from_string(cell.get("r"))[0]) - 1
+                                 if cell.get("r") else position)
+                        return cell_name(number, index, header), value
+                element.clear()
+    except Exception:  # a sheet that does not even parse as XML: no cell to name
+        return None
+    return None
 
 
 def _decode(content: bytes, filename: str) -> str:
@@ -230,6 +276,11 @@ def _checked(rows: list[list], filename: str) -> list[list[str]]:
     for number, row in enumerate(rows, start=1):
         cells = []
         for index, value in enumerate(row):
+            if isinstance(value, float) and not math.isfinite(value):
+                # An XLSX number beyond a double (1e400 reads as infinity) or NaN: no figure at all.
+                raise InvalidInput(f"Filen \"{shown(filename)}\", {cell_name(number, index, header)}: talet i cellen är "
+                                   "för stort eller inget tal. Skriv ett tal och försök igen.",
+                                   {"file": f"rad {number}, kolumn {column_letter(index)}"})
             text = "" if value is None else str(value).strip()
             bad = _REFUSED_IN_CELL.search(text)
             if bad:
@@ -260,17 +311,21 @@ def _named(message: str, filename: str) -> str:
 
 
 @contextmanager
-def import_errors(filename: str):
+def import_errors(filename: str, *, name_the_file: bool = True):
     """Around the reading and saving of an imported file in a job: every refusal (DomainError) is
-    raised again with a message that names the file and holds no character a database refuses, so
-    the job can store it; an arithmetic or codec fault in a parser becomes a Swedish refusal of the
-    file instead of a stack trace."""
+    raised again with a message that names the file (unless `name_the_file` is false: the SIE import
+    names its lines its own way) and holds no character a database refuses, so the job can store it;
+    an arithmetic or codec fault in a parser becomes a Swedish refusal of the file instead of a stack
+    trace."""
+    def message(text: str) -> str:
+        return shown(_named(text, filename) if name_the_file else text, 2000)
+
     try:
         yield
     except InvalidInput as error:
-        raise InvalidInput(shown(_named(error.message, filename), 2000), error.fields) from error
+        raise InvalidInput(message(error.message), error.fields) from error
     except DomainError as error:
-        error.message = shown(_named(error.message, filename), 2000)
+        error.message = message(error.message)
         error.args = (error.message,)
         raise
     except (ArithmeticError, UnicodeError, csv.Error) as error:

@@ -34,6 +34,7 @@ MIN_PASSWORD = 10
 # How long the code step of a login waits for the code after the password was right.
 SECOND_FACTOR_SECONDS = 300
 TOO_MANY = "För många misslyckade inloggningar. Försök igen om {wait}."
+TOO_MANY_CODES = "För många felaktiga koder. Logga in igen om {wait}."
 
 blueprint = Blueprint("platform", __name__)
 tenant_pages = tenant_blueprint("tenant", __name__)
@@ -77,8 +78,8 @@ def _wait_text(seconds: int) -> str:
     return plural(max(1, ratio(seconds, 60)), "minut", "minuter")
 
 
-def _login_refused(form, wait: int):
-    flash(TOO_MANY.format(wait=_wait_text(wait)), "error")
+def _login_refused(form, wait: int, message: str = TOO_MANY):
+    flash(message.format(wait=_wait_text(wait)), "error")
     response = make_response(render_template("platform/login.html", form=form, boards=_boards()), 429)
     response.headers["Retry-After"] = str(wait)
     return response
@@ -118,6 +119,10 @@ def login():
             flash("Fel e-postadress eller lösenord.", "error")
             return render_template("platform/login.html", form=form, boards=_boards()), 401
         if user.mfa_enabled:
+            # Five wrong codes: the login starts over and waits, the right password with it.
+            wait = limiter.second_factor_wait(user.id)
+            if wait:
+                return _login_refused(form, wait, TOO_MANY_CODES)
             session["mfa_pending"] = {"user": user.id, "generation": user.session_generation,
                                       "at": int(time.time()), "next": _safe_next(request.args.get("next"))}
             return redirect(url_for("platform.login_code"))
@@ -127,18 +132,27 @@ def login():
 
 def _pending_login() -> User | None:
     pending = session.get("mfa_pending")
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > SECOND_FACTOR_SECONDS:
+    if not (isinstance(pending, dict) and isinstance(pending.get("user"), int)
+            and isinstance(pending.get("at"), int) and time.time() - pending["at"] <= SECOND_FACTOR_SECONDS):
         return None
-    user = db.session.get(User, pending.get("user"))
+    user = db.session.get(User, pending["user"])
     if user is None or not user.active or not user.mfa_enabled or user.session_generation != pending.get("generation"):
         return None
     return user
 
 
+def _codes_exhausted(wait: int):
+    session.pop("mfa_pending", None)
+    flash(TOO_MANY_CODES.format(wait=_wait_text(wait)), "error")
+    response = make_response(redirect(url_for("platform.login")))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @blueprint.route("/logga-in/kod", methods=["GET", "POST"])
 def login_code():
     """The second step of a login: the code from the app, or a recovery code (each once).
-    Five wrong codes and the login starts over, and waits (429)."""
+    Five wrong codes and the login starts over (to the password, with Retry-After), and waits."""
     user = _pending_login()
     if user is None:
         session.pop("mfa_pending", None)
@@ -149,13 +163,8 @@ def login_code():
         if not EmptyForm().validate_on_submit():
             abort(400)
         limiter = login_limiter()
-        wait = limiter.second_factor_wait(user.id)
-        if wait:
-            session.pop("mfa_pending", None)
-            flash(f"För många felaktiga koder. Logga in igen om {_wait_text(wait)}.", "error")
-            response = make_response(redirect(url_for("platform.login")))
-            response.headers["Retry-After"] = str(wait)
-            return response
+        if wait := limiter.second_factor_wait(user.id):
+            return _codes_exhausted(wait)
         field = "recovery_code" if request.form.get("recovery_code", "").strip() else "code"
         kind = mfa.check_second_factor(user, request.form.get(field, ""))
         if kind:
@@ -168,6 +177,8 @@ def login_code():
                       "Skapa nya under Mitt konto om du har få kvar.", "info")
             return answer
         limiter.second_factor_failed(user.id)
+        if wait := limiter.second_factor_wait(user.id):  # that was the fifth: the login starts over
+            return _codes_exhausted(wait)
         errors[field] = ("Återställningskoden stämmer inte, eller är redan använd." if field == "recovery_code" else
                          "Koden stämmer inte. Skriv de sex siffrorna som appen visar nu.")
         status = 401
@@ -508,7 +519,7 @@ def memberships():
     missing_mfa = [m for m in rows if m.role in mfa.REQUIRED_ROLES and not m.user.mfa_enabled]
     return render_template("platform/memberships.html", form=form, memberships=rows, role_form=role_form,
                            remove_form=EmptyForm(), missing_mfa=missing_mfa,
-                           mfa_roles=", ".join(ROLE_LABELS[r].lower() for r in sorted(mfa.REQUIRED_ROLES))), \
+                           mfa_roles=mfa.REQUIRED_ROLES_TEXT), \
         (400 if form.errors else 200)
 
 
@@ -524,7 +535,7 @@ def _audit(object_type: str, object_id, before: dict, after: dict) -> None:
 @requires("memberships.manage")
 def security_settings():
     """Require (or no longer require) a second factor of the tenant's admins and kansli; audited.
-    An admin turns it on only with a second factor of their own (else 409, said on the page)."""
+    An admin turns it on only with a second factor of their own (else back to the page, which says so)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     require = request.form.get("require_mfa") in ("on", "1")
@@ -533,10 +544,12 @@ def security_settings():
         flash("Aktivera tvåstegsverifiering för ditt eget konto först (under Mitt konto), så att du inte "
               "stänger ute dig själv.", "error")
         return redirect(url_for("tenant.memberships"), 303)
-    if require != tenant.require_mfa:
-        _audit("Tenant", tenant.id, {"require_mfa": tenant.require_mfa}, {"require_mfa": require})
-        tenant.require_mfa = require
-        db.session.commit()
+    if require == tenant.require_mfa:
+        flash("Inställningen är oförändrad.", "info")
+        return redirect(url_for("tenant.memberships"))
+    _audit("Tenant", tenant.id, {"require_mfa": tenant.require_mfa}, {"require_mfa": require})
+    tenant.require_mfa = require
+    db.session.commit()
     flash(f"{tenant.short_name} kräver nu tvåstegsverifiering för administratörer och kansli." if require else
           f"{tenant.short_name} kräver inte längre tvåstegsverifiering.", "success")
     return redirect(url_for("tenant.memberships"))

@@ -179,3 +179,40 @@ def test_an_unexpected_error_is_told_in_plain_swedish_and_logged(app):
     with in_tenant(app, "umearegionen"):
         job = db.session.get(Job, job_id)
         assert job.state == "failed" and job.error == UNEXPECTED and "KeyError" not in job.error
+
+
+def test_the_worker_leases_a_job_for_job_lease_seconds_and_looks_for_abandoned_ones_every_heartbeat(
+        app, redis_url, monkeypatch):
+    from types import SimpleNamespace
+
+    from finsam_saas.platform import jobs
+
+    made = {}
+    monkeypatch.setattr(jobs.FinsamWorker, "work", lambda self, **options: made.update(worker=self, **options))
+    app.config.update(REDIS_URL=redis_url, JOB_HEARTBEAT_SECONDS=5, JOB_LEASE_SECONDS=20)
+    jobs.run_worker(app)
+    worker = made["worker"]
+    assert made["with_scheduler"] is False and made["burst"] is False
+    assert worker.job_monitoring_interval == 5  # its heartbeat
+    assert worker.maintenance_interval == 5 and worker.dequeue_timeout == 5  # looks for abandoned jobs as often
+    assert worker.get_heartbeat_ttl(SimpleNamespace(timeout=600)) == 20  # a job not heard of for 20 s is abandoned
+    assert worker.get_heartbeat_ttl(SimpleNamespace(timeout=600), working_time=598) == 2 + 15
+    app.config.update(JOB_HEARTBEAT_SECONDS=30, JOB_LEASE_SECONDS=10)  # a lease shorter than a beat is lengthened
+    jobs.run_worker(app)
+    assert made["worker"].get_heartbeat_ttl(SimpleNamespace(timeout=600)) == 31
+
+
+def test_a_job_counts_its_runs_and_a_run_of_an_ended_job_does_nothing(app):
+    tenants, users = _ids(app)
+    with in_tenant(app, TENANT_A):
+        job = Job(kind="jobs_probe:record_context", title="Prov", actor_id=users["kansli.a@test.se"],
+                  state="started", attempts=1)  # its first run died
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    args = (job_id, tenants[TENANT_A], users["kansli.a@test.se"], "jobs_probe:record_context", {"note": "igen"})
+    run_job(*args, app=app)
+    run_job(*args, app=app)  # the queue ran it once more after its end was recorded
+    with in_tenant(app, TENANT_A):
+        job = db.session.get(Job, job_id)
+        assert (job.state, job.attempts, job.result["note"]) == ("finished", 2, "igen")

@@ -1,9 +1,13 @@
 """The login limiter (issue 18): failures count per account and per address separately; the
 per-address limit never refuses the right password of an account that has not failed itself; the
 client's address is read through PROXY_COUNT proxies (ProxyFix) and only then."""
+import random
+import uuid
 from pathlib import Path
 
-from support import PASSWORD, PROJECT, login
+import pytest
+
+from support import PASSWORD, PROJECT, REDIS_TEST_URL, add_user, login
 
 TOO_MANY = "För många misslyckade inloggningar"
 
@@ -76,3 +80,39 @@ def test_one_account_guessed_from_many_addresses_waits_everywhere(app_with):
 def test_docker_compose_trusts_its_one_proxy():
     compose = (Path(PROJECT) / "docker-compose.yml").read_text()
     assert 'PROXY_COUNT: "1"' in compose
+
+
+def test_behind_one_proxy_only_the_address_it_added_counts(app_with):
+    # The client may send an X-Forwarded-For of its own; the proxy appends the address it saw, and
+    # with PROXY_COUNT=1 only that last one is believed.
+    client = app_with(PROXY_COUNT=1).test_client()
+    for n in range(30):
+        assert _from(client, f"192.0.2.{n}, 203.0.113.9", f"gissning{n}@test.se", "fel").status_code == 401
+    assert _from(client, "192.0.2.200, 203.0.113.9", "finns.inte@test.se", "fel").status_code == 429
+    assert _from(client, "203.0.113.9, 203.0.113.10", "finns.inte@test.se", "fel").status_code == 401
+    assert _from(client, "192.0.2.201, 203.0.113.9", "kansli.b@test.se").status_code == 302
+
+
+def test_the_counts_are_shared_by_every_worker_through_redis(app_with):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis at {REDIS_TEST_URL} does not answer ({error})")
+    # Two app processes (two gunicorn workers) on one Redis; an address and an account of this run only.
+    one, two = (app_with(PROXY_COUNT=1, RATELIMIT_STORAGE_URI=REDIS_TEST_URL) for _ in range(2))
+    address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+    account = f"gissad-{uuid.uuid4().hex[:8]}@test.se"
+    for n in range(5):
+        worker = (one if n % 2 else two).test_client()
+        assert _from(worker, address, account, "fel").status_code == 401
+    assert _from(one.test_client(), address, account, "fel").status_code == 429
+    assert _from(two.test_client(), address, account, "fel").status_code == 429
+    for n in range(25):  # the address's thirty, spread over both
+        worker = (one if n % 2 else two).test_client()
+        assert _from(worker, address, f"{n}-{account}", "fel").status_code == 401
+    assert _from(two.test_client(), address, f"annan-{account}", "fel").status_code == 429
+    email = f"ny-{uuid.uuid4().hex[:8]}@test.se"  # an account that has not failed: let in from there
+    add_user(two, email, "umearegionen", "kansli")
+    assert _from(two.test_client(), address, email).status_code == 302
