@@ -40,6 +40,11 @@ def import_outcome(year: int, content: bytes, filename: str) -> int:
     missing = [k for k in ("section", "name", "amount") if k not in header]
     if missing:
         raise InvalidInput("Rad 1 ska ha kolumnerna Sektion, Rad och Utfall.", {"file": "kolumner saknas"})
+    if len(rows) == 1:
+        # An import replaces the year's outcome: a file of headings alone would wipe it silently.
+        raise InvalidInput(f"Filen \"{shown(filename)}\" har bara rubrikraden och inga rader med utfall; inget är "
+                           "ändrat. En import ersätter årets hela utfall, så filen ska ha en rad per budgetrad.",
+                           {"file": "inga rader"})
     parsed = {}
     for number, row in enumerate(rows[1:], start=2):
         cell = lambda key: row[header[key]].strip() if header[key] < len(row) else ""  # noqa: E731

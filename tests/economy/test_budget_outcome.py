@@ -61,3 +61,23 @@ def test_csv_amounts_round_half_up_and_an_impossible_amount_names_its_row(client
     assert "Rad 3, kolumn \"Utfall\": \"1e400\" är inte ett belopp." in bad
     with in_tenant(app, TENANT_A):
         assert {o.name: o.amount for o in db.session.scalars(select(LineOutcome))} == amounts  # nothing half-imported
+
+
+def test_a_file_of_headings_alone_never_wipes_the_years_outcome(any_app):
+    """Found by a careless user: a CSV with only "Sektion;Rad;Utfall" replaced the year's outcome with nothing."""
+    import pytest
+    from sqlalchemy import func, select
+
+    from finsam_saas.economy import outcome
+    from finsam_saas.economy.models import LineOutcome
+    from finsam_saas.extensions import db
+    from finsam_saas.platform.rules import InvalidInput
+    from support import TENANT_A, in_tenant
+
+    with in_tenant(any_app, TENANT_A):
+        assert outcome.import_outcome(2021, "Sektion;Rad;Utfall\nInsatser;Ungdomstorget;3150000\n".encode(), "u.csv") == 1
+        db.session.commit()
+        with pytest.raises(InvalidInput, match="har bara rubrikraden och inga rader med utfall; inget är ändrat"):
+            outcome.import_outcome(2021, "Sektion;Rad;Utfall\n".encode(), "rubriker.csv")
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(LineOutcome).where(LineOutcome.year == 2021)) == 1
